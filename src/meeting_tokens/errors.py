@@ -1,0 +1,101 @@
+"""One exception hierarchy for everything the package raises about tokens and Daily's API.
+
+Every token problem is a `TokenError`; each subclass names what went wrong and carries a short
+`code` (the reason category shown in reports, in the book and by the in-page widgets).
+"""
+
+from __future__ import annotations
+
+
+class TokenError(Exception):
+    """Base of every token error the package raises."""
+
+    code = "token-error"
+
+
+class MalformedTokenError(TokenError):
+    """The token is not a compact JWS: wrong shape, bad base64url, bad JSON, too large."""
+
+    code = "malformed"
+
+
+class UnsupportedAlgorithmError(TokenError):
+    """The header names an algorithm outside the caller's allow-list (or asks for `crit`)."""
+
+    code = "unsupported-algorithm"
+
+
+class InvalidClaimError(TokenError):
+    """A claim has the wrong type, such as an `exp` that is a string rather than an integer."""
+
+    code = "invalid-claim"
+
+    def __init__(self, message: str, claim: str | None = None) -> None:
+        super().__init__(message)
+        self.claim = claim
+
+
+class MissingClaimError(TokenError):
+    """A claim the check requires is absent (`exp` or `r` unless explicitly allowed)."""
+
+    code = "missing-claim"
+
+    def __init__(self, message: str, claim: str | None = None) -> None:
+        super().__init__(message)
+        self.claim = claim
+
+
+class ExpiredTokenError(TokenError):
+    """`exp` is at or before now (minus leeway)."""
+
+    code = "expired"
+
+
+class NotYetValidError(TokenError):
+    """`nbf` or `iat` is after now (plus leeway)."""
+
+    code = "not-yet-valid"
+
+
+class WrongRoomError(TokenError):
+    """The token's `r` is not the room it is being used for."""
+
+    code = "wrong-room"
+
+
+class WrongDomainError(TokenError):
+    """The token's `d` is not the expected Daily domain."""
+
+    code = "wrong-domain"
+
+
+class InvalidSignatureError(TokenError):
+    """The signature is not the HMAC of the signing input under the given key."""
+
+    code = "invalid-signature"
+
+
+class RejectedByDailyError(TokenError):
+    """Daily's `GET /meeting-tokens/:token` (or the emulator) refused the token."""
+
+    code = "rejected-by-daily"
+
+
+class InvalidPropertiesError(TokenError, ValueError):
+    """Meeting-token properties that Daily would refuse; `problems` lists every one."""
+
+    code = "invalid-properties"
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+class DailyAPIError(Exception):
+    """A non-2xx answer from Daily's REST API, with Daily's error body."""
+
+    def __init__(self, status_code: int, error: str, info: str | None = None) -> None:
+        super().__init__(f"{status_code} {error}" + (f": {info}" if info else ""))
+        self.status_code = status_code
+        self.error = error
+        self.info = info

@@ -1,0 +1,60 @@
+"""Self-signing: a Daily meeting token made on your server with the domain's API key.
+
+Daily accepts an HS256 token signed with the API key when its payload carries `r`, `d` and
+`iat` (https://docs.daily.co/docs/guides/privacy-and-security/self-signing-tokens). Safe by
+default: no room or no expiry must be asked for by name.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jwt
+
+from meeting_tokens.claims import require_valid_properties, to_claims
+from meeting_tokens.clock import Instant, unix_time
+from meeting_tokens.errors import TokenError
+
+ALGORITHM = "HS256"
+
+
+def self_sign(
+    api_key: str,
+    *,
+    room_name: str | None,
+    domain_id: str,
+    expires_in: int | None = 3600,
+    now: Instant | None = None,
+    allow_unscoped: bool = False,
+    allow_no_expiry: bool = False,
+    **properties: Any,
+) -> str:
+    """Sign a meeting token with the API key: `r`, `d`, `iat`, `exp`, then the other claims.
+
+    `expires_in` is seconds from `now`. A token with no room opens every room of the domain,
+    and one with no expiry lives until the key is regenerated: both raise `TokenError` unless
+    `allow_unscoped=True` / `allow_no_expiry=True` says that is what you mean.
+    """
+    if not isinstance(api_key, str) or not api_key:
+        raise TokenError("api_key must be a non-empty string")
+    if not isinstance(domain_id, str) or not domain_id:
+        raise TokenError("domain_id must be a non-empty string (GET /v1/ returns it)")
+    if room_name is None and not allow_unscoped:
+        raise TokenError("no room_name: the token would open every room; pass allow_unscoped=True")
+    if expires_in is None and not allow_no_expiry:
+        raise TokenError("no expiry: the token would never expire; pass allow_no_expiry=True")
+    if expires_in is not None and (
+        isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in <= 0
+    ):
+        raise TokenError(f"expires_in must be a positive whole number of seconds, not {expires_in!r}")
+    for name in ("exp", "room_name", "domain_id"):
+        if name in properties:
+            raise TokenError(f"pass {name} through its own argument, not as a property")
+
+    issued_at = int(unix_time(now))
+    scoped = {} if room_name is None else {"room_name": room_name}
+    timed = {} if expires_in is None else {"exp": issued_at + expires_in}
+    require_valid_properties(scoped | timed | properties)
+    head = {"r": room_name} if room_name is not None else {}
+    payload = head | {"d": domain_id, "iat": issued_at} | to_claims(timed | properties)
+    return jwt.encode(payload, api_key, algorithm=ALGORITHM)
