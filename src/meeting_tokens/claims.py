@@ -125,7 +125,8 @@ _PERMISSION_CHECKS: dict[str, Callable[[Any], list[str]]] = {
 def _permissions(value: Any) -> list[str]:
     if not isinstance(value, dict):
         return ["permissions must be an object"]
-    problems = [f"permissions.{key} is not a known permission" for key in value if key not in _PERMISSION_CHECKS]
+    unknown = [key for key in value if key not in PERMISSION_KEYS]
+    problems = [f"permissions.{key} is not a known permission" for key in unknown]
     for key, check in _PERMISSION_CHECKS.items():
         if key in value:
             problems += check(value[key])

@@ -135,7 +135,8 @@ def _check_time(
     if not ignore_nbf and "nbf" in claims and claims["nbf"] > now + leeway:
         raise NotYetValidError(f"not yet valid: nbf {claims['nbf']} is {claims['nbf'] - now:.0f} s ahead")
     if "iat" in claims and claims["iat"] > now + leeway:
-        raise NotYetValidError(f"issued in the future: iat {claims['iat']} is {claims['iat'] - now:.0f} s ahead")
+        ahead = claims["iat"] - now
+        raise NotYetValidError(f"issued in the future: iat {claims['iat']} is {ahead:.0f} s ahead")
     if "exp" not in claims:
         return "no exp (allowed by the caller): never expires"
     return f"inside its validity window: exp in {claims['exp'] - now:.0f} s"
