@@ -1,0 +1,58 @@
+"""The article's game server in miniature, for the storage and usage chapters.
+
+In a notebook, run it in-process against an emulator: `game_app()` builds the app and
+`browser(app)` gives an httpx client on httpx's ASGI transport that keeps cookies like a
+browser's cookie jar; each call to `browser(app)` is another person's browser. The transport is
+async, so cells use `await` (Jupyter allows it at the top level)::
+
+    from urllib.parse import parse_qs, urlsplit
+    from meeting_tokens.game import browser, game_app
+
+    app = game_app()                     # or game_app(emulator, token_storage="local-storage")
+    host, guest = browser(app), browser(app)
+    created = await host.post("/create", data={"gameName": "Quiz", "playerName": "Ada"})
+    created.status_code, created.headers["set-cookie"]   # 303 and the signed HttpOnly cookie
+    game_id = parse_qs(urlsplit(created.headers["location"]).query)["gameID"][0]
+    (await host.post("/join", json={"gameID": game_id, "playerName": "Ada"})).json()  # token
+    (await guest.post("/join", json={"gameID": game_id, "playerName": "Bo"})).json()  # none
+
+The clients talk to https://testserver so that the `Secure` host cookie travels with their
+requests. (Starlette's sync TestClient would also work, but with plain httpx it is deprecated
+in favour of httpx2, which the project does not use.) To serve the game to a real browser,
+pass the app to uvicorn.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import httpx
+from starlette.applications import Starlette
+
+from meeting_tokens.game.app import TOKEN_STORAGES, TokenStorage, create_app, host_cookie_name
+
+__all__ = ["TOKEN_STORAGES", "browser", "create_app", "game_app", "host_cookie_name"]
+
+
+def game_app(
+    emulator: Any = None,
+    *,
+    token_storage: TokenStorage = "cookie-host",  # noqa: S107 (a mode name, not a secret)
+) -> Starlette:
+    """The game on `emulator` (a fresh DailyEmulator if None), on the emulator's clock."""
+    if emulator is None:
+        from meeting_tokens.api.emulator import DailyEmulator
+
+        emulator = DailyEmulator()
+    return create_app(
+        emulator.client(),
+        cookie_secret=secrets.token_bytes(32),
+        token_storage=token_storage,
+        clock=emulator.clock.now,
+    )
+
+
+def browser(app: Starlette) -> httpx.AsyncClient:
+    """A cookie-keeping client for `app`; redirects are not followed, so a 303 stays visible."""
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver")

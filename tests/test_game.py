@@ -1,0 +1,375 @@
+"""The game server in-process (httpx's ASGI transport): cookies, hosts, tokens and errors."""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from itsdangerous import Signer
+
+from meeting_tokens.api.emulator import DailyEmulator
+from meeting_tokens.clock import FrozenClock
+from meeting_tokens.errors import DailyAPIError
+from meeting_tokens.game import browser, create_app, game_app
+
+SECRET = "test-cookie-secret"
+START = 1_700_000_000
+
+
+@pytest.fixture
+def emulator() -> DailyEmulator:
+    return DailyEmulator(clock=FrozenClock(START))
+
+
+def make_app(emulator: DailyEmulator, **options: object):
+    return create_app(
+        emulator.client(), cookie_secret=SECRET, clock=emulator.clock.now, **options
+    )
+
+
+def signed(value: str, game_id: str, secret: str = SECRET) -> str:
+    return Signer(secret, salt=f"gh-{game_id}", digest_method=hashlib.sha256).sign(value).decode()
+
+
+async def create_game(client: httpx.AsyncClient, game: str = "Quiz", player: str = "Ada") -> str:
+    response = await client.post("/create", data={"gameName": game, "playerName": player})
+    assert response.status_code == 303
+    return parse_qs(urlsplit(response.headers["location"]).query)["gameID"][0]
+
+
+async def join(client: httpx.AsyncClient, game_id: str, player: str = "Ada", **headers: str):
+    return await client.post(
+        "/join", json={"gameID": game_id, "playerName": player}, headers=headers
+    )
+
+
+def cookie_attributes(set_cookie: str) -> set[str]:
+    return {part.strip().lower() for part in set_cookie.split(";")[1:]}
+
+
+class FailingDaily:
+    """A client whose every call fails the way Daily can, with text that must not leak."""
+
+    def __init__(self, room: dict[str, str] | None = None) -> None:
+        self.room = room
+
+    def create_room(self, **kwargs: object) -> dict[str, str]:
+        if self.room is None:
+            raise DailyAPIError(500, "server-error", "room service down; key sk_live_123")
+        return self.room
+
+    def create_meeting_token(self, properties: dict[str, object]) -> str:
+        raise DailyAPIError(500, "server-error", "token service down; key sk_live_123")
+
+
+# /create
+
+
+async def test_create_redirects_to_the_game_page_with_303(emulator):
+    async with browser(make_app(emulator)) as client:
+        response = await client.post("/create", data={"gameName": "Quiz", "playerName": "Ada"})
+    game_id = parse_qs(urlsplit(response.headers["location"]).query)["gameID"][0]
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/?gameID={game_id}&playerName=Ada"
+
+
+async def test_create_sets_one_httponly_secure_strict_host_cookie_for_the_whole_site(emulator):
+    async with browser(make_app(emulator)) as client:
+        response = await client.post("/create", data={"gameName": "Quiz", "playerName": "Ada"})
+    game_id = parse_qs(urlsplit(response.headers["location"]).query)["gameID"][0]
+    [set_cookie] = response.headers.get_list("set-cookie")
+    assert set_cookie.startswith(f"gh-{game_id}=")
+    assert cookie_attributes(set_cookie) == {"httponly", "path=/", "samesite=strict", "secure"}
+
+
+async def test_host_cookie_value_is_the_creation_time_signed_for_that_game(emulator):
+    async with browser(make_app(emulator)) as client:
+        game_id = await create_game(client)
+        cookie = client.cookies[f"gh-{game_id}"]
+    assert cookie == signed("1700000000", game_id)
+
+
+async def test_create_without_secure_cookies_drops_only_the_secure_flag(emulator):
+    async with browser(make_app(emulator, secure_cookies=False)) as client:
+        response = await client.post("/create", data={"gameName": "Quiz", "playerName": "Ada"})
+    [set_cookie] = response.headers.get_list("set-cookie")
+    assert cookie_attributes(set_cookie) == {"httponly", "path=/", "samesite=strict"}
+
+
+async def test_create_makes_the_games_room(emulator):
+    async with browser(make_app(emulator)) as client:
+        game_id = await create_game(client)
+        answer = (await join(client, game_id)).json()
+    room_name = answer["roomURL"].rsplit("/", 1)[1]
+    assert emulator.client().get_room(room_name)["url"] == answer["roomURL"]
+
+
+@pytest.mark.parametrize("name", ["O'Brien-Smith_2", "Zoë", "a", "x" * 40, "Friday night quiz"])
+async def test_create_accepts_letters_digits_spaces_and_dash_underscore_apostrophe(emulator, name):
+    async with browser(make_app(emulator)) as client:
+        response = await client.post("/create", data={"gameName": name, "playerName": name})
+    assert response.status_code == 303
+
+
+@pytest.mark.parametrize("name", ["", "x" * 41, "<script>", "a;b", "tab\there", "line\n"])
+async def test_create_rejects_a_bad_game_name_with_400(emulator, name):
+    async with browser(make_app(emulator)) as client:
+        response = await client.post("/create", data={"gameName": name, "playerName": "Ada"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "gameName must be 1 to 40 characters: letters, digits, spaces, '-', '_' "
+        "or an apostrophe"
+    }
+    assert "set-cookie" not in response.headers
+
+
+async def test_create_rejects_a_bad_player_name_with_400(emulator):
+    async with browser(make_app(emulator)) as client:
+        response = await client.post("/create", data={"gameName": "Quiz", "playerName": "<b>"})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("playerName must be 1 to 40 characters")
+
+
+async def test_create_without_fields_is_400(emulator):
+    async with browser(make_app(emulator)) as client:
+        response = await client.post("/create", data={})
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("gameName must be")
+
+
+async def test_create_is_500_without_details_when_the_room_cannot_be_made():
+    app = create_app(FailingDaily(), cookie_secret=SECRET)
+    async with browser(app) as client:
+        response = await client.post("/create", data={"gameName": "Quiz", "playerName": "Ada"})
+    assert response.status_code == 500
+    assert response.json() == {"error": "could not create the game's room"}
+    assert "set-cookie" not in response.headers
+
+
+# /join
+
+
+async def test_host_gets_a_fresh_owner_token_for_the_room_valid_for_a_day(emulator):
+    async with browser(make_app(emulator)) as client:
+        game_id = await create_game(client, game="Quiz")
+        response = await join(client, game_id)
+    answer = response.json()
+    room_name = answer["roomURL"].rsplit("/", 1)[1]
+    properties = emulator.client().validate_meeting_token(answer.pop("meetingToken"))
+    assert response.status_code == 200
+    assert answer == {"roomURL": answer["roomURL"], "gameName": "Quiz", "isHost": True}
+    assert properties["room_name"] == room_name
+    assert properties["is_owner"] is True
+    assert properties["exp"] == START + 86400
+
+
+async def test_each_host_join_mints_a_new_token(emulator):
+    async with browser(make_app(emulator)) as client:
+        game_id = await create_game(client)
+        first = (await join(client, game_id)).json()["meetingToken"]
+        emulator.clock.advance(60)
+        second = (await join(client, game_id)).json()["meetingToken"]
+    assert first != second
+    assert emulator.client().validate_meeting_token(second)["exp"] == START + 60 + 86400
+
+
+async def test_player_without_host_cookie_gets_the_room_url_and_no_token(emulator):
+    app = make_app(emulator)
+    async with browser(app) as host, browser(app) as guest:
+        game_id = await create_game(host, game="Quiz")
+        response = await join(guest, game_id, player="Bo")
+    answer = response.json()
+    assert response.status_code == 200
+    assert answer == {"roomURL": answer["roomURL"], "gameName": "Quiz", "isHost": False}
+    assert answer["roomURL"].startswith("https://")
+
+
+async def test_tampered_host_cookie_makes_nobody_host(emulator):
+    app = make_app(emulator)
+    async with browser(app) as host, browser(app) as other:
+        game_id = await create_game(host)
+        value, signature = host.cookies[f"gh-{game_id}"].split(".")
+        forged = f"{int(value) + 1}.{signature}"
+        response = await join(other, game_id, cookie=f"gh-{game_id}={forged}")
+    assert response.json()["isHost"] is False
+    assert "meetingToken" not in response.json()
+
+
+async def test_unsigned_host_cookie_makes_nobody_host(emulator):
+    app = make_app(emulator)
+    async with browser(app) as host, browser(app) as other:
+        game_id = await create_game(host)
+        response = await join(other, game_id, cookie=f"gh-{game_id}={START}")
+    assert response.json()["isHost"] is False
+
+
+async def test_cookie_signed_with_another_secret_makes_nobody_host(emulator):
+    app = make_app(emulator)
+    async with browser(app) as host, browser(app) as other:
+        game_id = await create_game(host)
+        forged = signed(str(START), game_id, secret="another-secret")
+        response = await join(other, game_id, cookie=f"gh-{game_id}={forged}")
+    assert response.json()["isHost"] is False
+
+
+async def test_host_cookie_of_another_game_created_the_same_second_makes_nobody_host(emulator):
+    app = make_app(emulator)
+    async with browser(app) as host, browser(app) as other:
+        first = await create_game(host, game="First")
+        second = await create_game(other, game="Second")
+        borrowed = other.cookies[f"gh-{second}"]
+        response = await join(other, first, cookie=f"gh-{first}={borrowed}")
+    assert response.json()["isHost"] is False
+
+
+@pytest.mark.parametrize(("signed_at", "is_host"), [(-1, False), (0, True), (10, True), (11, False)])
+async def test_host_cookie_must_be_signed_within_ten_seconds_of_creation(
+    emulator, signed_at, is_host
+):
+    app = make_app(emulator)
+    async with browser(app) as host, browser(app) as other:
+        game_id = await create_game(host)
+        cookie = signed(str(START + signed_at), game_id)
+        response = await join(other, game_id, cookie=f"gh-{game_id}={cookie}")
+    assert response.json()["isHost"] is is_host
+
+
+async def test_join_for_an_unknown_game_is_404_json(emulator):
+    async with browser(make_app(emulator)) as client:
+        response = await join(client, "no-such-game")
+    assert response.status_code == 404
+    assert response.json() == {"error": "no game with that gameID"}
+
+
+@pytest.mark.parametrize(
+    ("body", "error"),
+    [
+        (b"{not json", "the body is not valid JSON"),
+        (b'["Quiz"]', "the body must be a JSON object with gameID and playerName"),
+        (b'{"playerName": "Ada"}', "gameID must be a non-empty string"),
+        (b'{"gameID": 7, "playerName": "Ada"}', "gameID must be a non-empty string"),
+    ],
+)
+async def test_join_with_a_bad_body_is_400(emulator, body, error):
+    async with browser(make_app(emulator)) as client:
+        response = await client.post(
+            "/join", content=body, headers={"content-type": "application/json"}
+        )
+    assert response.status_code == 400
+    assert response.json() == {"error": error}
+
+
+async def test_join_with_a_bad_player_name_is_400(emulator):
+    async with browser(make_app(emulator)) as client:
+        game_id = await create_game(client)
+        response = await join(client, game_id, player="<img src=x>")
+    assert response.status_code == 400
+    assert response.json()["error"].startswith("playerName must be 1 to 40 characters")
+
+
+async def test_join_with_a_form_body_is_400(emulator):
+    async with browser(make_app(emulator)) as client:
+        game_id = await create_game(client)
+        response = await client.post("/join", data={"gameID": game_id, "playerName": "Ada"})
+    assert response.status_code == 400
+    assert response.json() == {"error": "send a JSON body with Content-Type: application/json"}
+
+
+async def test_mint_failure_is_500_with_an_error_that_leaks_nothing():
+    room = {"name": "quiz-room", "url": "https://example.daily.co/quiz-room"}
+    app = create_app(FailingDaily(room), cookie_secret=SECRET)
+    async with browser(app) as client:
+        game_id = await create_game(client)
+        response = await join(client, game_id)
+    assert response.status_code == 500
+    assert response.json() == {"error": "could not create a meeting token"}
+
+
+async def test_mint_failure_after_the_api_key_is_rotated_is_500(emulator):
+    async with browser(make_app(emulator)) as client:
+        game_id = await create_game(client)
+        emulator.rotate_api_key()
+        response = await join(client, game_id)
+    assert response.status_code == 500
+    assert response.json() == {"error": "could not create a meeting token"}
+
+
+async def test_guest_join_needs_no_call_to_daily(emulator):
+    app = make_app(emulator)
+    async with browser(app) as host, browser(app) as guest:
+        game_id = await create_game(host)
+        emulator.rotate_api_key()
+        response = await join(guest, game_id, player="Bo")
+    assert response.status_code == 200
+
+
+# The comparison variants
+
+
+async def test_readable_cookie_variant_puts_the_token_in_a_cookie_scripts_can_read(emulator):
+    async with browser(make_app(emulator, token_storage="readable-cookie")) as client:
+        game_id = await create_game(client)
+        response = await join(client, game_id)
+    [set_cookie] = response.headers.get_list("set-cookie")
+    token = client.cookies["meetingToken"]
+    assert cookie_attributes(set_cookie) == {"max-age=86400", "path=/", "samesite=strict", "secure"}
+    assert response.json()["isHost"] is True
+    assert "meetingToken" not in response.json()
+    assert emulator.client().validate_meeting_token(token)["is_owner"] is True
+
+
+async def test_readable_cookie_variant_gives_guests_no_token_cookie(emulator):
+    app = make_app(emulator, token_storage="readable-cookie")
+    async with browser(app) as host, browser(app) as guest:
+        game_id = await create_game(host)
+        response = await join(guest, game_id, player="Bo")
+    assert "set-cookie" not in response.headers
+
+
+async def test_local_storage_variant_sends_the_token_in_the_answer_and_sets_no_cookie(emulator):
+    async with browser(make_app(emulator, token_storage="local-storage")) as client:
+        game_id = await create_game(client)
+        response = await join(client, game_id)
+    assert "set-cookie" not in response.headers
+    assert response.json()["meetingToken"].count(".") == 2
+
+
+def test_unknown_token_storage_is_refused(emulator):
+    with pytest.raises(ValueError, match="token_storage must be one of"):
+        make_app(emulator, token_storage="session-storage")
+
+
+# The page
+
+
+@pytest.mark.parametrize("storage", ["cookie-host", "readable-cookie", "local-storage"])
+async def test_page_names_its_token_storage(emulator, storage):
+    async with browser(make_app(emulator, token_storage=storage)) as client:
+        response = await client.get("/")
+    assert response.status_code == 200
+    assert f'<body data-token-storage="{storage}">' in response.text
+
+
+async def test_page_loads_nothing_from_elsewhere(emulator):
+    async with browser(make_app(emulator)) as client:
+        page = (await client.get("/")).text
+    assert "<link" not in page
+    assert "<script src" not in page
+    assert "http://" not in page
+    assert "https://" not in page
+
+
+# The notebook helpers
+
+
+async def test_game_app_gives_the_host_an_owner_token_and_the_guest_none():
+    app = game_app()
+    async with browser(app) as host, browser(app) as guest:
+        game_id = await create_game(host)
+        host_answer = (await join(host, game_id)).json()
+        guest_answer = (await join(guest, game_id, player="Bo")).json()
+    assert host_answer["isHost"] is True
+    assert "meetingToken" in host_answer
+    assert guest_answer["isHost"] is False
