@@ -1,0 +1,353 @@
+"""Daily's REST API in-process: `DailyEmulator`, an httpx transport with its own clock.
+
+One handler, `DailyEmulator.handle(request) -> response`, holds all the behaviour; `.transport`
+hands it to `httpx.Client` and `httpx.AsyncClient` alike, and `meeting_tokens.api.serve` hands it
+to uvicorn. Paths are Daily's, under `/v1` (https://docs.daily.co/reference/rest-api):
+`GET /`, `POST /meeting-tokens`, `GET /meeting-tokens/{token}`, `POST /rooms`, `GET /rooms/{name}`.
+The host part of the URL is ignored, so clients keep Daily's base URL.
+
+What the emulator mirrors from Daily's documentation: the error body `{"error", "info"}` and its
+types; 400 `authorization-header-error` and 401 `authentication-error`; the meeting-token
+properties, their short claims and the `exp`-in-the-past wording; REST-minted tokens that only
+Daily can check; self-signed tokens that die with the key that signed them; validation for one's
+own domain only, with `ignoreNbf`; 20 requests per second and 100 per 5 seconds.
+
+Assumptions
+-----------
+Daily does not document these; the emulator picks an answer and the book flags each as such.
+
+- A rejected token at `GET /meeting-tokens/{token}` gets 400 `invalid-request-error` (the docs
+  show "400 bad request" without a body); its `info` names the reason category, e.g.
+  `meeting token is not valid (expired)`, in this package's words, not Daily's.
+- A valid token's properties come back under their long names, without `domain_id` and `iat`
+  (the documented example shows neither).
+- A wrong method on a known path gets 405 `invalid-request-error` with an `Allow` header.
+- A retired key gets the same 401 `authentication-error` as an unknown key. Every 401 carries
+  an `info` text, although Daily has been seen answering `{"error": "authentication-error"}`
+  alone: the emulator always sends both fields.
+- Authentication comes first (before the path is even looked at), then the rate limit, then
+  routing; only authenticated requests count towards the limit, and refused (429) requests do
+  not count. The windows slide (any 1 s, any 5 s), and `Retry-After` is whole seconds.
+- An empty body counts as `{}`; a body that is JSON but not an object, or has fields other than
+  the documented ones, is 400 `invalid-request-error`; `NaN` and `Infinity` are not JSON.
+  The `Content-Type` header is not checked.
+- Problems with properties are all listed in one `info`, joined by "; ".
+- Room names: ASCII letters, digits, `-` and `_`, at most 128 characters (as Daily's create-room
+  page describes them); a name is made up when none is given. Room `properties` are kept as
+  given when their values are plain JSON scalars (no nested objects); only `exp` and `nbf` are
+  checked. `config` of the domain is a small placeholder, not Daily's full list.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+import math
+import re
+import secrets
+import string
+import threading
+import uuid
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import jwt
+
+from meeting_tokens.api.client import AsyncDailyClient, DailyClient
+from meeting_tokens.claims import check_properties, to_claims, to_properties
+from meeting_tokens.clock import Clock
+from meeting_tokens.validation import validate_token
+
+DEMO_API_KEY = "demo-key-FAKE-not-a-real-daily-key-0000"
+DEMO_DOMAIN_ID = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
+DEMO_DOMAIN_NAME = "hands-on-demo"
+API_PREFIX = "/v1"
+RATE_LIMITS = ((20, 1.0), (100, 5.0))  # (requests, seconds): Daily's documented limits
+ROOM_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
+LOG_SIZE = 10_000  # the request log keeps the most recent calls only
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One call the emulator answered, as a notebook shows it: no key, token shortened."""
+
+    method: str
+    path: str
+    status: int
+    error: str | None
+
+
+class _Refusal(Exception):
+    """An error answer on its way out: Daily's status, error type and info."""
+
+    def __init__(self, status: int, error: str, info: str, headers: dict[str, str] | None = None):
+        super().__init__(info)
+        self.status, self.error, self.info, self.headers = status, error, info, headers or {}
+
+
+class RateLimiter:
+    """Sliding windows: a request is admitted while every window has room for it."""
+
+    def __init__(self, windows: tuple[tuple[int, float], ...] = RATE_LIMITS) -> None:
+        self.windows = windows
+        self._admitted: deque[float] = deque()
+
+    def admit(self, now: float) -> float | None:
+        """Count a request at `now`: None if admitted, else the seconds until it would be."""
+        longest = max(seconds for _, seconds in self.windows)
+        self._admitted = deque(t for t in self._admitted if t > now - longest)
+        waits = []
+        for limit, seconds in self.windows:
+            recent = sorted(t for t in self._admitted if t > now - seconds)
+            if len(recent) >= limit:
+                waits.append(recent[-limit] + seconds - now)
+        if waits:
+            return max(waits)
+        self._admitted.append(now)
+        return None
+
+
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _json_body(request: httpx.Request, fields: tuple[str, ...]) -> dict[str, Any]:
+    """The request's JSON object (`{}` when empty), with only the documented `fields`."""
+    if not request.content.strip():
+        return {}
+    try:
+        body = json.loads(request.content, parse_constant=_reject_constant)
+    except (ValueError, RecursionError):
+        raise _Refusal(400, "json-parsing-error", "the request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise _Refusal(400, "invalid-request-error", "the request body must be a JSON object")
+    if unknown := [name for name in body if name not in fields]:
+        expected = ", ".join(fields)
+        raise _Refusal(400, "invalid-request-error", f"unknown fields {unknown}; expected {expected}")
+    return body
+
+
+def _past_exp(properties: Any, now: float) -> list[str]:
+    """Daily's wording for an `exp` that has already passed."""
+    exp = properties.get("exp") if isinstance(properties, dict) else None
+    if isinstance(exp, int) and not isinstance(exp, bool) and exp <= now:
+        return [f"exp was '{exp}', which is in the past rather than in the future"]
+    return []
+
+
+def _room_property_problems(properties: Any) -> list[str]:
+    if not isinstance(properties, dict):
+        return ["properties must be an object"]
+    problems = [
+        f"properties.{name} must be a string, number or boolean"
+        for name, value in properties.items()
+        if not isinstance(value, str | int | float | bool)
+    ]
+    for name in ("exp", "nbf"):
+        value = properties.get(name)
+        if name in properties and (isinstance(value, bool) or not isinstance(value, int)):
+            problems.append(f"properties.{name} must be an integer number of seconds")
+    return problems
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _loggable(path: str) -> str:
+    """The path as the request log keeps it: a token in it cut to its first characters."""
+    prefix = API_PREFIX + "/meeting-tokens/"
+    if path.startswith(prefix) and len(path) > len(prefix) + 8:
+        return prefix + path[len(prefix) : len(prefix) + 8] + "…(redacted)"
+    return _short(path, 120)
+
+
+Handler = Callable[[httpx.Request, str], dict[str, Any]]  # (request, variable part of the path)
+
+
+class DailyEmulator:
+    """Daily's REST API for one domain, in memory, with a clock you can move.
+
+    `.transport` serves `httpx.Client` and `httpx.AsyncClient`; `.client()` is a `DailyClient`
+    wired to it. Thread- and task-safe: one lock guards all state.
+    """
+
+    def __init__(
+        self,
+        api_key: str = DEMO_API_KEY,
+        *,
+        domain_id: str = DEMO_DOMAIN_ID,
+        domain_name: str = DEMO_DOMAIN_NAME,
+        clock: Clock | None = None,
+        rate_limit: bool = True,
+    ) -> None:
+        self.domain_id = domain_id
+        self.domain_name = domain_name
+        self.clock = clock if clock is not None else Clock()
+        self.transport = httpx.MockTransport(self.handle)
+        self._api_key = api_key
+        self._server_secret = secrets.token_urlsafe(32)  # Daily's own signing key: never shown
+        self._limiter = RateLimiter() if rate_limit else None
+        self._rooms: dict[str, dict[str, Any]] = {}
+        self._log: deque[RequestRecord] = deque(maxlen=LOG_SIZE)
+        self._lock = threading.Lock()
+
+    def __repr__(self) -> str:
+        return f"DailyEmulator(domain_name={self.domain_name!r}, domain_id={self.domain_id!r})"
+
+    @property
+    def api_key(self) -> str:
+        """The domain's current API key (fake unless you passed a real-looking one)."""
+        return self._api_key
+
+    @property
+    def requests(self) -> list[RequestRecord]:
+        """The calls served so far, oldest first (a copy)."""
+        with self._lock:
+            return list(self._log)
+
+    def rotate_api_key(self) -> str:
+        """Issue a new API key and retire the old one, as regenerating it in Daily's dashboard."""
+        new_key = "demo-key-FAKE-not-a-real-daily-key-" + secrets.token_hex(8)
+        with self._lock:
+            self._api_key = new_key
+        return new_key
+
+    def client(self, **options: Any) -> DailyClient:
+        """A `DailyClient` holding the current key, talking to this emulator."""
+        client = DailyClient(self._api_key, transport=self.transport, **options)
+        client.emulator = self
+        return client
+
+    def async_client(self, **options: Any) -> AsyncDailyClient:
+        """An `AsyncDailyClient` holding the current key, talking to this emulator."""
+        client = AsyncDailyClient(self._api_key, transport=self.transport, **options)
+        client.emulator = self
+        return client
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request as Daily would. The only implementation of the behaviour."""
+        path = request.url.path
+        with self._lock:
+            try:
+                self._authenticate(request.headers.get("Authorization"))
+                self._admit()
+                handler, argument = self._route(request.method, path)
+                body = handler(request, argument)
+                status, headers, error = 200, {}, None
+            except _Refusal as refusal:
+                status, headers, error = refusal.status, refusal.headers, refusal.error
+                body = {"error": refusal.error, "info": refusal.info}
+            self._log.append(RequestRecord(request.method, _loggable(path), status, error))
+        return httpx.Response(status, json=body, headers=headers)
+
+    def _authenticate(self, header: str | None) -> None:
+        if header is None:
+            raise _Refusal(400, "authorization-header-error", "the Authorization header is missing")
+        scheme, _, key = header.strip().partition(" ")
+        if scheme.lower() != "bearer" or not key.strip():
+            raise _Refusal(
+                400, "authorization-header-error", "the Authorization header must be 'Bearer <API key>'"
+            )
+        given = key.strip().encode("utf-8", "replace")
+        if not hmac.compare_digest(given, self._api_key.encode("utf-8")):
+            raise _Refusal(401, "authentication-error", "the API key is not valid")
+
+    def _admit(self) -> None:
+        if self._limiter is None:
+            return
+        wait = self._limiter.admit(self.clock.now())
+        if wait is not None:
+            retry_after = str(max(1, math.ceil(wait)))
+            raise _Refusal(
+                429, "rate-limit-error", "too many requests: 20 per second, 100 per 5 seconds",
+                {"Retry-After": retry_after},
+            )  # fmt: skip
+
+    def _route(self, method: str, path: str) -> tuple[Handler, str]:
+        """The handler for this method and path, and the path's variable part (or "")."""
+        if path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
+            raise _Refusal(404, "not-found", f"no such path: {_short(path)}")
+        segments = [s for s in path[len(API_PREFIX) :].split("/") if s]
+        argument = ""
+        match segments:
+            case []:
+                methods: dict[str, Handler] = {"GET": self._get_domain}
+            case ["meeting-tokens"]:
+                methods = {"POST": self._create_token}
+            case ["meeting-tokens", argument]:
+                methods = {"GET": self._validate_token}
+            case ["rooms"]:
+                methods = {"POST": self._create_room}
+            case ["rooms", argument]:
+                methods = {"GET": self._get_room}
+            case _:
+                raise _Refusal(404, "not-found", f"no such path: {_short(path)}")
+        if method not in methods:
+            allowed = ", ".join(methods)
+            raise _Refusal(
+                405, "invalid-request-error", f"{_short(method, 20)} is not allowed here; use {allowed}",
+                {"Allow": allowed},
+            )  # fmt: skip
+        return methods[method], argument
+
+    def _get_domain(self, request: httpx.Request, _: str) -> dict[str, Any]:
+        config = {"lang": "en", "hide_daily_branding": False, "redirect_on_meeting_exit": ""}
+        return {"domain_name": self.domain_name, "domain_id": self.domain_id, "config": config}
+
+    def _create_token(self, request: httpx.Request, _: str) -> dict[str, Any]:
+        properties = _json_body(request, ("properties",)).get("properties", {})
+        now = self.clock.now()
+        if problems := check_properties(properties) + _past_exp(properties, now):
+            raise _Refusal(400, "invalid-request-error", "; ".join(problems))
+        payload = to_claims(properties) | {"d": self.domain_id, "iat": int(now)}
+        return {"token": jwt.encode(payload, self._server_secret, algorithm="HS256")}
+
+    def _validate_token(self, request: httpx.Request, token: str) -> dict[str, Any]:
+        ignore_nbf = request.url.params.get("ignoreNbf", "").lower() == "true"
+        for key in (self._server_secret, self._api_key):
+            report = validate_token(
+                token, api_key=key, domain_id=self.domain_id, now=self.clock.now(),
+                allow_unscoped=True, allow_no_expiry=True, ignore_nbf=ignore_nbf,
+            )  # fmt: skip
+            if report.valid:
+                claims = {k: v for k, v in report.claims.items() if k not in ("d", "iat")}
+                return to_properties(claims)
+        raise _Refusal(400, "invalid-request-error", f"meeting token is not valid ({report.code})")
+
+    def _create_room(self, request: httpx.Request, _: str) -> dict[str, Any]:
+        body = _json_body(request, ("name", "privacy", "properties"))
+        alphabet = string.ascii_letters + string.digits
+        name = body.get("name", "".join(secrets.choice(alphabet) for _ in range(20)))
+        privacy = body.get("privacy", "public")
+        properties = body.get("properties", {})
+        problems = []
+        if not isinstance(name, str) or not ROOM_NAME.fullmatch(name):
+            problems.append("name must be 1 to 128 of A-Z a-z 0-9 - _")
+        if privacy not in ("public", "private"):
+            problems.append("privacy must be public or private")
+        problems += _room_property_problems(properties) + _past_exp(properties, self.clock.now())
+        if problems:
+            raise _Refusal(400, "invalid-request-error", "; ".join(problems))
+        if name in self._rooms:
+            raise _Refusal(400, "invalid-request-error", f"a room named {name} already exists")
+        created = datetime.fromtimestamp(self.clock.now(), UTC)
+        self._rooms[name] = {
+            "id": str(uuid.uuid4()),
+            "name": name,
+            "api_created": True,
+            "privacy": privacy,
+            "url": f"https://{self.domain_name}.daily.co/{name}",
+            "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.") + f"{created.microsecond // 1000:03d}Z",
+            "config": properties,
+        }
+        return self._rooms[name]
+
+    def _get_room(self, request: httpx.Request, name: str) -> dict[str, Any]:
+        if name not in self._rooms:
+            raise _Refusal(404, "not-found", f"room {_short(name)} not found")
+        return self._rooms[name]

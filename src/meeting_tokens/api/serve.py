@@ -1,0 +1,131 @@
+"""The emulator on a loopback port: `python -m meeting_tokens.api.serve [--port N] [--host H]`.
+
+uvicorn does the HTTP; a small ASGI function turns each request into an `httpx.Request` and
+hands it to `DailyEmulator.handle`, the same handler the in-process transport uses, so there is
+one implementation of Daily's behaviour and two ways in. Point any HTTP client (or your own
+app's tests, through `serving()`) at the printed base URL with the printed demo key.
+"""
+
+from __future__ import annotations
+
+import argparse
+import socket
+import threading
+import time
+from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from contextlib import contextmanager
+from typing import Any
+from urllib.parse import quote_from_bytes
+
+import httpx
+import uvicorn
+
+from meeting_tokens.api.emulator import API_PREFIX, DailyEmulator
+
+DEFAULT_PORT = 8787
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+ASGIApp = Callable[
+    [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
+]
+_PATH_SAFE = "!$&'()*+,;=:@/%-._~"  # RFC 3986 path characters: everything else gets %-escaped
+
+
+def asgi_app(emulator: DailyEmulator) -> ASGIApp:
+    """An ASGI application that answers every HTTP request with `emulator.handle`."""
+
+    async def app(
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        if scope["type"] != "http":
+            return
+        body = bytearray()
+        while True:
+            message = await receive()
+            if message["type"] == "http.disconnect":
+                return
+            body += message.get("body", b"")
+            if not message.get("more_body", False):
+                break
+        target = quote_from_bytes(scope.get("raw_path") or scope["path"].encode(), safe=_PATH_SAFE)
+        if scope["query_string"]:
+            target += "?" + quote_from_bytes(scope["query_string"], safe=_PATH_SAFE + "?")
+        request = httpx.Request(
+            scope["method"], "http://emulator" + target, headers=scope["headers"], content=bytes(body)
+        )
+        response = emulator.handle(request)
+        await send(
+            {"type": "http.response.start", "status": response.status_code, "headers": response.headers.raw}
+        )
+        await send({"type": "http.response.body", "body": response.content})
+
+    return app
+
+
+def _server(emulator: DailyEmulator) -> uvicorn.Server:
+    # No access log: the path of GET /meeting-tokens/{token} carries a token.
+    config = uvicorn.Config(asgi_app(emulator), lifespan="off", log_level="warning", access_log=False)
+    return uvicorn.Server(config)
+
+
+def _bind(host: str, port: int) -> socket.socket:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    return sock
+
+
+def base_url(sock: socket.socket) -> str:
+    """The emulator's base URL on a bound socket, e.g. http://127.0.0.1:8787/v1."""
+    host, port = sock.getsockname()[:2]
+    host = f"[{host}]" if ":" in host else host
+    return f"http://{host}:{port}{API_PREFIX}"
+
+
+@contextmanager
+def serving(emulator: DailyEmulator, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve `emulator` from a background thread (port 0: any free port); yields its base URL."""
+    sock = _bind(host, port)
+    server = _server(emulator)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    try:
+        while not server.started:
+            if not thread.is_alive():
+                raise RuntimeError("the emulator's server did not start")
+            time.sleep(0.01)
+        yield base_url(sock)
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m meeting_tokens.api.serve", description="Daily's REST API, emulated, over HTTP."
+    )
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks one")
+    parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
+    parser.add_argument("--no-rate-limit", action="store_true", help="switch Daily's rate limits off")
+    args = parser.parse_args(argv)
+
+    emulator = DailyEmulator(rate_limit=not args.no_rate_limit)
+    sock = _bind(args.host, args.port)
+    print(f"Daily emulator: {base_url(sock)}")
+    print(f"API key (a fake demo key): {emulator.api_key}")
+    print("Ctrl-C stops it.", flush=True)
+    try:
+        _server(emulator).run(sockets=[sock])
+    except KeyboardInterrupt:  # uvicorn shuts down gracefully, then re-raises the signal
+        pass
+    finally:
+        sock.close()
+    print("Stopped.")
+
+
+if __name__ == "__main__":
+    main()
