@@ -1,0 +1,539 @@
+"""The emulator answers as Daily documents: every endpoint, its errors, key rotation, rate limits.
+
+Each endpoint test runs twice, through the sync and the async client (`api` fixture), and each
+raw-HTTP test through `httpx.Client` and `httpx.AsyncClient` on the same transport (`http`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+import httpx
+import pytest
+
+from meeting_tokens import (
+    DailyAPIError,
+    DailyEmulator,
+    b64url_encode,
+    decode_parts,
+    self_sign,
+    validate_token,
+)
+from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID, RequestRecord, RetryPolicy
+from meeting_tokens.clock import FrozenClock
+
+NOW = 1_700_000_000
+BASE_URL = "https://api.daily.co/v1"
+OTHER_DOMAIN_ID = "00000000-0000-4000-8000-000000000000"
+
+
+class Awaited:
+    """Calls a sync or an async object's methods the same way: `await shim.method(...)`."""
+
+    def __init__(self, target: Any) -> None:
+        self._target = target
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self._target, name)
+
+        async def call(*args: Any, **kwargs: Any) -> Any:
+            result = method(*args, **kwargs)
+            return await result if inspect.isawaitable(result) else result
+
+        return call
+
+
+@pytest.fixture
+def emulator() -> DailyEmulator:
+    return DailyEmulator(clock=FrozenClock(NOW), rate_limit=False)
+
+
+@pytest.fixture(params=["sync", "async"])
+async def api(request: pytest.FixtureRequest, emulator: DailyEmulator) -> AsyncIterator[Awaited]:
+    if request.param == "sync":
+        with emulator.client() as client:
+            yield Awaited(client)
+    else:
+        async with emulator.async_client() as client:
+            yield Awaited(client)
+
+
+@pytest.fixture(params=["sync", "async"])
+async def http(request: pytest.FixtureRequest, emulator: DailyEmulator) -> AsyncIterator[Awaited]:
+    if request.param == "sync":
+        with httpx.Client(transport=emulator.transport, base_url=BASE_URL) as client:
+            yield Awaited(client)
+    else:
+        async with httpx.AsyncClient(transport=emulator.transport, base_url=BASE_URL) as client:
+            yield Awaited(client)
+
+
+def auth(key: str = DEMO_API_KEY) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
+
+
+def own_token(emulator: DailyEmulator, **kwargs: Any) -> str:
+    """A token self-signed with the emulator's current key, for room `hello`, at NOW."""
+    options = {"room_name": "hello", "domain_id": emulator.domain_id, "now": NOW} | kwargs
+    return self_sign(emulator.api_key, **options)
+
+
+async def refusal(call: Any) -> tuple[int, str, str | None]:
+    with pytest.raises(DailyAPIError) as caught:
+        await call
+    return caught.value.status_code, caught.value.error, caught.value.info
+
+
+# GET /
+
+
+async def test_get_domain_returns_name_id_and_config(api: Awaited) -> None:
+    domain = await api.get_domain()
+    assert domain["domain_name"] == "hands-on-demo"
+    assert domain["domain_id"] == DEMO_DOMAIN_ID
+    assert isinstance(domain["config"], dict)
+
+
+def test_default_demo_key_says_it_is_fake() -> None:
+    assert DailyEmulator().api_key.startswith("demo-key-FAKE-not-a-real-daily-key-")
+
+
+def test_default_clock_starts_at_real_time() -> None:
+    assert abs(DailyEmulator().clock.now() - time.time()) < 60
+
+
+# POST /meeting-tokens
+
+
+async def test_minted_token_carries_short_claims_then_domain_and_iat(api: Awaited) -> None:
+    token = await api.create_meeting_token({"room_name": "hello", "exp": NOW + 3600, "is_owner": True})
+    assert decode_parts(token).payload == {
+        "r": "hello",
+        "exp": NOW + 3600,
+        "o": True,
+        "d": DEMO_DOMAIN_ID,
+        "iat": NOW,
+    }
+
+
+async def test_minted_token_is_hs256(api: Awaited) -> None:
+    token = await api.create_meeting_token({"room_name": "hello"})
+    assert decode_parts(token).header == {"alg": "HS256", "typ": "JWT"}
+
+
+async def test_minted_token_is_not_signed_with_the_api_key(api: Awaited, emulator: DailyEmulator) -> None:
+    token = await api.create_meeting_token({"room_name": "hello", "exp": NOW + 60})
+    report = validate_token(token, api_key=emulator.api_key, now=NOW)
+    assert report.code == "invalid-signature"
+
+
+async def test_minting_lists_every_property_problem(api: Awaited) -> None:
+    properties = {"room_name": "hello", "is_owner": "yes", "colour": "red"}
+    status, error, info = await refusal(api.create_meeting_token(properties))
+    assert (status, error) == (400, "invalid-request-error")
+    assert info == "is_owner must be true or false; 'colour' is not a meeting-token property"
+
+
+async def test_minting_with_exp_in_the_past_uses_dailys_wording(api: Awaited) -> None:
+    status, error, info = await refusal(api.create_meeting_token({"exp": NOW - 1}))
+    assert (status, error) == (400, "invalid-request-error")
+    assert info == f"exp was '{NOW - 1}', which is in the past rather than in the future"
+
+
+async def test_minting_with_exp_equal_to_now_is_in_the_past(api: Awaited) -> None:
+    status, _, info = await refusal(api.create_meeting_token({"exp": NOW}))
+    assert (status, info) == (400, f"exp was '{NOW}', which is in the past rather than in the future")
+
+
+async def test_minting_with_unparsable_json_is_a_json_parsing_error(http: Awaited) -> None:
+    response = await http.post("/meeting-tokens", content=b'{"properties": ', headers=auth())
+    assert response.status_code == 400
+    assert response.json()["error"] == "json-parsing-error"
+
+
+async def test_minting_with_nan_is_a_json_parsing_error(http: Awaited) -> None:
+    response = await http.post("/meeting-tokens", content=b'{"properties": {"exp": NaN}}', headers=auth())
+    assert (response.status_code, response.json()["error"]) == (400, "json-parsing-error")
+
+
+async def test_minting_with_a_body_that_is_not_an_object_is_refused(http: Awaited) -> None:
+    response = await http.post("/meeting-tokens", json=["room_name", "hello"], headers=auth())
+    assert (response.status_code, response.json()["error"]) == (400, "invalid-request-error")
+
+
+async def test_minting_with_an_unknown_body_field_is_refused(http: Awaited) -> None:
+    response = await http.post("/meeting-tokens", json={"propertys": {"room_name": "x"}}, headers=auth())
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "invalid-request-error",
+        "info": "unknown fields ['propertys']; expected properties",
+    }
+
+
+async def test_minting_with_an_empty_body_gives_a_token_with_only_domain_and_iat(http: Awaited) -> None:
+    response = await http.post("/meeting-tokens", headers=auth())
+    assert response.status_code == 200
+    assert decode_parts(response.json()["token"]).payload == {"d": DEMO_DOMAIN_ID, "iat": NOW}
+
+
+# GET /meeting-tokens/{token}
+
+
+async def test_rest_minted_token_validates_with_long_property_names(api: Awaited) -> None:
+    token = await api.create_meeting_token(
+        {"room_name": "hello", "exp": NOW + 3600, "is_owner": True, "user_name": "host"}
+    )
+    assert await api.validate_meeting_token(token) == {
+        "room_name": "hello",
+        "exp": NOW + 3600,
+        "is_owner": True,
+        "user_name": "host",
+    }
+
+
+async def test_self_signed_token_of_the_current_key_validates(api: Awaited, emulator: DailyEmulator) -> None:
+    token = own_token(emulator, start_video_off=True)
+    assert await api.validate_meeting_token(token) == {
+        "room_name": "hello",
+        "exp": NOW + 3600,
+        "start_video_off": True,
+    }
+
+
+async def test_token_without_room_or_expiry_validates(api: Awaited) -> None:
+    token = await api.create_meeting_token({})
+    assert await api.validate_meeting_token(token) == {}
+
+
+async def test_expired_token_is_refused(api: Awaited, emulator: DailyEmulator) -> None:
+    token = await api.create_meeting_token({"room_name": "hello", "exp": NOW + 60})
+    emulator.clock.advance(60)
+    status, error, info = await refusal(api.validate_meeting_token(token))
+    assert (status, error, info) == (400, "invalid-request-error", "meeting token is not valid (expired)")
+
+
+async def test_token_of_another_domain_is_refused(api: Awaited, emulator: DailyEmulator) -> None:
+    token = own_token(emulator, domain_id=OTHER_DOMAIN_ID)
+    status, error, info = await refusal(api.validate_meeting_token(token))
+    assert (status, error, info) == (
+        400,
+        "invalid-request-error",
+        "meeting token is not valid (wrong-domain)",
+    )
+
+
+async def test_token_signed_with_another_key_is_refused(api: Awaited, emulator: DailyEmulator) -> None:
+    token = self_sign("some-other-key-that-is-long-enough-to-sign", room_name="hello",
+                      domain_id=emulator.domain_id, now=NOW)  # fmt: skip
+    status, _, info = await refusal(api.validate_meeting_token(token))
+    assert (status, info) == (400, "meeting token is not valid (invalid-signature)")
+
+
+@pytest.mark.parametrize("token", ["not-a-token", "a.b.c", "x" * 9000])
+async def test_malformed_token_is_refused(api: Awaited, token: str) -> None:
+    status, error, info = await refusal(api.validate_meeting_token(token))
+    assert (status, error, info) == (400, "invalid-request-error", "meeting token is not valid (malformed)")
+
+
+async def test_unsigned_token_is_refused(api: Awaited, emulator: DailyEmulator) -> None:
+    payload = own_token(emulator).split(".")[1]
+    unsigned = b64url_encode(b'{"alg":"none"}') + f".{payload}."
+    status, _, info = await refusal(api.validate_meeting_token(unsigned))
+    assert (status, info) == (400, "meeting token is not valid (unsupported-algorithm)")
+
+
+async def test_token_before_nbf_is_refused(api: Awaited) -> None:
+    token = await api.create_meeting_token({"room_name": "hello", "nbf": NOW + 600})
+    status, _, info = await refusal(api.validate_meeting_token(token))
+    assert (status, info) == (400, "meeting token is not valid (not-yet-valid)")
+
+
+async def test_token_before_nbf_validates_with_ignore_nbf(api: Awaited) -> None:
+    token = await api.create_meeting_token({"room_name": "hello", "nbf": NOW + 600})
+    assert await api.validate_meeting_token(token, ignore_nbf=True) == {
+        "room_name": "hello",
+        "nbf": NOW + 600,
+    }
+
+
+# POST /rooms and GET /rooms/{name}
+
+
+async def test_create_room_returns_the_room_with_its_domain_url(api: Awaited) -> None:
+    room = await api.create_room("hello", privacy="private", properties={"exp": NOW + 3600})
+    assert {k: room[k] for k in ("name", "api_created", "privacy", "url", "created_at", "config")} == {
+        "name": "hello",
+        "api_created": True,
+        "privacy": "private",
+        "url": "https://hands-on-demo.daily.co/hello",
+        "created_at": "2023-11-14T22:13:20.000Z",
+        "config": {"exp": NOW + 3600},
+    }
+
+
+async def test_create_room_without_a_name_makes_one_up(api: Awaited) -> None:
+    room = await api.create_room()
+    assert len(room["name"]) == 20
+    assert room["url"] == f"https://hands-on-demo.daily.co/{room['name']}"
+    assert room["privacy"] == "public"
+
+
+async def test_duplicate_room_name_is_refused(api: Awaited) -> None:
+    await api.create_room("hello")
+    status, error, info = await refusal(api.create_room("hello"))
+    assert (status, error, info) == (400, "invalid-request-error", "a room named hello already exists")
+
+
+@pytest.mark.parametrize("name", ["", "has space", "x" * 129, "ünï"])
+async def test_room_with_an_invalid_name_is_refused(api: Awaited, name: str) -> None:
+    status, error, _ = await refusal(api.create_room(name))
+    assert (status, error) == (400, "invalid-request-error")
+
+
+async def test_room_with_exp_in_the_past_uses_dailys_wording(api: Awaited) -> None:
+    status, _, info = await refusal(api.create_room("hello", properties={"exp": NOW - 5}))
+    assert (status, info) == (400, f"exp was '{NOW - 5}', which is in the past rather than in the future")
+
+
+async def test_room_with_unknown_privacy_is_refused(api: Awaited) -> None:
+    status, _, info = await refusal(api.create_room("hello", privacy="secret"))
+    assert (status, info) == (400, "privacy must be public or private")
+
+
+async def test_get_room_returns_the_created_room(api: Awaited) -> None:
+    created = await api.create_room("hello")
+    assert await api.get_room("hello") == created
+
+
+async def test_missing_room_is_not_found(api: Awaited) -> None:
+    status, error, info = await refusal(api.get_room("nowhere"))
+    assert (status, error, info) == (404, "not-found", "room nowhere not found")
+
+
+# Authentication, routing, methods
+
+
+async def test_missing_authorization_header_is_an_authorization_header_error(http: Awaited) -> None:
+    response = await http.get("/")
+    assert response.status_code == 400
+    assert response.json() == {
+        "error": "authorization-header-error",
+        "info": "the Authorization header is missing",
+    }
+
+
+@pytest.mark.parametrize(
+    "header", ["Basic abc", "Bearer", "Bearer   ", DEMO_API_KEY, "Token " + DEMO_API_KEY]
+)
+async def test_malformed_authorization_header_is_an_authorization_header_error(
+    http: Awaited, header: str
+) -> None:
+    response = await http.get("/", headers={"Authorization": header})
+    assert (response.status_code, response.json()["error"]) == (400, "authorization-header-error")
+
+
+async def test_bearer_scheme_is_case_insensitive(http: Awaited) -> None:
+    response = await http.get("/", headers={"Authorization": f"bearer {DEMO_API_KEY}"})
+    assert response.status_code == 200
+
+
+async def test_unknown_key_is_an_authentication_error(http: Awaited) -> None:
+    response = await http.get("/", headers=auth("demo-key-FAKE-wrong"))
+    assert response.status_code == 401
+    assert response.json() == {"error": "authentication-error", "info": "the API key is not valid"}
+
+
+@pytest.mark.parametrize("path", ["/recordings", "/rooms/a/b", "/meeting-tokens/a/b"])
+async def test_unknown_path_is_not_found(http: Awaited, path: str) -> None:
+    response = await http.get(path, headers=auth())
+    assert (response.status_code, response.json()["error"]) == (404, "not-found")
+
+
+async def test_path_outside_v1_is_not_found(emulator: DailyEmulator) -> None:
+    with httpx.Client(transport=emulator.transport) as http:
+        response = http.get("https://api.daily.co/v2/rooms", headers=auth())
+    assert response.json() == {"error": "not-found", "info": "no such path: /v2/rooms"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [("DELETE", "/meeting-tokens", "POST"), ("POST", "/", "GET"), ("PUT", "/rooms/hello", "GET")],
+)
+async def test_wrong_method_is_405_with_an_allow_header(
+    http: Awaited, method: str, path: str, allowed: str
+) -> None:
+    response = await http.request(method, path, headers=auth())
+    assert (response.status_code, response.json()["error"]) == (405, "invalid-request-error")
+    assert response.headers["Allow"] == allowed
+
+
+# Key rotation (the article's point about revocation)
+
+
+def test_rotated_key_is_new_and_says_it_is_fake(emulator: DailyEmulator) -> None:
+    new_key = emulator.rotate_api_key()
+    assert new_key != DEMO_API_KEY
+    assert new_key.startswith("demo-key-FAKE-not-a-real-daily-key-")
+    assert emulator.api_key == new_key
+
+
+async def test_old_key_gets_401_after_rotation(api: Awaited, emulator: DailyEmulator) -> None:
+    emulator.rotate_api_key()
+    status, error, _ = await refusal(api.get_domain())
+    assert (status, error) == (401, "authentication-error")
+
+
+def test_self_signed_token_of_the_old_key_is_rejected_after_rotation(emulator: DailyEmulator) -> None:
+    token = own_token(emulator)
+    emulator.rotate_api_key()
+    with emulator.client() as client, pytest.raises(DailyAPIError) as caught:
+        client.validate_meeting_token(token)
+    assert (caught.value.status_code, caught.value.info) == (
+        400,
+        "meeting token is not valid (invalid-signature)",
+    )
+
+
+def test_rest_minted_token_stays_valid_after_rotation(emulator: DailyEmulator) -> None:
+    with emulator.client() as client:
+        token = client.create_meeting_token({"room_name": "hello", "exp": NOW + 60})
+    emulator.rotate_api_key()
+    with emulator.client() as client:
+        assert client.validate_meeting_token(token) == {"room_name": "hello", "exp": NOW + 60}
+
+
+def test_self_signed_token_of_the_new_key_validates(emulator: DailyEmulator) -> None:
+    emulator.rotate_api_key()
+    with emulator.client() as client:
+        assert client.validate_meeting_token(own_token(emulator))["room_name"] == "hello"
+
+
+# The request log
+
+
+def test_request_log_records_method_path_status_and_error(emulator: DailyEmulator) -> None:
+    with emulator.client() as client:
+        client.get_domain()
+        with pytest.raises(DailyAPIError):
+            client.get_room("nowhere")
+    assert emulator.requests == [
+        RequestRecord("GET", "/v1/", 200, None),
+        RequestRecord("GET", "/v1/rooms/nowhere", 404, "not-found"),
+    ]
+
+
+def test_request_log_shortens_tokens_and_never_shows_the_key(emulator: DailyEmulator) -> None:
+    token = own_token(emulator)
+    with emulator.client() as client:
+        client.validate_meeting_token(token)
+    (record,) = emulator.requests
+    assert record.path == "/v1/meeting-tokens/eyJhbGci…(redacted)"
+    assert emulator.api_key not in repr(emulator.requests)
+
+
+# Rate limits: 20 per second, 100 per 5 seconds, counted on a frozen clock
+
+
+@pytest.fixture
+def limited() -> DailyEmulator:
+    return DailyEmulator(clock=FrozenClock(NOW))
+
+
+def statuses(emulator: DailyEmulator, count: int) -> list[int]:
+    with httpx.Client(transport=emulator.transport, base_url=BASE_URL) as http:
+        return [http.get("/", headers=auth()).status_code for _ in range(count)]
+
+
+def test_twenty_requests_in_a_second_pass_and_the_next_gets_429(limited: DailyEmulator) -> None:
+    assert statuses(limited, 21) == [200] * 20 + [429]
+
+
+def test_429_is_a_rate_limit_error_with_retry_after(limited: DailyEmulator) -> None:
+    statuses(limited, 20)
+    with httpx.Client(transport=limited.transport, base_url=BASE_URL) as http:
+        response = http.get("/", headers=auth())
+    assert response.json()["error"] == "rate-limit-error"
+    assert response.headers["Retry-After"] == "1"
+
+
+def test_a_new_second_admits_twenty_more(limited: DailyEmulator) -> None:
+    statuses(limited, 20)
+    limited.clock.advance(1)
+    assert statuses(limited, 21) == [200] * 20 + [429]
+
+
+def test_the_hundred_and_first_request_in_five_seconds_gets_429(limited: DailyEmulator) -> None:
+    for second in range(5):
+        limited.clock.advance(1 if second else 0)
+        assert statuses(limited, 20) == [200] * 20
+    limited.clock.advance(0.99)
+    assert statuses(limited, 1) == [429]
+
+
+def test_the_five_second_window_slides(limited: DailyEmulator) -> None:
+    for second in range(5):
+        limited.clock.advance(1 if second else 0)
+        statuses(limited, 20)
+    limited.clock.advance(1)
+    assert statuses(limited, 21) == [200] * 20 + [429]
+
+
+def test_refused_requests_do_not_count(limited: DailyEmulator) -> None:
+    assert statuses(limited, 100).count(429) == 80
+    limited.clock.advance(1)
+    assert statuses(limited, 21) == [200] * 20 + [429]
+
+
+def test_unauthenticated_requests_do_not_count(limited: DailyEmulator) -> None:
+    with httpx.Client(transport=limited.transport, base_url=BASE_URL) as http:
+        for _ in range(30):
+            http.get("/")
+    assert statuses(limited, 20) == [200] * 20
+
+
+def test_rate_limit_can_be_switched_off() -> None:
+    unlimited = DailyEmulator(clock=FrozenClock(NOW), rate_limit=False)
+    assert statuses(unlimited, 150) == [200] * 150
+
+
+# Concurrency: many tasks and threads, one emulator
+
+
+async def test_hundreds_of_concurrent_async_calls_keep_every_room(emulator: DailyEmulator) -> None:
+    async with emulator.async_client() as client:
+        names = [f"room-{i}" for i in range(300)]
+        await asyncio.gather(*(client.create_room(name) for name in names))
+        rooms = await asyncio.gather(*(client.get_room(name) for name in names))
+    assert [room["name"] for room in rooms] == names
+    assert len(emulator.requests) == 600
+
+
+def test_a_thread_pool_keeps_every_token_and_room(emulator: DailyEmulator) -> None:
+    def mint_and_check(i: int) -> tuple[str, dict[str, Any]]:
+        with emulator.client() as client:
+            room = client.create_room(f"room-{i}")["name"]
+            token = client.create_meeting_token({"room_name": room, "user_id": str(i)})
+            return room, client.validate_meeting_token(token)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        results = list(pool.map(mint_and_check, range(200)))
+    assert results == [(f"room-{i}", {"room_name": f"room-{i}", "user_id": str(i)}) for i in range(200)]
+
+
+async def test_the_limiter_counts_exactly_under_concurrent_tasks(limited: DailyEmulator) -> None:
+    async with limited.async_client(retry=RetryPolicy(max_retries=0)) as client:
+        results = await asyncio.gather(*(client.get_domain() for _ in range(300)), return_exceptions=True)
+    refused = [r for r in results if isinstance(r, DailyAPIError)]
+    assert (len(results) - len(refused), len(refused)) == (20, 280)
+    assert {r.error for r in refused} == {"rate-limit-error"}
+
+
+def test_the_limiter_counts_exactly_under_threads(limited: DailyEmulator) -> None:
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        codes = list(pool.map(lambda _: statuses(limited, 1)[0], range(200)))
+    assert (codes.count(200), codes.count(429)) == (20, 180)
