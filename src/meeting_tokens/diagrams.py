@@ -5,6 +5,7 @@ Text sits on light boxes and lines use mid-tones, so a diagram reads on light an
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 
 from matplotlib.figure import Figure
@@ -14,11 +15,20 @@ BOX = "#f6f8fa"
 TEXT = "#1f2328"
 ACCENT = {"request": "#0969da", "reply": "#1a7f37", "error": "#cf222e", "note": "#9a6700"}
 
+class Diagram(Figure):
+    """A matplotlib figure that shows itself as a PNG in notebooks, without pyplot."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100, transparent=True)
+        return buffer.getvalue()
+
+
 # A step: (from, to, label) or (from, to, label, kind) with kind one of ACCENT's keys.
 Step = tuple[str, str, str] | tuple[str, str, str, str]
 
 
-def sequence_diagram(participants: Sequence[str], steps: Sequence[Step], *, title: str = "") -> Figure:
+def sequence_diagram(participants: Sequence[str], steps: Sequence[Step], *, title: str = "") -> Diagram:
     """Participants as columns with lifelines, steps as labelled arrows from top to bottom.
 
     A step from a participant to itself is drawn as a note beside its lifeline.
@@ -29,7 +39,7 @@ def sequence_diagram(participants: Sequence[str], steps: Sequence[Step], *, titl
         raise ValueError(f"steps name participants that are not listed: {sorted(unknown)}")
     width = max(6.0, 2.4 * len(participants))
     height = 1.2 + 0.5 * len(steps) + (0.3 if title else 0)
-    fig = Figure(figsize=(width, height))
+    fig = Diagram(figsize=(width, height))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(-0.7, len(participants) - 0.3)
     ax.set_ylim(-len(steps) - 0.6, 1.7 if title else 1.2)
