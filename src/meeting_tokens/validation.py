@@ -58,7 +58,7 @@ class Check:
     code: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class ValidationReport:
     """Every check in order, the decoded claims when readable, and the verdict."""
 
@@ -94,7 +94,7 @@ class ValidationReport:
         if (failure := self.failure) is not None:
             raise _ERRORS_BY_CODE.get(failure.code, TokenError)(failure.detail)
 
-    def __str__(self) -> str:
+    def __repr__(self) -> str:
         from meeting_tokens.display import report_text
 
         return report_text(self)
