@@ -24,9 +24,7 @@ def emulator() -> DailyEmulator:
 
 
 def make_app(emulator: DailyEmulator, **options: object):
-    return create_app(
-        emulator.client(), cookie_secret=SECRET, clock=emulator.clock.now, **options
-    )
+    return create_app(emulator.client(), cookie_secret=SECRET, clock=emulator.clock.now, **options)
 
 
 def signed(value: str, game_id: str, secret: str = SECRET) -> str:
@@ -40,9 +38,7 @@ async def create_game(client: httpx.AsyncClient, game: str = "Quiz", player: str
 
 
 async def join(client: httpx.AsyncClient, game_id: str, player: str = "Ada", **headers: str):
-    return await client.post(
-        "/join", json={"gameID": game_id, "playerName": player}, headers=headers
-    )
+    return await client.post("/join", json={"gameID": game_id, "playerName": player}, headers=headers)
 
 
 def cookie_attributes(set_cookie: str) -> set[str]:
@@ -119,8 +115,7 @@ async def test_create_rejects_a_bad_game_name_with_400(emulator, name):
         response = await client.post("/create", data={"gameName": name, "playerName": "Ada"})
     assert response.status_code == 400
     assert response.json() == {
-        "error": "gameName must be 1 to 40 characters: letters, digits, spaces, '-', '_' "
-        "or an apostrophe"
+        "error": "gameName must be 1 to 40 characters: letters, digits, spaces, '-', '_' or an apostrophe"
     }
     assert "set-cookie" not in response.headers
 
@@ -225,9 +220,7 @@ async def test_host_cookie_of_another_game_created_the_same_second_makes_nobody_
 
 
 @pytest.mark.parametrize(("signed_at", "is_host"), [(-1, False), (0, True), (10, True), (11, False)])
-async def test_host_cookie_must_be_signed_within_ten_seconds_of_creation(
-    emulator, signed_at, is_host
-):
+async def test_host_cookie_must_be_signed_within_ten_seconds_of_creation(emulator, signed_at, is_host):
     app = make_app(emulator)
     async with browser(app) as host, browser(app) as other:
         game_id = await create_game(host)
@@ -254,9 +247,7 @@ async def test_join_for_an_unknown_game_is_404_json(emulator):
 )
 async def test_join_with_a_bad_body_is_400(emulator, body, error):
     async with browser(make_app(emulator)) as client:
-        response = await client.post(
-            "/join", content=body, headers={"content-type": "application/json"}
-        )
+        response = await client.post("/join", content=body, headers={"content-type": "application/json"})
     assert response.status_code == 400
     assert response.json() == {"error": error}
 

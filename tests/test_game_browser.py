@@ -1,0 +1,274 @@
+"""The game in a real browser: Debian's Chromium, driven by Playwright, against uvicorn.
+
+What only a browser can confirm: a script cannot read the HttpOnly host cookie although the
+browser sends it; a token kept in a readable cookie or in localStorage is one script away; and
+SameSite=Strict keeps the host cookie off requests that another site starts. The screenshots
+land in book/images/game/ for the storage chapter.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from html import escape
+from pathlib import Path
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.responses import HTMLResponse
+from starlette.routing import Route
+
+from meeting_tokens.api.emulator import DailyEmulator
+from meeting_tokens.game import create_app
+
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "book" / "images" / "game"
+VIEWPORT = {"width": 760, "height": 560}
+
+# What a script injected into the page (cross-site scripting) could take, drawn on the page.
+INJECTED_SCRIPT = """() => {
+  const loot = { cookie: document.cookie, localStorage: localStorage.getItem("meetingToken") };
+  const box = document.createElement("pre");
+  box.style = "border: 3px solid #c00; padding: .5rem; white-space: pre-wrap; word-break: break-all";
+  box.textContent = "An injected script read:\\n" +
+    `document.cookie = ${JSON.stringify(loot.cookie)}\\n` +
+    `localStorage.meetingToken = ${JSON.stringify(loot.localStorage)}`;
+  document.body.append(box);
+  return loot;
+}"""
+
+# Pages of another site: one makes the visitor's browser post a form to the game's /join, the
+# other follows a link to the game's page. Both act as soon as they load.
+ATTACKER_PAGE = """<!doctype html>
+<title>Another site</title>
+<h1>Another site: {origin}</h1>
+<form method="post" action="{target}/join">
+  <input name="gameID" value="{game_id}"><input name="playerName" value="Eve">
+</form>
+<a href="{target}/?gameID={game_id}&amp;playerName=Eve">Play with me</a>
+<script>
+  if (location.pathname === "/post") document.forms[0].submit();
+  else document.links[0].click();
+</script>
+"""
+CONTROL_COOKIES = {"lax-control": "Lax", "none-control": "None"}
+
+
+@contextmanager
+def serving(app: Callable) -> Iterator[int]:
+    """Run `app` with uvicorn on a free loopback port in a background thread; yield the port."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("uvicorn did not start")
+        time.sleep(0.01)
+    try:
+        yield sock.getsockname()[1]
+    finally:
+        server.should_exit = True
+        thread.join()
+        sock.close()
+
+
+def recording(app: Callable, log: list[dict[str, str]]) -> Callable:
+    """Wrap an ASGI app so that every HTTP request is logged: which, from where, which cookies."""
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] == "http":
+            headers = {name.decode(): value.decode() for name, value in scope["headers"]}
+            log.append(
+                {
+                    "request": f"{scope['method']} {scope['path']}",
+                    "sec-fetch-site": headers.get("sec-fetch-site", ""),
+                    "cookies": " ".join(part.split("=")[0] for part in headers.get("cookie", "").split("; ")),
+                }
+            )
+        await app(scope, receive, send)
+
+    return wrapped
+
+
+def last(log: list[dict[str, str]], request: str) -> dict[str, str]:
+    return next(record for record in reversed(log) if record["request"] == request)
+
+
+def attacker_app(target: str) -> Starlette:
+    async def page(request):
+        origin = f"{request.url.scheme}://{request.url.netloc}"
+        game_id = escape(request.query_params.get("gameID", ""))
+        return HTMLResponse(ATTACKER_PAGE.format(origin=escape(origin), target=target, game_id=game_id))
+
+    return Starlette(routes=[Route("/post", page), Route("/link", page)])
+
+
+@pytest.fixture
+def game(request) -> Iterator[tuple[str, list[dict[str, str]]]]:
+    """The game at http://127.0.0.1:<port> with the token storage named by the test's param."""
+    emulator = DailyEmulator()
+    app = create_app(
+        emulator.client(),
+        cookie_secret="browser-test-secret",
+        token_storage=getattr(request, "param", "cookie-host"),
+        clock=emulator.clock.now,
+    )
+    log: list[dict[str, str]] = []
+    with serving(recording(app, log)) as port:
+        yield f"http://127.0.0.1:{port}", log
+
+
+@pytest.fixture
+def context(chromium):
+    context = chromium.new_context(viewport=VIEWPORT)
+    yield context
+    context.close()
+
+
+def create_and_join(page, base: str, screenshot: str | None = None) -> str:
+    """Create a game as Ada through the form, wait until the page has joined; return its gameID."""
+    page.goto(base + "/")
+    page.fill("input[name=gameName]", "Friday quiz")
+    page.fill("form#create input[name=playerName]", "Ada")
+    if screenshot:
+        page.screenshot(path=SCREENSHOTS / screenshot)
+    page.click("form#create button")
+    page.wait_for_selector("body[data-joined=true]")
+    return page.evaluate("new URLSearchParams(location.search).get('gameID')")
+
+
+def test_host_cookie_is_hidden_from_scripts_yet_sent_on_join(game, context):
+    base, log = game
+    page = context.new_page()
+    game_id = create_and_join(page, base, screenshot="01-create.png")
+    page.screenshot(path=SCREENSHOTS / "02-host-joined.png")
+    [cookie] = context.cookies()
+    assert "gh-" not in page.evaluate("document.cookie")
+    assert f"gh-{game_id}" in last(log, "POST /join")["cookies"].split()
+    assert page.evaluate("callFrame.joined.claims.o") is True
+    assert page.evaluate("meetingToken") is None
+    assert (cookie["name"], cookie["httpOnly"], cookie["secure"], cookie["sameSite"]) == (
+        f"gh-{game_id}",
+        True,
+        True,
+        "Strict",
+    )
+
+
+def test_guest_joins_without_a_token(game, context, chromium):
+    base, _ = game
+    game_id = create_and_join(context.new_page(), base)
+    guest_context = chromium.new_context(viewport=VIEWPORT)
+    guest = guest_context.new_page()
+    guest.goto(f"{base}/?gameID={game_id}")
+    guest.fill("form#ask-name input[name=playerName]", "Bo")
+    guest.click("form#ask-name button")
+    guest.wait_for_selector("body[data-joined=true]")
+    guest.screenshot(path=SCREENSHOTS / "03-guest-joined.png")
+    host_text, joined = guest.inner_text("#host"), guest.evaluate("callFrame.joined")
+    guest_context.close()
+    assert host_text == "no"
+    assert joined["claims"] is None
+
+
+def test_injected_script_finds_no_token_when_the_host_cookie_holds_the_privilege(game, context):
+    base, _ = game
+    page = context.new_page()
+    create_and_join(page, base)
+    loot = page.evaluate(INJECTED_SCRIPT)
+    page.screenshot(path=SCREENSHOTS / "04-xss-cookie-host.png", full_page=True)
+    assert loot == {"cookie": "", "localStorage": None}
+
+
+@pytest.mark.parametrize("game", ["readable-cookie"], indirect=True)
+def test_injected_script_reads_the_token_from_a_readable_cookie_but_not_the_host_cookie(game, context):
+    base, _ = game
+    page = context.new_page()
+    create_and_join(page, base)
+    loot = page.evaluate(INJECTED_SCRIPT)
+    page.screenshot(path=SCREENSHOTS / "05-xss-readable-cookie.png", full_page=True)
+    [token] = [c["value"] for c in context.cookies() if c["name"] == "meetingToken"]
+    assert loot["cookie"] == f"meetingToken={token}"
+    assert page.evaluate("(token) => claimsOf(token).o", token) is True
+
+
+@pytest.mark.parametrize("game", ["local-storage"], indirect=True)
+def test_injected_script_reads_the_token_from_local_storage_but_not_the_host_cookie(game, context):
+    base, _ = game
+    page = context.new_page()
+    create_and_join(page, base)
+    loot = page.evaluate(INJECTED_SCRIPT)
+    page.screenshot(path=SCREENSHOTS / "06-xss-local-storage.png", full_page=True)
+    assert loot["cookie"] == ""
+    assert page.evaluate("(token) => claimsOf(token).o", loot["localStorage"]) is True
+
+
+def test_host_cookie_stays_home_when_another_site_starts_the_request(game, context):
+    base, log = game
+    page = context.new_page()
+    game_id = create_and_join(page, base)
+    context.add_cookies(  # by domain and path: given a url, Playwright drops Secure on http
+        [
+            {
+                "name": name,
+                "value": "1",
+                "domain": "127.0.0.1",
+                "path": "/",
+                "secure": True,
+                "sameSite": same_site,
+            }
+            for name, same_site in CONTROL_COOKIES.items()
+        ]
+    )
+    seen = {}
+    with serving(attacker_app(base)) as port:
+        cases = {
+            "another site posts a form to /join": (f"http://localhost:{port}/post", "POST /join"),
+            "another site links to the game page": (f"http://localhost:{port}/link", "GET /"),
+            "the same site (another port) posts a form": (f"http://127.0.0.1:{port}/post", "POST /join"),
+        }
+        for case, (url, request) in cases.items():
+            page.goto(f"{url}?gameID={game_id}")
+            page.wait_for_url(f"{base}/**")
+            seen[case] = last(log, request)
+    render_evidence(page, base, game_id, seen)
+    page.screenshot(path=SCREENSHOTS / "07-cross-site-blocked.png", full_page=True)
+    host_cookie = f"gh-{game_id}"
+    assert {case: (r["sec-fetch-site"], r["cookies"]) for case, r in seen.items()} == {
+        "another site posts a form to /join": ("cross-site", "none-control"),
+        "another site links to the game page": ("cross-site", "lax-control none-control"),
+        "the same site (another port) posts a form": (
+            "same-site",
+            f"{host_cookie} lax-control none-control",
+        ),
+    }
+
+
+def render_evidence(page, base: str, game_id: str, seen: dict[str, dict[str, str]]) -> None:
+    """Draw which cookies the game server received in each case, for the chapter's figure."""
+    names = {f"gh-{game_id}": "Strict", **CONTROL_COOKIES}
+    head = "".join(f"<th><code>{escape(n)}</code><br>SameSite={s}</th>" for n, s in names.items())
+    rows = "".join(
+        f"<tr><td>{escape(case)}<br><small>{escape(record['request'])}, Sec-Fetch-Site: "
+        f"{escape(record['sec-fetch-site'])}</small></td>"
+        + "".join(
+            "<td>sent</td>" if name in record["cookies"].split() else "<td><b>not sent</b></td>"
+            for name in names
+        )
+        + "</tr>"
+        for case, record in seen.items()
+    )
+    page.set_content(
+        "<style>body{font:16px system-ui,sans-serif;margin:2rem}td,th{border:1px solid #999;"
+        "padding:.4rem .6rem;text-align:left}table{border-collapse:collapse}b{color:#c00}</style>"
+        f"<h1>Which cookies reached the game</h1><p>The game runs at <code>{escape(base)}</code>; "
+        "the other site's pages are served from <code>localhost</code>, another site for the "
+        "browser, and from another port of <code>127.0.0.1</code>, the same site.</p>"
+        f"<table><tr><th>Request</th>{head}</tr>{rows}</table>"
+    )
