@@ -1,0 +1,192 @@
+"""Whatever arrives, the emulator answers like Daily: never a 5xx, always a JSON body, and every
+error in Daily's shape `{"error": <str>, "info": <str>}`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote, quote_from_bytes
+
+import httpx
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from meeting_tokens import DailyEmulator
+from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID
+from meeting_tokens.claims import PROPERTY_CHECKS
+from meeting_tokens.clock import FrozenClock
+
+NOW = 1_700_000_000
+ORIGIN = "https://api.daily.co"
+
+methods = st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]) | st.from_regex(
+    r"[A-Za-z]{1,12}", fullmatch=True
+)
+segments = st.sampled_from(["v1", "meeting-tokens", "rooms", "", ".."]) | st.text(max_size=40).map(
+    lambda s: quote(s, safe="")
+)
+raw_segments = st.binary(max_size=40).map(lambda b: quote_from_bytes(b, safe=""))
+paths = st.one_of(
+    st.sampled_from(["/v1/", "/v1/meeting-tokens", "/v1/rooms", "/v1/rooms/hello"]),
+    st.lists(segments | raw_segments, max_size=5).map(lambda parts: "/v1/" + "/".join(parts)),
+    st.lists(segments, max_size=4).map(lambda parts: "/" + "/".join(parts)),
+)
+queries = st.sampled_from(["", "?ignoreNbf=true", "?ignoreNbf=TRUE", "?ignoreNbf", "?a=%FF&&="])
+authorizations = st.one_of(
+    st.just(f"Bearer {DEMO_API_KEY}".encode()),
+    st.none(),
+    st.binary(max_size=60),
+    st.sampled_from([b"Bearer", b"bearer  ", b"Basic x", DEMO_API_KEY.encode()]),
+    st.binary(max_size=40).map(lambda b: b"Bearer " + b),
+)
+header_names = st.from_regex(r"[A-Za-z][A-Za-z0-9-]{0,20}", fullmatch=True).filter(
+    lambda name: name.lower() not in ("authorization", "content-length", "host", "transfer-encoding")
+)
+extra_headers = st.lists(st.tuples(header_names, st.binary(max_size=40)), max_size=4)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
+property_names = st.sampled_from([*PROPERTY_CHECKS, "permissions", "domain_id"]) | st.text(max_size=12)
+properties = st.dictionaries(property_names, json_values, max_size=5)
+bodies = st.one_of(
+    st.just(b""),
+    st.binary(max_size=200),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    properties.map(lambda p: json.dumps({"properties": p}).encode()),
+    st.fixed_dictionaries(
+        {},
+        optional={
+            "name": json_values | st.text(max_size=20),
+            "privacy": json_values,
+            "properties": properties,
+        },
+    ).map(lambda b: json.dumps(b).encode()),
+)
+
+
+@pytest.fixture(scope="module")
+def http() -> Iterator[httpx.Client]:
+    emulator = DailyEmulator(clock=FrozenClock(NOW), rate_limit=False)
+    with httpx.Client(transport=emulator.transport) as client:
+        yield client
+
+
+def assert_dailys_shape(response: httpx.Response) -> None:
+    assert response.status_code < 500
+    assert response.headers["content-type"] == "application/json"
+    body: Any = response.json()
+    assert isinstance(body, dict)
+    if response.status_code >= 400:
+        assert set(body) == {"error", "info"}
+        assert isinstance(body["error"], str) and isinstance(body["info"], str)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    method=methods,
+    path=paths,
+    query=queries,
+    authorization=authorizations,
+    headers=extra_headers,
+    body=bodies,
+)
+def test_any_request_gets_a_daily_shaped_answer(
+    http: httpx.Client,
+    method: str,
+    path: str,
+    query: str,
+    authorization: bytes | None,
+    headers: list[tuple[str, bytes]],
+    body: bytes,
+) -> None:
+    all_headers = [(name.encode(), value) for name, value in headers]
+    if authorization is not None:
+        all_headers.append((b"Authorization", authorization))
+    response = http.request(method, ORIGIN + path + query, headers=all_headers, content=body)
+    assert_dailys_shape(response)
+
+
+endpoints = st.one_of(
+    st.sampled_from([("POST", "/v1/meeting-tokens"), ("POST", "/v1/rooms"), ("GET", "/v1/")]),
+    st.tuples(st.just("GET"), segments.map(lambda name: f"/v1/rooms/{name}")),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(endpoint=endpoints, query=queries, headers=extra_headers, body=bodies)
+def test_any_body_to_a_real_endpoint_gets_a_daily_shaped_answer(
+    http: httpx.Client, endpoint: tuple[str, str], query: str, headers: list[tuple[str, bytes]], body: bytes
+) -> None:
+    method, path = endpoint
+    all_headers = [(name.encode(), value) for name, value in headers]
+    all_headers.append((b"Authorization", f"Bearer {DEMO_API_KEY}".encode()))
+    response = http.request(method, ORIGIN + path + query, headers=all_headers, content=body)
+    assert_dailys_shape(response)
+
+
+@settings(max_examples=200, deadline=None)
+@given(token=st.text(max_size=200) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
+def test_any_token_to_validate_gets_a_daily_shaped_answer(http: httpx.Client, token: str) -> None:
+    url = f"{ORIGIN}/v1/meeting-tokens/{quote(token, safe='')}"
+    response = http.get(url, headers={"Authorization": f"Bearer {DEMO_API_KEY}"})
+    assert_dailys_shape(response)
+
+
+def authorized(http: httpx.Client, method: str, path: str, content: bytes = b"") -> httpx.Response:
+    return http.request(
+        method, ORIGIN + path, headers={"Authorization": f"Bearer {DEMO_API_KEY}"}, content=content
+    )
+
+
+def test_a_20_kb_path_is_not_found(http: httpx.Client) -> None:
+    response = authorized(http, "GET", "/v1/" + "x" * 20_000)
+    assert_dailys_shape(response)
+    assert response.status_code == 404
+
+
+def test_a_20_kb_token_is_refused(http: httpx.Client) -> None:
+    response = authorized(http, "GET", "/v1/meeting-tokens/" + "a." * 10_000)
+    assert_dailys_shape(response)
+    assert response.json()["info"] == "meeting token is not valid (malformed)"
+
+
+def test_a_binary_body_is_a_json_parsing_error(http: httpx.Client) -> None:
+    response = authorized(http, "POST", "/v1/rooms", content=bytes(range(256)))
+    assert response.json()["error"] == "json-parsing-error"
+
+
+def test_deeply_nested_json_is_a_json_parsing_error(http: httpx.Client) -> None:
+    response = authorized(http, "POST", "/v1/meeting-tokens", content=b"[" * 100_000 + b"]" * 100_000)
+    assert (response.status_code, response.json()["error"]) == (400, "json-parsing-error")
+
+
+def test_nested_recording_options_near_the_recursion_limit_are_answered(http: httpx.Client) -> None:
+    opts = "{}"
+    for _ in range(900):
+        opts = '{"a":' + opts + "}"
+    content = ('{"properties": {"start_cloud_recording_opts": ' + opts + "}}").encode()
+    assert_dailys_shape(authorized(http, "POST", "/v1/meeting-tokens", content=content))
+
+
+def test_a_huge_integer_exp_is_answered(http: httpx.Client) -> None:
+    response = authorized(
+        http, "POST", "/v1/meeting-tokens", content=b'{"properties": {"exp": 1' + b"0" * 4000 + b"}}"
+    )
+    assert_dailys_shape(response)
+
+
+def test_a_token_with_a_huge_future_exp_validates(http: httpx.Client) -> None:
+    minted = authorized(
+        http, "POST", "/v1/meeting-tokens", content=b'{"properties": {"exp": 10000000000000000000000}}'
+    )
+    response = authorized(http, "GET", "/v1/meeting-tokens/" + minted.json()["token"])
+    assert response.json() == {"exp": 10**22}
+
+
+def test_the_demo_domain_is_the_one_served(http: httpx.Client) -> None:
+    assert authorized(http, "GET", "/v1").json()["domain_id"] == DEMO_DOMAIN_ID
