@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from datetime import datetime
@@ -19,6 +20,8 @@ def unix_time(now: Instant | None = None) -> float:
         return now.timestamp()
     if isinstance(now, bool) or not isinstance(now, int | float):
         raise TypeError(f"now must be unix seconds or an aware datetime, not {type(now).__name__}")
+    if not math.isfinite(now):
+        raise ValueError(f"now must be a finite number of seconds, not {now!r}")
     return float(now)
 
 

@@ -42,7 +42,7 @@ def b64url_decode(text: str) -> bytes:
     return data
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TokenParts:
     """A token's three segments, decoded: what every check looks at."""
 
@@ -58,19 +58,25 @@ class TokenParts:
         return parts_html(self)
 
 
+def _reject_constant(name: str) -> None:
+    raise ValueError(f"{name} is not JSON")
+
+
+# One decoder for every call: json.loads with an option would build a new one each time.
+_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def _json_object(segment: str, name: str) -> dict[str, Any]:
     raw = b64url_decode(segment)
     try:
-        value = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+        value = _JSON.decode(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise MalformedTokenError(f"the {name} is not JSON: {exc}") from None
+    except RecursionError:
+        raise MalformedTokenError(f"the {name} nests too deeply to be a token") from None
     if not isinstance(value, dict):
         raise MalformedTokenError(f"the {name} must be a JSON object")
     return value
-
-
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
 
 
 def decode_parts(token: str) -> TokenParts:

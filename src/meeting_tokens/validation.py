@@ -8,6 +8,7 @@ Rules follow RFC 7519 (NumericDate times) and RFC 8725 (algorithm allow-list, no
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -48,7 +49,7 @@ class TokenValidator(Protocol):
     def validate_meeting_token(self, token: str, *, ignore_nbf: bool = False) -> dict[str, Any]: ...
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Check:
     """One layer's outcome: `passed` is True, False, or None when the layer was skipped."""
 
@@ -58,7 +59,7 @@ class Check:
     code: str | None = None
 
 
-@dataclass(frozen=True, repr=False)
+@dataclass(frozen=True, repr=False, slots=True)
 class ValidationReport:
     """Every check in order, the decoded claims when readable, and the verdict."""
 
@@ -130,16 +131,17 @@ def _check_time(
             raise InvalidClaimError(f"{name} must be an integer NumericDate, not {claims[name]!r}", name)
     if "exp" not in claims and not allow_no_expiry:
         raise MissingClaimError("no exp: the token would never expire", "exp")
+    seconds = round(now)  # messages use int arithmetic: a huge integer claim is no float
     if "exp" in claims and claims["exp"] <= now - leeway:
-        raise ExpiredTokenError(f"expired: exp {claims['exp']} is {now - claims['exp']:.0f} s ago")
+        raise ExpiredTokenError(f"expired: exp {claims['exp']} is {seconds - claims['exp']} s ago")
     if not ignore_nbf and "nbf" in claims and claims["nbf"] > now + leeway:
-        raise NotYetValidError(f"not yet valid: nbf {claims['nbf']} is {claims['nbf'] - now:.0f} s ahead")
+        raise NotYetValidError(f"not yet valid: nbf {claims['nbf']} is {claims['nbf'] - seconds} s ahead")
     if "iat" in claims and claims["iat"] > now + leeway:
-        ahead = claims["iat"] - now
-        raise NotYetValidError(f"issued in the future: iat {claims['iat']} is {ahead:.0f} s ahead")
+        ahead = claims["iat"] - seconds
+        raise NotYetValidError(f"issued in the future: iat {claims['iat']} is {ahead} s ahead")
     if "exp" not in claims:
         return "no exp (allowed by the caller): never expires"
-    return f"inside its validity window: exp in {claims['exp'] - now:.0f} s"
+    return f"inside its validity window: exp in {claims['exp'] - seconds} s"
 
 
 def _check_scope(
@@ -159,7 +161,7 @@ def _check_scope(
     return f"for {room}" + (" of this domain" if domain_id is not None else "")
 
 
-def _check_signature(parts: TokenParts, api_key: str) -> str:
+def _check_signature(parts: TokenParts, api_key: str | bytes) -> str:
     try:
         key = _HS256.prepare_key(api_key)
     except InvalidKeyError as exc:
@@ -212,7 +214,7 @@ def _claim_steps(
     allow_unscoped: bool,
     allow_no_expiry: bool,
 ) -> list[tuple[str, Callable[[TokenParts], str]]]:
-    if isinstance(leeway, bool) or not isinstance(leeway, int | float) or leeway < 0:
+    if isinstance(leeway, bool) or not isinstance(leeway, int | float) or not 0 <= leeway < math.inf:
         raise ValueError(f"leeway must be a non-negative number of seconds, not {leeway!r}")
     instant = unix_time(now)
     return [
@@ -249,7 +251,7 @@ def precheck_claims(
 def validate_token(
     token: str,
     *,
-    api_key: str | None = None,
+    api_key: str | bytes | None = None,
     client: TokenValidator | None = None,
     room_name: str | None = None,
     domain_id: str | None = None,
