@@ -1,0 +1,102 @@
+"""The same emulator over real HTTP on a loopback port, called by `DailyClient`."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient, DailyEmulator
+from meeting_tokens.api.serve import serving
+from meeting_tokens.clock import FrozenClock
+
+NOW = 1_700_000_000
+
+
+@pytest.fixture(scope="module")
+def emulator() -> DailyEmulator:
+    return DailyEmulator(clock=FrozenClock(NOW), rate_limit=False)
+
+
+@pytest.fixture(scope="module")
+def base_url(emulator: DailyEmulator) -> Iterator[str]:
+    with serving(emulator) as url:
+        yield url
+
+
+def test_the_server_listens_on_loopback_under_v1(base_url: str) -> None:
+    assert base_url.startswith("http://127.0.0.1:")
+    assert base_url.endswith("/v1")
+
+
+def test_daily_client_mints_and_validates_over_http(base_url: str, emulator: DailyEmulator) -> None:
+    with DailyClient(emulator.api_key, base_url=base_url) as client:
+        token = client.create_meeting_token({"room_name": "served", "exp": NOW + 60, "is_owner": True})
+        assert client.validate_meeting_token(token) == {
+            "room_name": "served",
+            "exp": NOW + 60,
+            "is_owner": True,
+        }
+
+
+def test_daily_client_creates_and_reads_rooms_over_http(base_url: str, emulator: DailyEmulator) -> None:
+    with DailyClient(emulator.api_key, base_url=base_url) as client:
+        created = client.create_room("over-http")
+        assert client.get_room("over-http") == created
+        assert created["url"] == "https://hands-on-demo.daily.co/over-http"
+
+
+def test_ignore_nbf_travels_as_a_query_parameter(base_url: str, emulator: DailyEmulator) -> None:
+    with DailyClient(emulator.api_key, base_url=base_url) as client:
+        token = client.create_meeting_token({"room_name": "later", "nbf": NOW + 600})
+        assert client.validate_meeting_token(token, ignore_nbf=True)["nbf"] == NOW + 600
+
+
+def test_errors_arrive_with_dailys_body_over_http(base_url: str) -> None:
+    with (
+        DailyClient("demo-key-FAKE-wrong", base_url=base_url) as client,
+        pytest.raises(DailyAPIError) as caught,
+    ):
+        client.get_domain()
+    assert (caught.value.status_code, caught.value.error) == (401, "authentication-error")
+
+
+def test_a_wrong_method_gets_405_with_allow_over_http(base_url: str, emulator: DailyEmulator) -> None:
+    response = httpx.delete(f"{base_url}/rooms/x", headers={"Authorization": f"Bearer {emulator.api_key}"})
+    assert (response.status_code, response.headers["allow"]) == (405, "GET")
+    assert response.json()["error"] == "invalid-request-error"
+
+
+def test_a_20_kb_path_gets_dailys_404_over_http(base_url: str, emulator: DailyEmulator) -> None:
+    response = httpx.get(
+        f"{base_url}/{'x' * 20_000}", headers={"Authorization": f"Bearer {emulator.api_key}"}
+    )
+    assert (response.status_code, response.json()["error"]) == (404, "not-found")
+
+
+async def test_async_client_works_over_http(base_url: str, emulator: DailyEmulator) -> None:
+    async with AsyncDailyClient(emulator.api_key, base_url=base_url) as client:
+        assert (await client.get_domain())["domain_id"] == emulator.domain_id
+
+
+def test_the_command_prints_url_and_key_then_stops_on_ctrl_c() -> None:
+    env = os.environ | {"PYTHONUNBUFFERED": "1"}
+    command = [sys.executable, "-m", "meeting_tokens.api.serve", "--port", "0"]
+    with subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
+    ) as server:
+        url_line, key_line, _ = (server.stdout.readline() for _ in range(3))
+        base_url = url_line.split(": ", 1)[1].strip()
+        key = key_line.split(": ", 1)[1].strip()
+        with DailyClient(key, base_url=base_url) as client:
+            assert client.get_domain()["domain_name"] == "hands-on-demo"
+        server.send_signal(signal.SIGINT)
+        stdout, stderr = server.communicate(timeout=30)
+    assert url_line.startswith("Daily emulator: http://127.0.0.1:")
+    assert key.startswith("demo-key-FAKE-not-a-real-daily-key-")
+    assert (server.returncode, stdout, stderr) == (0, "Stopped.\n", "")
