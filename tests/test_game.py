@@ -87,6 +87,29 @@ async def test_host_cookie_value_is_the_creation_time_signed_for_that_game(emula
     assert cookie == signed("1700000000", game_id)
 
 
+class SlowRooms:
+    """The emulator's client, except that making a room takes 30 seconds of the emulator's time."""
+
+    def __init__(self, emulator: DailyEmulator) -> None:
+        self.emulator, self.client = emulator, emulator.client()
+
+    def create_room(self, **kwargs: object) -> dict:
+        self.emulator.clock.advance(30)
+        return self.client.create_room(**kwargs)
+
+    def create_meeting_token(self, properties: dict) -> str:
+        return self.client.create_meeting_token(properties)
+
+
+async def test_host_cookie_carries_the_creation_time_even_when_the_room_is_slow(emulator):
+    app = create_app(SlowRooms(emulator), cookie_secret=SECRET, clock=emulator.clock.now)
+    async with browser(app) as client:
+        game_id = await create_game(client)
+        answer = (await join(client, game_id)).json()
+    assert client.cookies[f"gh-{game_id}"] == signed("1700000000", game_id)
+    assert answer["isHost"] is True
+
+
 async def test_create_without_secure_cookies_drops_only_the_secure_flag(emulator):
     async with browser(make_app(emulator, secure_cookies=False)) as client:
         response = await client.post("/create", data={"gameName": "Quiz", "playerName": "Ada"})

@@ -18,8 +18,9 @@ async, so cells use `await` (Jupyter allows it at the top level)::
 
 The clients talk to https://testserver so that the `Secure` host cookie travels with their
 requests. (Starlette's sync TestClient would also work, but with plain httpx it is deprecated
-in favour of httpx2, which the project does not use.) To serve the game to a real browser,
-pass the app to uvicorn.
+in favour of httpx2, which the project does not use.) To play it in a real browser, serve it
+on loopback, e.g. `uvicorn.run(game_app(), host="127.0.0.1", port=8000)`, and open
+http://127.0.0.1:8000/ (Chromium accepts the `Secure` cookie over http on loopback).
 """
 
 from __future__ import annotations

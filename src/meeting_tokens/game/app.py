@@ -40,6 +40,8 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Game:
+    """A game as the server remembers it: its room and when it was created (unix seconds)."""
+
     game_id: str
     name: str
     room_name: str
@@ -48,10 +50,12 @@ class Game:
 
 
 def host_cookie_name(game_id: str) -> str:
+    """The name of the cookie that makes its holder host of `game_id`."""
     return f"gh-{game_id}"
 
 
 def error(status_code: int, message: str) -> JSONResponse:
+    """A JSON error that says what the caller did wrong and nothing about the server."""
     return JSONResponse({"error": message}, status_code=status_code)
 
 
@@ -73,8 +77,8 @@ def create_app(
     """The game as a Starlette app backed by `daily` (a DailyClient: real Daily or the emulator).
 
     `token_storage` picks where the browser keeps the host's token: "cookie-host" (nowhere: the
-    article's design), "readable-cookie" (a `meetingToken` cookie scripts can read, the game's
-    earlier design) or "local-storage" (the page saves it in localStorage).
+    article's design), "readable-cookie" (a `meetingToken` cookie scripts can read, like the
+    game's earlier design, here set by /join) or "local-storage" (the page saves it in localStorage).
     `clock` returns unix seconds (pass the emulator's `clock.now` so both agree on time).
     """
     if token_storage not in TOKEN_STORAGES:
@@ -96,6 +100,8 @@ def create_app(
             signed_at = int(signer(game.game_id).unsign(cookie))
         except (BadSignature, ValueError):
             return False
+        # The article accepts a cookie made up to 10 s after its game; this server's cookies
+        # carry the creation time itself, so a slow room creation cannot push them out.
         return game.created_at <= signed_at <= game.created_at + HOST_COOKIE_WINDOW
 
     async def index(request: Request) -> Response:
@@ -119,7 +125,7 @@ def create_app(
         response = RedirectResponse(f"/?{query}", status_code=303)
         response.set_cookie(
             host_cookie_name(game_id),
-            signer(game_id).sign(str(int(now()))).decode(),
+            signer(game_id).sign(str(created_at)).decode(),
             path="/",
             secure=secure_cookies,
             httponly=True,
