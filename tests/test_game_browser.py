@@ -3,11 +3,13 @@
 What only a browser can confirm: a script cannot read the HttpOnly host cookie although the
 browser sends it; a token kept in a readable cookie or in localStorage is one script away; and
 SameSite=Strict keeps the host cookie off requests that another site starts. The screenshots
-land in book/images/game/ for the storage chapter.
+land in artifacts/game/; with UPDATE_BOOK_IMAGES=1 they replace the storage chapter's pictures in
+book/images/game/ (game ids, ports and dates differ on every run, so that is opt-in).
 """
 
 from __future__ import annotations
 
+import os
 import socket
 import threading
 import time
@@ -25,7 +27,9 @@ from starlette.routing import Route
 from meeting_tokens.api.emulator import DailyEmulator
 from meeting_tokens.game import create_app
 
-SCREENSHOTS = Path(__file__).resolve().parents[1] / "book" / "images" / "game"
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / ("book/images" if os.environ.get("UPDATE_BOOK_IMAGES") == "1" else "artifacts") / "game"
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 VIEWPORT = {"width": 760, "height": 560}
 
 # What a script injected into the page (cross-site scripting) could take, drawn on the page.

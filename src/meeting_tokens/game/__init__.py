@@ -1,14 +1,15 @@
 """The article's game server in miniature, for the storage and usage chapters.
 
-In a notebook, run it in-process against an emulator: `game_app()` builds the app and
+In a notebook, run it in-process: `game_app(connect())` builds the app and
 `browser(app)` gives an httpx client on httpx's ASGI transport that keeps cookies like a
 browser's cookie jar; each call to `browser(app)` is another person's browser. The transport is
 async, so cells use `await` (Jupyter allows it at the top level)::
 
     from urllib.parse import parse_qs, urlsplit
+    from meeting_tokens.api import connect
     from meeting_tokens.game import browser, game_app
 
-    app = game_app()                     # or game_app(emulator, token_storage="local-storage")
+    app = game_app(connect())            # or game_app(client, token_storage="local-storage")
     host, guest = browser(app), browser(app)
     created = await host.post("/create", data={"gameName": "Quiz", "playerName": "Ada"})
     created.status_code, created.headers["set-cookie"]   # 303 and the signed HttpOnly cookie
@@ -26,31 +27,32 @@ http://127.0.0.1:8000/ (Chromium accepts the `Secure` cookie over http on loopba
 from __future__ import annotations
 
 import secrets
-from typing import Any
 
 import httpx
 from starlette.applications import Starlette
 
+from meeting_tokens.api import DailyClient, DailyEmulator
 from meeting_tokens.game.app import TOKEN_STORAGES, TokenStorage, create_app, host_cookie_name
 
 __all__ = ["TOKEN_STORAGES", "browser", "create_app", "game_app", "host_cookie_name"]
 
 
 def game_app(
-    emulator: Any = None,
+    daily: DailyClient | None = None,
     *,
     token_storage: TokenStorage = "cookie-host",  # noqa: S107 (a mode name, not a secret)
 ) -> Starlette:
-    """The game on `emulator` (a fresh DailyEmulator if None), on the emulator's clock."""
-    if emulator is None:
-        from meeting_tokens.api.emulator import DailyEmulator
+    """The game on `daily` (from `connect()`; a fresh emulator's client if None).
 
-        emulator = DailyEmulator()
+    With an emulator behind the client, the game keeps the emulator's clock, so moving one
+    moves both.
+    """
+    daily = daily if daily is not None else DailyEmulator().client()
     return create_app(
-        emulator.client(),
+        daily,
         cookie_secret=secrets.token_bytes(32),
         token_storage=token_storage,
-        clock=emulator.clock.now,
+        clock=daily.emulator.clock.now if daily.emulator is not None else None,
     )
 
 
