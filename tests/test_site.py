@@ -1,0 +1,235 @@
+"""The built book, checked the way a reader meets it: every page in a real browser, offline.
+
+The session fixture builds the book strictly (`jupyter-book build . --all -W -n --keep-going`, so
+warnings from unchanged pages are reported again; notebook results come from the jupyter cache in
+`_build/.jupyter_cache`), serves `_build/html` on a loopback port, and every test opens pages in
+Debian's Chromium. Any request to another host is blocked and fails the test. Screenshots of
+every page land in `artifacts/screenshots/`.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import pathlib
+import re
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import pytest
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "artifacts" / "screenshots"
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+
+
+def toc_files() -> list[str]:
+    """Every document the table of contents lists, as written there (no extension)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(entry.get(key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return [re.sub(r"\.(md|ipynb)$", "", name) for name in files]
+
+
+PAGES = toc_files()
+NOTEBOOK_PAGES = [name for name in PAGES if (ROOT / f"{name}.ipynb").is_file()]
+
+
+def repository_url() -> str:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    return config["repository"]["url"].rstrip("/")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (stdlib's name)
+        pass
+
+
+@dataclass
+class Site:
+    """The built book on a loopback port."""
+
+    root: pathlib.Path
+    base_url: str
+
+    def url(self, page: str) -> str:
+        return f"{self.base_url}/{page}.html"
+
+    def html(self, page: str) -> str:
+        return (self.root / f"{page}.html").read_text(encoding="utf-8")
+
+
+def build_book() -> None:
+    """Build the book as `make book` does, but re-reading every page; fail with the build log."""
+    from meeting_tokens.book_assets import copy_anywidget
+
+    copy_anywidget(ROOT / "book" / "widgets-js")
+    jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", ".", "--all", "-W", "-n", "--keep-going"]
+    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+    if result.returncode != 0:
+        pytest.fail(
+            f"`{' '.join(command)}` failed ({result.returncode}):\n"
+            f"{result.stdout[-20000:]}\n{result.stderr[-20000:]}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture(scope="session")
+def site() -> Iterator[Site]:
+    build_book()
+    handler = functools.partial(_QuietHandler, directory=str(SITE))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield Site(SITE, f"http://127.0.0.1:{server.server_address[1]}")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@dataclass
+class Visit:
+    """A page opened in the browser, with everything that went wrong while it loaded."""
+
+    page: object
+    outside_requests: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    bad_responses: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def open_page(site: Site, chromium: object) -> Iterator[object]:
+    """Open a page of the site with every request to another host blocked and recorded."""
+    contexts = []
+    own_host = urlsplit(site.base_url).netloc
+
+    def open_(path: str) -> Visit:
+        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        page = context.new_page()
+        visit = Visit(page)
+
+        def guard(route: object) -> None:
+            url = route.request.url
+            if urlsplit(url).netloc == own_host:
+                route.continue_()
+            else:
+                visit.outside_requests.append(url)
+                route.abort()
+
+        def on_request(request: object) -> None:
+            parts = urlsplit(request.url)
+            if parts.scheme not in ("data", "blob") and parts.netloc != own_host:
+                visit.outside_requests.append(request.url)
+
+        def on_console(message: object) -> None:
+            if message.type == "error":
+                visit.console_errors.append(f"{message.text} ({message.location.get('url')})")
+
+        def on_response(response: object) -> None:
+            if response.status >= 400:
+                visit.bad_responses.append(f"{response.status} {response.url}")
+
+        context.route("**/*", guard)
+        page.on("request", on_request)
+        page.on("console", on_console)
+        page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
+        page.on("response", on_response)
+        page.goto(f"{site.base_url}/{path}", wait_until="networkidle")
+        return visit
+
+    yield open_
+    for context in contexts:
+        context.close()
+
+
+def assert_clean(visit: Visit) -> None:
+    assert visit.outside_requests == [], "requests left the site"
+    assert visit.console_errors == [], "the browser console reported errors"
+    assert visit.bad_responses == [], "some files of the site are missing"
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_loads_offline_without_errors(open_page: object, name: str) -> None:
+    visit = open_page(f"{name}.html")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    visit.page.screenshot(path=SCREENSHOTS / f"{name.replace('/', '__')}.png", full_page=True)
+    assert_clean(visit)
+    assert visit.page.locator("main h1").count() >= 1
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
+def test_saved_widgets_render_on_the_static_page(site: Site, open_page: object, name: str) -> None:
+    html = site.html(name)
+    if WIDGET_STATE not in html:
+        pytest.skip("this page holds no widget state")
+    views = html.count(f'type="{WIDGET_VIEW}"')
+    visit = open_page(f"{name}.html")
+    page = visit.page
+    page.wait_for_function(
+        "n => document.querySelectorAll('.widget-subarea > .lm-Widget').length >= n", arg=views
+    )
+    sizes = page.eval_on_selector_all(
+        ".widget-subarea > .lm-Widget",
+        "nodes => nodes.map(n => { const r = n.getBoundingClientRect(); return r.width * r.height; })",
+    )
+    assert len(sizes) == views
+    assert all(size > 0 for size in sizes), "a widget rendered with no visible size"
+    assert "Error displaying widget" not in page.inner_text("body")
+    assert_clean(visit)
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
+def test_notebook_page_offers_its_ipynb_for_download(site: Site, open_page: object, name: str) -> None:
+    visit = open_page(f"{name}.html")
+    link = visit.page.locator(f'a[href$="_sources/{name}.ipynb"]')
+    assert link.count() == 1
+    assert (site.root / "_sources" / f"{name}.ipynb").is_file()
+
+
+@pytest.mark.parametrize("name", NOTEBOOK_PAGES)
+def test_launch_button_opens_the_configured_repository_on_binder(
+    open_page: object, name: str
+) -> None:
+    owner_and_name = urlsplit(repository_url()).path.strip("/")
+    visit = open_page(f"{name}.html")
+    link = visit.page.locator('a[href^="https://mybinder.org/"]')
+    assert link.count() == 1
+    assert link.get_attribute("href") == (
+        f"https://mybinder.org/v2/gh/{owner_and_name}/main?urlpath=lab/tree/{name}.ipynb"
+    )
+    assert (ROOT / "requirements.txt").is_file(), "Binder installs requirements.txt"
+
+
+def test_repository_button_links_to_the_configured_repository(open_page: object) -> None:
+    visit = open_page("index.html")
+    hrefs = visit.page.eval_on_selector_all(
+        "a.btn[href^='https://']", "links => links.map(a => a.getAttribute('href'))"
+    )
+    assert repository_url() in hrefs
+
+
+def test_search_finds_the_nbf_claim(open_page: object) -> None:
+    visit = open_page("search.html?q=nbf")
+    results = visit.page.locator("#search-results ul.search li a")
+    results.first.wait_for()
+    targets = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
+    assert any("book/glossary.html" in target for target in targets)
+    assert_clean(visit)
