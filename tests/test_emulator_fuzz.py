@@ -86,7 +86,7 @@ def assert_dailys_shape(response: httpx.Response) -> None:
         assert isinstance(body["error"], str) and isinstance(body["info"], str)
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=300, deadline=None)
 @given(
     method=methods,
     path=paths,
@@ -117,7 +117,7 @@ endpoints = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(endpoint=endpoints, query=queries, headers=extra_headers, body=bodies)
 def test_any_body_to_a_real_endpoint_gets_a_daily_shaped_answer(
     http: httpx.Client, endpoint: tuple[str, str], query: str, headers: list[tuple[str, bytes]], body: bytes
@@ -129,7 +129,7 @@ def test_any_body_to_a_real_endpoint_gets_a_daily_shaped_answer(
     assert_dailys_shape(response)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(token=st.text(max_size=200) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
 def test_any_token_to_validate_gets_a_daily_shaped_answer(http: httpx.Client, token: str) -> None:
     url = f"{ORIGIN}/v1/meeting-tokens/{quote(token, safe='')}"

@@ -154,6 +154,11 @@ def _room_property_problems(properties: Any) -> list[str]:
     return problems
 
 
+def _made_up_room_name() -> str:
+    alphabet = string.ascii_letters + string.digits
+    return "".join(secrets.choice(alphabet) for _ in range(20))
+
+
 def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -321,8 +326,7 @@ class DailyEmulator:
 
     def _create_room(self, request: httpx.Request, _: str) -> dict[str, Any]:
         body = _json_body(request, ("name", "privacy", "properties"))
-        alphabet = string.ascii_letters + string.digits
-        name = body.get("name", "".join(secrets.choice(alphabet) for _ in range(20)))
+        name = body["name"] if "name" in body else _made_up_room_name()
         privacy = body.get("privacy", "public")
         properties = body.get("properties", {})
         problems = []
