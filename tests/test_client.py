@@ -154,6 +154,13 @@ def test_a_200_that_is_not_a_json_object_is_an_unexpected_response() -> None:
     assert (caught.value.status_code, caught.value.error) == (200, "unexpected-response")
 
 
+def test_a_200_without_the_expected_field_is_an_unexpected_response() -> None:
+    client = DailyClient(KEY, transport=scripted(httpx.Response(200, json={"tok": "a.b.c"})))
+    with client, pytest.raises(DailyAPIError) as caught:
+        client.create_meeting_token({})
+    assert (caught.value.status_code, caught.value.error) == (200, "unexpected-response")
+
+
 # Retries: only 429 and 5xx, exponential, Retry-After, bounded
 
 

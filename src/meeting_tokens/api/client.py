@@ -3,8 +3,9 @@
 Both shells share one core: the same requests (`_Call`), the same reading of answers (a dict, or
 `DailyAPIError` carrying Daily's `{"error", "info"}` body) and the same retry policy (429 and 5xx
 only, exponential backoff that honours `Retry-After`, bounded). The shells only differ in how
-they wait and send. The API key lives in the Authorization header and nowhere else: no `repr`,
-`str` or exception shows it.
+they wait and send. Network failures (`httpx.TransportError`, timeouts included) are not
+Daily's answers: they propagate unchanged and are not retried. The API key lives in the
+Authorization header and nowhere else: no `repr`, `str` or exception shows it.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def _answer(response: httpx.Response, call: _Call) -> Any:
         body = response.json()
     except ValueError:
         body = None
-    if response.is_success and isinstance(body, dict):
+    if response.is_success and isinstance(body, dict) and (call.field is None or call.field in body):
         return body if call.field is None else body[call.field]
     if isinstance(body, dict) and isinstance(body.get("error"), str):
         info = body.get("info")
