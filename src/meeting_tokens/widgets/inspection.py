@@ -1,0 +1,74 @@
+"""The token inspector's logic: check a pasted token and describe it for display.
+
+`inspect_token` picks the check (`validate_token` with a key, `precheck_claims` without) and
+`token_view` turns the token and its report into plain JSON-ready data. The in-page JavaScript
+builds the same data (`inspectToken` in mirror.js); the mirror tests compare the two.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from meeting_tokens.claims import PROPERTY_NAMES
+from meeting_tokens.display import verdict
+from meeting_tokens.errors import MalformedTokenError
+from meeting_tokens.jwt_parts import decode_parts
+from meeting_tokens.validation import ValidationReport, precheck_claims, validate_token
+from meeting_tokens.widgets.timetext import time_note
+
+WHITESPACE = " \t\r\n"  # stripped from pasted tokens; the JavaScript strips exactly these
+
+
+def inspect_token(
+    token: str,
+    *,
+    api_key: str | None = None,
+    room_name: str | None = None,
+    now: float,
+    leeway: float = 0,
+) -> ValidationReport:
+    """Validate with the key when there is one, else run the pre-checks only.
+
+    Surrounding whitespace (a pasted line break) is ignored; an empty key or room means none.
+    """
+    token = token.strip(WHITESPACE)
+    room = room_name or None
+    if api_key:
+        return validate_token(token, api_key=api_key, room_name=room, now=now, leeway=leeway)
+    return precheck_claims(token, room_name=room, now=now, leeway=leeway)
+
+
+def report_state(report: ValidationReport) -> str:
+    """"rejected", "valid" (a signature vouched for it) or "unchecked" (pre-checks passed)."""
+    if report.failure is not None:
+        return "rejected"
+    return "valid" if report.verified else "unchecked"
+
+
+def claim_rows(claims: dict[str, Any], now: float) -> list[list[str]]:
+    """[claim, long property name, JSON value, note] per claim, in token order."""
+    return [
+        [claim, PROPERTY_NAMES.get(claim, claim), json.dumps(value, ensure_ascii=False), time_note(claim, value, now)]
+        for claim, value in claims.items()
+    ]
+
+
+def token_view(token: str, report: ValidationReport, now: float) -> dict[str, Any]:
+    """Everything the inspector shows, as JSON-ready data."""
+    token = token.strip(WHITESPACE)
+    try:
+        parts = decode_parts(token)
+    except MalformedTokenError:
+        parts = None
+    return {
+        "length": len(token),
+        "segments": None if parts is None else list(parts.segments),
+        "header": None if parts is None else json.dumps(parts.header, indent=2, ensure_ascii=False),
+        "payload": None if parts is None else json.dumps(parts.payload, indent=2, ensure_ascii=False),
+        "signature_bytes": None if parts is None else len(parts.signature),
+        "claims": [] if report.claims is None else claim_rows(report.claims, now),
+        "checks": [[c.name, c.passed, c.detail, c.code] for c in report.checks],
+        "verdict": verdict(report),
+        "state": report_state(report),
+    }

@@ -1,0 +1,54 @@
+// StorageTradeoffs' front end (after view.js; see assets.py). Every cell comes from
+// meeting_tokens.storage through the `table` trait; the page only picks and highlights, so the
+// selection works without a kernel.
+
+function render({ model, el: root }) {
+  const table = model.get("table");
+  const choice = el("select", { "aria-label": "where the token lives" }, table.rows.map((row) => el("option", { value: row.key, text: row.label })));
+  const lifetime = el("select", { "aria-label": "token lifetime" }, Object.entries(table.lifetimes).map(([key, words]) => el("option", { value: key, text: words })));
+  const summary = el("p", { className: "mt-summary" });
+  const body = el("tbody", {});
+  const head = el("tr", {}, Object.values(table.columns).map((heading) => el("th", { text: heading })));
+  root.append(
+    el(
+      "div",
+      { className: "mt-widget mt-storage" },
+      el("div", { className: "mt-row" }, el("label", {}, "Where the token lives ", choice), el("label", {}, "Lifetime ", lifetime)),
+      summary,
+      el("div", { className: "mt-scroll" }, el("table", { className: "mt-tradeoffs" }, el("thead", {}, head), body)),
+    ),
+  );
+
+  const show = () => {
+    const picked = model.get("choice");
+    const life = model.get("lifetime");
+    choice.value = picked;
+    lifetime.value = life;
+    summary.textContent = table.summaries[life][picked];
+    body.replaceChildren(
+      ...table.rows.map((row) =>
+        el(
+          "tr",
+          { className: row.key === picked ? "mt-picked" : "", onclick: () => pick(row.key) },
+          Object.keys(table.columns).map((name) => el(name === "label" ? "th" : "td", { text: name === "stolen_useful" ? table.stolen[life][row.key] : row[name] })),
+        ),
+      ),
+    );
+  };
+  const pick = (key) => {
+    model.set("choice", key);
+    saveChanges(model);
+    show();
+  };
+  choice.addEventListener("change", () => pick(choice.value));
+  lifetime.addEventListener("change", () => {
+    model.set("lifetime", lifetime.value);
+    saveChanges(model);
+    show();
+  });
+  model.on("change:choice change:lifetime", show);
+  show();
+  return () => model.off("change:choice change:lifetime", show);
+}
+
+export default { render };

@@ -1,0 +1,152 @@
+"""A token's life on a line: when it becomes usable, when it expires, and what leeway adds.
+
+`timeline_for` reads the time claims; `timeline_figure` draws them with matplotlib (transparent
+background and mid-tone colours, so it reads on light and dark pages); `timeline_svg` returns
+the drawing as an SVG data URI plus where its axis sits, so a page can place a "now" marker on
+it without Python.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import matplotlib
+from matplotlib.figure import Figure
+
+from meeting_tokens.widgets.timetext import FIRST_SECOND, LAST_SECOND, is_numeric_date
+
+COLOURS = {
+    "valid": "#2da44e",
+    "leeway": "#d4a72c",
+    "rejected": "#cf222e",
+    "line": "#8c959f",
+    "text": "#888888",
+    "now": "#0b8fc4",
+}
+# Where the axis sits in the figure (fractions of width and height); fixed so a page can map
+# an instant to a position on the image.
+AXES_BOX = {"left": 0.03, "right": 0.97, "bottom": 0.30, "top": 0.68}
+NO_CLAIMS_SPAN = 3600  # seconds shown after `fallback` when a token has no usable time claim
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The instants that decide a token's verdict, and the stretch of time worth showing."""
+
+    iat: int | None
+    nbf: int | None
+    exp: int | None
+    leeway: float
+    start: int
+    end: int
+    origin: int  # the axis's zero: iat, else nbf, else exp
+
+    @property
+    def usable_from(self) -> float | None:
+        """First instant the time check passes (leeway included), or None with no iat/nbf."""
+        starts = [t - self.leeway for t in (self.iat, self.nbf) if t is not None]
+        return max(starts) if starts else None
+
+    @property
+    def usable_until(self) -> float | None:
+        """First instant the token counts as expired (leeway included), or None with no exp."""
+        return None if self.exp is None else self.exp + self.leeway
+
+
+def _claim(claims: dict[str, Any], name: str) -> int | None:
+    value = claims.get(name)
+    return value if is_numeric_date(value) and FIRST_SECOND <= value <= LAST_SECOND else None
+
+
+def timeline_for(claims: dict[str, Any], leeway: float = 0, *, fallback: int) -> Timeline:
+    """The timeline of these claims; `fallback` anchors a token with no usable time claim."""
+    iat, nbf, exp = (_claim(claims, name) for name in ("iat", "nbf", "exp"))
+    points = [t for t in (iat, nbf, exp) if t is not None]
+    origin = next((t for t in (iat, nbf, exp) if t is not None), fallback)
+    low = min(points, default=origin) - leeway
+    high = max(points, default=origin) + leeway
+    if exp is None:
+        high = max(high, origin + NO_CLAIMS_SPAN)
+    pad = max(60, (high - low) * 0.12)
+    return Timeline(iat, nbf, exp, leeway, math.floor(low - pad), math.ceil(high + pad), origin)
+
+
+def _unit(span: float) -> tuple[int, str]:
+    if span <= 3 * 3600:
+        return 60, "min"
+    if span <= 4 * 86400:
+        return 3600, "h"
+    return 86400, "d"
+
+
+def _bands(tl: Timeline) -> list[tuple[float, float, str, str]]:
+    """(from, to, colour, label) spans covering the timeline, leeway split out of "valid"."""
+    start, end = tl.start, tl.end
+    low = start if tl.usable_from is None else min(max(start, tl.usable_from), end)
+    high = max(min(end, tl.exp + tl.leeway), start) if tl.exp is not None else end
+    if tl.exp is None:
+        return [(start, end, COLOURS["rejected"], "no exp: rejected at every instant")]
+    if high <= low:
+        return [(start, end, COLOURS["rejected"], "never valid")]
+    strict_low = low if tl.usable_from is None else min(max(low, tl.usable_from + tl.leeway), high)
+    strict_high = max(min(high, tl.exp), strict_low)
+    bands = [
+        (start, low, COLOURS["rejected"], "not yet valid"),
+        (low, strict_low, COLOURS["leeway"], "leeway"),
+        (strict_low, strict_high, COLOURS["valid"], "valid"),
+        (strict_high, high, COLOURS["leeway"], "leeway"),
+        (high, end, COLOURS["rejected"], "expired"),
+    ]
+    return [band for band in bands if band[1] > band[0]]
+
+
+def timeline_figure(tl: Timeline, now: float | None = None) -> Figure:
+    """The timeline drawn with matplotlib; `now`, if given, is marked with a vertical line."""
+    unit, suffix = _unit(tl.end - tl.start)
+
+    def x(t: float) -> float:
+        return (t - tl.origin) / unit
+
+    fig = Figure(figsize=(7.0, 1.7))
+    fig.subplots_adjust(**AXES_BOX)
+    ax = fig.add_subplot()
+    ax.set_xlim(x(tl.start), x(tl.end))
+    ax.set_ylim(0, 1)
+    labels: dict[int, list[str]] = {}
+    for name in ("iat", "nbf", "exp"):
+        if (t := getattr(tl, name)) is not None:
+            labels.setdefault(t, []).append(name)
+    for t0, t1, colour, label in _bands(tl):
+        ax.axvspan(x(t0), x(t1), color=colour, alpha=0.4, linewidth=0)
+        # Label the widest stretch of the band that no claim line crosses.
+        cuts = sorted({t0, t1, *(t for t in labels if t0 < t < t1)})
+        a, b = max(zip(cuts, cuts[1:]), key=lambda pair: pair[1] - pair[0])
+        if label and (b - a) / (tl.end - tl.start) > len(label) * 0.013:
+            ax.text(x((a + b) / 2), 0.5, label, ha="center", va="center", color=COLOURS["text"])
+    for t, names in labels.items():
+        ax.axvline(x(t), color=COLOURS["line"], linewidth=1.2)
+        ax.text(x(t), 1.06, " = ".join(names), ha="center", va="bottom", color=COLOURS["text"])
+    if now is not None:
+        ax.axvline(x(now), color=COLOURS["now"], linewidth=2)
+    ax.set_yticks([])
+    ax.tick_params(colors=COLOURS["text"], labelsize=8)
+    ax.xaxis.set_major_formatter(lambda value, _: f"{value:+g} {suffix}" if value else "0")
+    origin_name = next(n for n in ("iat", "nbf", "exp", "") if n == "" or getattr(tl, n) == tl.origin)
+    ax.set_xlabel(f"time from {origin_name or 'now'}", color=COLOURS["text"], fontsize=8)
+    for spine in ax.spines.values():
+        spine.set_color(COLOURS["line"])
+    fig.patch.set_alpha(0)
+    ax.patch.set_alpha(0)
+    return fig
+
+
+def timeline_svg(tl: Timeline, now: float | None = None) -> str:
+    """The figure as an SVG data URI (text kept as text, stable element ids)."""
+    buffer = io.BytesIO()
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "meeting-tokens"}):
+        timeline_figure(tl, now).savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")

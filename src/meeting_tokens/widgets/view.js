@@ -1,0 +1,118 @@
+// Shared view helpers for the widgets' front ends. meeting_tokens.widgets.assets concatenates
+// this file after mirror.js (when a widget needs it) and before the widget's own file, into one
+// ES module; nothing here is fetched from anywhere.
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (name === "className") node.className = value;
+    else if (name === "text") node.textContent = value;
+    else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
+    else if (value !== false && value !== null && value !== undefined) node.setAttribute(name, value === true ? "" : value);
+  }
+  for (const child of children.flat()) {
+    if (child !== null && child !== undefined && child !== false) node.append(child);
+  }
+  return node;
+}
+
+// Who computed what the reader sees: the Python package (stored with the page, or a live
+// kernel) or this page's JavaScript.
+const SOURCES = {
+  stored: "computed by the Python package when this widget was made",
+  page: "computed in this page by JavaScript",
+  kernel: "computed by the Python kernel",
+};
+
+const KEY_NOTES = {
+  page: "Your key stays in this page: nothing is sent or stored.",
+  kernel: "Your key goes only to this notebook's Python kernel, which signs with it; nothing is sent anywhere else.",
+};
+
+// Ask the kernel, if there is one, to say so. In a static page nothing answers.
+function detectKernel(model, onKernel) {
+  const listener = (message) => {
+    if (message && message.type === "pong") onKernel();
+  };
+  model.on("msg:custom", listener);
+  try {
+    model.send({ type: "ping" });
+  } catch {
+    // No comm channel: a static page.
+  }
+  return () => model.off("msg:custom", listener);
+}
+
+// Send edited traits to the kernel when there is one; in a static page there is no channel.
+function saveChanges(model) {
+  try {
+    model.save_changes();
+  } catch {
+    // No comm channel: a static page.
+  }
+}
+
+function tokenNode(view, raw) {
+  if (!view.segments) return el("div", { className: "mt-token mt-raw", text: raw || "(empty)" });
+  const parts = ["header", "payload", "signature"];
+  const spans = view.segments.map((segment, i) =>
+    el("span", { style: `color:${MT.partColours[parts[i]]}`, text: segment }),
+  );
+  return el("div", { className: "mt-token" }, spans.flatMap((s, i) => (i ? [".", s] : [s])));
+}
+
+const MARKS = { true: "✔", false: "✘", null: "–" };
+
+function reportNode(view) {
+  const rows = view.checks.map(([name, passed, detail]) =>
+    el("tr", { className: `mt-check-${passed}` }, el("td", { className: "mt-mark", text: MARKS[passed] }), el("td", { text: name }), el("td", { text: detail })),
+  );
+  return el(
+    "div",
+    { className: "mt-report" },
+    el("div", { className: `mt-verdict mt-${view.state}`, text: view.verdict }),
+    el("table", { className: "mt-checks" }, el("tbody", {}, rows)),
+  );
+}
+
+function claimsNode(view) {
+  if (!view.claims.length) return null;
+  const head = el("tr", {}, ["claim", "property", "value", ""].map((h) => el("th", { text: h })));
+  const rows = view.claims.map(([claim, property, value, note]) =>
+    el("tr", {}, el("td", {}, el("code", { text: claim })), el("td", { text: property }), el("td", {}, el("code", { text: value })), el("td", { className: "mt-note", text: note })),
+  );
+  return el("table", { className: "mt-claims" }, el("thead", {}, head), el("tbody", {}, rows));
+}
+
+function decodedNode(view) {
+  if (view.header === null) return null;
+  const block = (name, text) =>
+    el("div", {}, el("div", { className: "mt-label", style: `color:${MT.partColours[name]}`, text: name }), el("pre", { className: "mt-json", text }));
+  return el(
+    "div",
+    { className: "mt-decoded" },
+    block("header", view.header),
+    block("payload", view.payload),
+    el("div", {}, el("div", { className: "mt-label", style: `color:${MT.partColours.signature}`, text: "signature" }), el("div", { text: `${view.signature_bytes} bytes (HMAC-SHA256 is 32)` })),
+  );
+}
+
+function keyField(initial, onInput) {
+  const input = el("input", { type: "password", value: initial, autocomplete: "off", spellcheck: "false", className: "mt-key", "aria-label": "signing key" });
+  input.addEventListener("input", () => onInput(input.value));
+  const show = el("input", { type: "checkbox", "aria-label": "show the key" });
+  show.addEventListener("change", () => (input.type = show.checked ? "text" : "password"));
+  const note = el("div", { className: "mt-key-note", text: KEY_NOTES.page });
+  const row = el("div", { className: "mt-row" }, el("label", { text: "Key " }, input), el("label", { className: "mt-show" }, show, " show"));
+  return { input, note, nodes: [row, note], setKernel: () => (note.textContent = KEY_NOTES.kernel) };
+}
+
+// Runs `compute` for the latest edit only: slower (async) answers to older edits are dropped.
+function latestOnly() {
+  let latest = 0;
+  return async (compute, show) => {
+    const ticket = ++latest;
+    const result = await compute();
+    if (ticket === latest) show(result);
+  };
+}
