@@ -83,7 +83,7 @@ def _unit(span: float) -> tuple[int, str]:
     return 86400, "d"
 
 
-def _bands(tl: Timeline) -> list[tuple[float, float, str, str]]:
+def bands(tl: Timeline) -> list[tuple[float, float, str, str]]:
     """(from, to, colour, label) spans covering the timeline, leeway split out of "valid"."""
     start, end = tl.start, tl.end
     low = start if tl.usable_from is None else min(max(start, tl.usable_from), end)
@@ -120,7 +120,7 @@ def timeline_figure(tl: Timeline, now: float | None = None) -> Figure:
     for name in ("iat", "nbf", "exp"):
         if (t := getattr(tl, name)) is not None:
             labels.setdefault(t, []).append(name)
-    for t0, t1, colour, label in _bands(tl):
+    for t0, t1, colour, label in bands(tl):
         ax.axvspan(x(t0), x(t1), color=colour, alpha=0.4, linewidth=0)
         # Label the widest stretch of the band that no claim line crosses.
         cuts = sorted({t0, t1, *(t for t in labels if t0 < t < t1)})

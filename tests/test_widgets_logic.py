@@ -1,0 +1,270 @@
+"""The widgets' logic without any front end: times in words, findings, signing from a form,
+the inspector's description, the timeline, the storage table and the front-end assets."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import pytest
+
+from meeting_tokens import storage
+from meeting_tokens.claims import PROPERTY_CHECKS
+from meeting_tokens.jwt_parts import decode_parts, sign_hs256
+from meeting_tokens.widgets import assets
+from meeting_tokens.widgets.editing import FORM_FIELDS, default_properties, sign_properties
+from meeting_tokens.widgets.findings import findings
+from meeting_tokens.widgets.inspection import inspect_token, token_view
+from meeting_tokens.widgets.timeline import bands, timeline_for, timeline_svg
+from meeting_tokens.widgets.timetext import duration_text, relative_time, time_note, utc_text
+
+KEY = "logic-test-key-FAKE-0123456789abcdef"
+DOMAIN = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
+NOW = 1_750_000_000  # 2025-06-15 15:06:40 UTC
+
+
+# Times in words ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("seconds", "words"),
+    [(0, "0 seconds"), (1, "1 second"), (59, "59 seconds"), (60, "1 minute"), (3599, "59 minutes"),
+     (3600, "1 hour"), (86400 * 3, "3 days"), (86400 * 365, "1 year"), (-7200, "2 hours")],
+)  # fmt: skip
+def test_durations_are_worded_in_their_largest_whole_unit(seconds: int, words: str) -> None:
+    assert duration_text(seconds) == words
+
+
+def test_an_exp_59_minutes_ahead_expires_in_59_minutes() -> None:
+    assert relative_time("exp", NOW + 3599, NOW) == "expires in 59 minutes"
+
+
+def test_an_exp_three_days_back_expired_3_days_ago() -> None:
+    assert relative_time("exp", NOW - 3 * 86400, NOW) == "expired 3 days ago"
+
+
+def test_an_exp_equal_to_now_has_expired() -> None:
+    assert relative_time("exp", NOW, NOW) == "expired 0 seconds ago"
+
+
+def test_nbf_and_iat_are_worded_from_now() -> None:
+    assert relative_time("nbf", NOW + 60, NOW) == "usable in 1 minute"
+    assert relative_time("nbf", NOW - 60, NOW) == "usable since 1 minute ago"
+    assert relative_time("iat", NOW - 120, NOW) == "issued 2 minutes ago"
+    assert relative_time("iat", NOW + 600, NOW) == "issued 10 minutes in the future"
+
+
+def test_a_time_note_gives_calendar_time_then_relative_time() -> None:
+    assert time_note("exp", NOW + 3600, NOW) == "2025-06-15 16:06:40 UTC · expires in 1 hour"
+
+
+def test_a_time_note_names_a_claim_that_is_no_numericdate() -> None:
+    assert time_note("exp", "1750003600", NOW) == "not an integer NumericDate"
+    assert time_note("exp", True, NOW) == "not an integer NumericDate"
+    assert time_note("exp", 10**20, NOW) == "outside years 1 to 9999"
+
+
+def test_utc_text_pads_early_years() -> None:
+    assert utc_text(-62135596800) == "0001-01-01 00:00:00 UTC"
+
+
+# Findings ------------------------------------------------------------------------------------
+
+
+def test_a_scoped_expiring_token_with_a_long_key_has_no_findings() -> None:
+    assert findings({"room_name": "a", "exp": NOW + 60}, KEY, "a.b.c") == []
+
+
+def test_findings_name_no_exp_no_room_a_long_token_and_a_short_key_in_that_order() -> None:
+    found = findings({}, "k" * 31, "a" * 2049)
+    assert [f.code for f in found] == ["no-exp", "no-room", "too-long", "short-key"]
+    assert found[2].message == "The token is 2049 characters, over the 2048 Daily recommends."
+    assert found[3].message == "The key is 31 bytes; an HS256 key should have at least 32 (RFC 7518, section 3.2)."
+
+
+def test_key_length_is_counted_in_utf8_bytes() -> None:
+    assert findings({"room_name": "a", "exp": 1}, "é" * 16, None) == []
+
+
+# Signing from the form -----------------------------------------------------------------------
+
+
+def test_the_form_lists_only_real_properties() -> None:
+    assert {field.name for field in FORM_FIELDS} <= set(PROPERTY_CHECKS)
+
+
+def test_sign_properties_puts_r_d_iat_exp_first_then_the_rest_in_order() -> None:
+    signed = sign_properties(KEY, {"user_name": "Ada", "exp": NOW + 60, "room_name": "a", "is_owner": True}, domain_id=DOMAIN, now=NOW)
+    assert list(decode_parts(signed.token).payload.items()) == [
+        ("r", "a"), ("d", DOMAIN), ("iat", NOW), ("exp", NOW + 60), ("u", "Ada"), ("o", True),
+    ]  # fmt: skip
+
+
+def test_sign_properties_makes_what_sign_hs256_makes_by_hand() -> None:
+    signed = sign_properties(KEY, {"room_name": "a", "exp": NOW + 60}, domain_id=DOMAIN, now=NOW)
+    by_hand = sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": "a", "d": DOMAIN, "iat": NOW, "exp": NOW + 60}, KEY)
+    assert signed.token == by_hand
+
+
+def test_sign_properties_signs_a_token_without_room_or_exp() -> None:
+    signed = sign_properties(KEY, {}, domain_id=DOMAIN, now=NOW)
+    assert decode_parts(signed.token).payload == {"d": DOMAIN, "iat": NOW}
+
+
+def test_sign_properties_refuses_what_daily_would_refuse() -> None:
+    signed = sign_properties(KEY, {"room_name": "a", "lang": "xx", "is_owner": "yes"}, domain_id=DOMAIN, now=NOW)
+    assert signed.token is None
+    assert signed.error.startswith("lang must be one of da, de, en,")
+    assert signed.error.endswith("; is_owner must be true or false")
+
+
+def test_sign_properties_refuses_an_exp_that_is_not_after_iat() -> None:
+    signed = sign_properties(KEY, {"exp": NOW}, domain_id=DOMAIN, now=NOW)
+    assert signed.error == f"exp {NOW} is not after iat {NOW}: the token would be born expired"
+
+
+def test_sign_properties_reports_an_empty_key_instead_of_raising() -> None:
+    assert sign_properties("", {"exp": NOW + 1}, domain_id=DOMAIN, now=NOW).error == "api_key must be a non-empty string"
+
+
+def test_sign_properties_reports_a_pem_key_instead_of_raising() -> None:
+    pem = "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----"
+    assert "asymmetric key" in sign_properties(pem, {"exp": NOW + 1}, domain_id=DOMAIN, now=NOW).error
+
+
+def test_default_properties_are_a_guests_one_hour_token_for_one_room() -> None:
+    assert default_properties(NOW) == {"room_name": "team-standup", "exp": NOW + 3600, "user_name": "Zoë", "is_owner": False}
+
+
+# The inspector's description -----------------------------------------------------------------
+
+
+def test_without_a_key_the_inspector_runs_the_prechecks_only() -> None:
+    token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, KEY)
+    report = inspect_token(token, now=NOW)
+    assert token_view(token, report, NOW)["verdict"] == "pre-checks passed; signature not checked"
+    assert token_view(token, report, NOW)["state"] == "unchecked"
+
+
+def test_with_the_key_the_inspector_verifies_the_signature() -> None:
+    token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, KEY)
+    view = token_view(token, inspect_token(token, api_key=KEY, room_name="a", now=NOW), NOW)
+    assert (view["state"], view["verdict"]) == ("valid", "valid: every check passed")
+
+
+def test_the_inspector_ignores_whitespace_around_a_pasted_token() -> None:
+    token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, KEY)
+    assert inspect_token(f"\n {token}\r\n", api_key=KEY, now=NOW).valid
+
+
+def test_the_inspector_describes_claims_with_long_names_and_times_in_words() -> None:
+    token = sign_hs256({"alg": "HS256"}, {"r": "a", "o": True, "exp": NOW + 3540}, KEY)
+    view = token_view(token, inspect_token(token, now=NOW), NOW)
+    assert view["claims"] == [
+        ["r", "room_name", '"a"', ""],
+        ["o", "is_owner", "true", ""],
+        ["exp", "exp", str(NOW + 3540), "2025-06-15 16:05:40 UTC · expires in 59 minutes"],
+    ]
+
+
+def test_a_malformed_token_is_described_not_raised() -> None:
+    view = token_view("not a token", inspect_token("not a token", now=NOW), NOW)
+    assert view["segments"] is None
+    assert view["verdict"] == "rejected (malformed): a JWS has 3 dot-separated parts, this has 1"
+
+
+# The timeline --------------------------------------------------------------------------------
+
+
+def test_the_timeline_spans_the_claims_with_leeway_and_a_margin() -> None:
+    tl = timeline_for({"iat": NOW, "nbf": NOW + 300, "exp": NOW + 3600}, 120, fallback=0)
+    assert (tl.usable_from, tl.usable_until) == (NOW + 180, NOW + 3720)
+    assert tl.start < NOW - 120 and tl.end > NOW + 3720
+
+
+def test_the_timeline_ignores_time_claims_that_are_no_numericdate() -> None:
+    tl = timeline_for({"iat": NOW, "exp": "soon", "nbf": 1.5}, 0, fallback=0)
+    assert (tl.iat, tl.nbf, tl.exp) == (NOW, None, None)
+
+
+def test_the_bands_are_not_yet_valid_leeway_valid_leeway_expired() -> None:
+    tl = timeline_for({"iat": NOW, "exp": NOW + 3600}, 60, fallback=0)
+    assert [(label, t0, t1) for t0, t1, _, label in bands(tl)] == [
+        ("not yet valid", tl.start, NOW - 60),
+        ("leeway", NOW - 60, NOW),
+        ("valid", NOW, NOW + 3600),
+        ("leeway", NOW + 3600, NOW + 3660),
+        ("expired", NOW + 3660, tl.end),
+    ]
+
+
+def test_a_token_without_exp_is_rejected_along_the_whole_timeline() -> None:
+    tl = timeline_for({"iat": NOW}, 0, fallback=0)
+    assert [label for *_, label in bands(tl)] == ["no exp: rejected at every instant"]
+
+
+def test_the_timeline_is_an_svg_data_uri_with_a_transparent_background() -> None:
+    uri = timeline_svg(timeline_for({"iat": NOW, "exp": NOW + 3600}, 0, fallback=0))
+    assert uri.startswith("data:image/svg+xml;base64,")
+    svg = base64.b64decode(uri.split(",", 1)[1]).decode()
+    assert ">exp<" in svg and ">iat<" in svg
+    assert 'fill="#ffffff"' not in svg
+
+
+def test_the_timeline_svg_is_the_same_on_every_run() -> None:
+    claims = {"iat": NOW, "exp": NOW + 3600}
+    assert timeline_svg(timeline_for(claims, 0, fallback=0)) == timeline_svg(timeline_for(claims, 0, fallback=0))
+
+
+# The storage table ---------------------------------------------------------------------------
+
+
+def test_the_storage_table_has_the_six_choices_of_the_chapter() -> None:
+    assert [row["key"] for row in storage.tradeoff_rows()] == [
+        "article", "httponly-cookie", "readable-cookie", "local-storage", "session-storage", "memory",
+    ]  # fmt: skip
+
+
+def test_every_row_fills_every_column() -> None:
+    for row in storage.tradeoff_rows("5m"):
+        assert all(row[name] for name in storage.COLUMNS)
+
+
+def test_the_lifetime_decides_how_long_a_stolen_token_stays_useful() -> None:
+    local = storage.OPTIONS_BY_KEY["local-storage"]
+    assert storage.stolen_useful(local, "5m") == "Up to 5 minutes: until its exp."
+    assert storage.stolen_useful(local, "none").startswith("Forever: a token without exp")
+
+
+def test_an_unknown_lifetime_or_choice_is_refused() -> None:
+    with pytest.raises(ValueError, match="lifetime must be one of"):
+        storage.tradeoff_rows("1y")
+    with pytest.raises(ValueError, match="choice must be one of"):
+        storage.summary("cookie-jar")
+
+
+def test_the_markdown_table_has_a_header_and_one_line_per_choice() -> None:
+    lines = storage.markdown_table().splitlines()
+    assert lines[0].startswith("| Where the token lives | What an XSS payload can read |")
+    assert len(lines) == 2 + len(storage.OPTIONS)
+
+
+# The front-end assets ------------------------------------------------------------------------
+
+
+def test_the_javascript_knows_a_check_for_every_property_python_checks() -> None:
+    assert set(assets.PROPERTY_KINDS) == set(PROPERTY_CHECKS)
+
+
+def test_each_module_starts_with_the_tables_from_python() -> None:
+    module = assets.module("mirror.js")
+    header = module.split("\n", 1)[0]
+    assert header.startswith("const MT = ") and header.endswith(";")
+    assert json.loads(header.removeprefix("const MT = ").removesuffix(";")) == json.loads(json.dumps(assets.constants()))
+
+
+def test_no_module_imports_or_fetches_anything() -> None:
+    for name in ("mirror.js", "view.js", "claim_editor.js", "token_inspector.js", "expiry_explorer.js", "storage_tradeoffs.js"):
+        text = assets.read(name)
+        for forbidden in ("import ", "import(", "fetch(", "XMLHttpRequest", "localStorage", "sessionStorage", "document.cookie", "http://", "https://"):
+            assert forbidden not in text, (name, forbidden)
