@@ -57,7 +57,7 @@ def test_claim_names_has_24_rows():
 
 
 def test_property_names_is_the_table_read_backwards():
-    assert PROPERTY_NAMES == {claim: prop for prop, claim in DOCUMENTED_TABLE}
+    assert {claim: prop for prop, claim in DOCUMENTED_TABLE} == PROPERTY_NAMES
 
 
 def test_no_two_properties_share_a_claim():
@@ -65,7 +65,7 @@ def test_no_two_properties_share_a_claim():
 
 
 def test_undocumented_claims_are_the_three_without_a_short_name():
-    assert UNDOCUMENTED_CLAIMS == {"enable_prejoin_ui", "enable_live_captions_ui", "enable_terse_logging"}
+    assert {"enable_prejoin_ui", "enable_live_captions_ui", "enable_terse_logging"} == UNDOCUMENTED_CLAIMS
 
 
 # to_claims / to_properties

@@ -23,9 +23,7 @@ HEADER = {"alg": "HS256", "typ": "JWT"}
 
 # RFC 7515, Appendix A.1: the HS256 example, segment by segment, and its JWK key ("k").
 RFC_HEADER = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
-RFC_PAYLOAD = (
-    "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
-)
+RFC_PAYLOAD = "eyJpc3MiOiJqb2UiLA0KICJleHAiOjEzMDA4MTkzODAsDQogImh0dHA6Ly9leGFtcGxlLmNvbS9pc19yb290Ijp0cnVlfQ"
 RFC_SIGNATURE = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
 RFC_KEY_JWK = "AyM1SysPpbyDfgZld3umj1qzKObwVMkoqQ-EstJQLr_T-1qS0gZH75aKtMN3Yj0iPS4hcgUuTwjAzZr1Z9CAow"
 RFC_TOKEN = f"{RFC_HEADER}.{RFC_PAYLOAD}.{RFC_SIGNATURE}"
@@ -196,6 +194,7 @@ def test_decode_parts_refuses_a_number_too_long_for_python():
 
 def token_of_length(length: int) -> str:
     """A well-formed signed token exactly `length` characters long (padded through a claim)."""
+
     def padded(size: int) -> str:
         return sign_hs256(HEADER, {"r": "standup", "u": "x" * size}, KEY)
 
