@@ -22,11 +22,20 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
-# Executes the chapters (results cached in _build/.jupyter_cache) and writes _build/html.
-book: $(STAMP)
-	$(BIN)/python -m meeting_tokens.book_assets book/widgets-js
-	$(BIN)/jupyter-book build . -W -n --keep-going
+# Executes the chapters (results cached in _build/.jupyter_cache) and writes _build/html; when no
+# source has changed since the last good build, make has nothing to do. After a failed build the
+# saved Sphinx environment is dropped, so the next build reports every warning again.
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/images/* book/widgets-js/*.js \
+	notebooks/*.ipynb) $(shell find src -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.html')
+BOOK_STAMP := _build/.book-built
+
+book: $(BOOK_STAMP)
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
+
+$(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
+	$(BIN)/python -m meeting_tokens.book_assets book/widgets-js
+	$(BIN)/jupyter-book build . -W -n --keep-going || { rm -rf _build/.doctrees; exit 1; }
+	touch $@
 
 # One pytest run: unit tests, the book built strictly and checked in Chromium, and every
 # notebook re-executed and compared with its committed outputs (nbval, with the sanitizer).
