@@ -1,0 +1,132 @@
+"""The repository's contract with readers, Binder and CI, checked without building anything."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import re
+
+import yaml
+
+from meeting_tokens.book_assets import copy_anywidget, unique_scripts
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+WIDGETS_JS = ROOT / "book" / "widgets-js"
+
+
+def read(name: str) -> str:
+    return (ROOT / name).read_text(encoding="utf-8")
+
+
+def toc_files() -> list[str]:
+    toc = yaml.safe_load(read("_toc.yml"))
+    files = [toc["root"]]
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            if "file" in entry:
+                files.append(entry["file"])
+            for key in ("parts", "chapters", "sections"):
+                walk(entry.get(key, []))
+
+    walk(toc.get("parts", []) + toc.get("chapters", []))
+    return files
+
+
+def test_every_requirement_is_pinned_to_one_version() -> None:
+    lines = [line.strip() for line in read("requirements.txt").splitlines()]
+    requirements = [line for line in lines if line and not line.startswith("#")]
+    unpinned = [line for line in requirements if line != "-e ." and not re.fullmatch(
+        r"[A-Za-z0-9._-]+(\[[A-Za-z0-9,._-]+\])?==[A-Za-z0-9.+!-]+", line
+    )]
+    assert unpinned == []
+    assert "-e ." in requirements
+
+
+def test_requirements_pin_the_book_toolchain_the_config_was_written_for() -> None:
+    requirements = read("requirements.txt").splitlines()
+    assert "jupyter-book==1.0.4.post1" in requirements
+    assert "myst-nb==1.4.0" in requirements
+
+
+def test_toc_lists_only_files_that_exist() -> None:
+    missing = [
+        name for name in toc_files()
+        if not any((ROOT / f"{name}{suffix}").is_file() for suffix in ("", ".md", ".ipynb"))
+    ]
+    assert missing == []
+
+
+def test_repository_url_is_written_once_in_the_config() -> None:
+    config_text = read("_config.yml")
+    url = yaml.safe_load(config_text)["repository"]["url"]
+    assert config_text.count(url) == 1
+
+
+def test_readme_gives_exactly_two_set_up_commands() -> None:
+    readme = read("README.md")
+    set_up = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```console\n(.*?)\n```", set_up, flags=re.DOTALL)
+    assert commands == ["make book", "make test"]
+
+
+def test_ci_script_is_strict_bash_that_runs_make_test() -> None:
+    script = ROOT / ".ci" / "run"
+    text = script.read_text(encoding="utf-8")
+    assert text.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in text
+    assert text.rstrip().endswith("make test")
+    assert os.access(script, os.X_OK)
+
+
+def test_licence_is_mit() -> None:
+    assert read("LICENSE").startswith("MIT License\n")
+
+
+def test_vendored_widget_scripts_come_with_their_licences() -> None:
+    for script in ("require.js", "require-config.js", "embed-amd.js"):
+        assert (WIDGETS_JS / script).is_file()
+    licences = sorted(path.name for path in (WIDGETS_JS / "licenses").iterdir())
+    assert licences == [
+        "html-manager-LICENSE.txt",
+        "html-manager-bundled-LICENSES.txt",
+        "requirejs-LICENSE.txt",
+    ]
+
+
+def test_widget_scripts_load_in_order_from_the_site_itself() -> None:
+    config = yaml.safe_load(read("_config.yml"))["sphinx"]["config"]
+    assert list(config["nb_ipywidgets_js"]) == ["require.js", "require-config.js", "embed-amd.js"]
+    assert config["html_static_path"] == ["book/widgets-js"]
+
+
+def test_copied_anywidget_module_is_not_committed() -> None:
+    assert "book/widgets-js/anywidget/" in read(".gitignore").splitlines()
+
+
+def test_copy_anywidget_writes_the_module_and_its_licence(tmp_path: pathlib.Path) -> None:
+    written = copy_anywidget(tmp_path)
+    assert sorted(path.name for path in written) == ["LICENSE", "index.js"]
+    assert "define(" in (tmp_path / "anywidget" / "index.js").read_text(encoding="utf-8")
+
+
+def test_copy_anywidget_again_changes_nothing(tmp_path: pathlib.Path) -> None:
+    copy_anywidget(tmp_path)
+    assert copy_anywidget(tmp_path) == []
+
+
+class _Script:
+    def __init__(self, filename: str | None, **attributes: str) -> None:
+        self.filename = filename
+        self.attributes = attributes
+
+
+def test_inline_script_registered_twice_is_written_once() -> None:
+    first = _Script(None, body="const THEBE_JS_URL = 1")
+    scripts = [first, _Script("x.js"), _Script("", body="const THEBE_JS_URL = 1")]
+    assert [script.filename for script in unique_scripts(scripts)] == [None, "x.js"]
+
+
+def test_scripts_with_different_bodies_are_all_kept() -> None:
+    scripts = [_Script(None, body="let a = 1"), _Script(None, body="let b = 2")]
+    assert len(unique_scripts(scripts)) == 2
