@@ -168,15 +168,14 @@ def check_properties(properties: Any) -> list[str]:
         return ["properties must be an object"]
     problems: list[str] = []
     for name, value in properties.items():
-        if (check := PROPERTY_CHECKS.get(name)) is not None:
-            if (problem := check(value)) is not None:
-                problems.append(f"{name} {problem}")
-        elif name == "permissions":
+        if name == "permissions":
             problems += _permissions(value)
         elif name == "domain_id":
             problems.append("domain_id is set by Daily from the API key, not a token property")
-        else:
+        elif name not in PROPERTY_CHECKS:
             problems.append(f"{name!r} is not a meeting-token property")
+        elif (problem := PROPERTY_CHECKS[name](value)) is not None:
+            problems.append(f"{name} {problem}")
     return problems
 
 

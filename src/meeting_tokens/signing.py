@@ -47,16 +47,14 @@ def self_sign(
         isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in <= 0
     ):
         raise TokenError(f"expires_in must be a positive whole number of seconds, not {expires_in!r}")
-    if "exp" in properties:
-        raise TokenError("pass the expiry as expires_in, not as an exp property")
+    for name in ("exp", "room_name", "domain_id"):
+        if name in properties:
+            raise TokenError(f"pass {name} through its own argument, not as a property")
 
     issued_at = int(unix_time(now))
-    named = {} if room_name is None else {"room_name": room_name}
-    if expires_in is not None:
-        named["exp"] = issued_at + expires_in
-    named |= properties
-    require_valid_properties(named)
-    payload = {} if room_name is None else {"r": room_name}
-    payload |= {"d": domain_id, "iat": issued_at}
-    payload |= to_claims(named)  # r again, in place; then exp and the other claims
+    scoped = {} if room_name is None else {"room_name": room_name}
+    timed = {} if expires_in is None else {"exp": issued_at + expires_in}
+    require_valid_properties(scoped | timed | properties)
+    head = {"r": room_name} if room_name is not None else {}
+    payload = head | {"d": domain_id, "iat": issued_at} | to_claims(timed | properties)
     return jwt.encode(payload, api_key, algorithm=ALGORITHM)
