@@ -41,7 +41,7 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 # notebook re-executed and compared with its committed outputs (nbval, with the sanitizer).
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
-		tests notebooks
+		tests $(wildcard notebooks)
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
