@@ -159,9 +159,9 @@ def test_without_now_the_inspector_checks_at_the_current_time() -> None:
 # ExpiryExplorer ------------------------------------------------------------------------------
 
 
-def test_the_explorer_starts_in_the_middle_of_the_tokens_life() -> None:
+def test_the_explorer_starts_a_third_into_the_tokens_life() -> None:
     explorer = ExpiryExplorer(token_for(iat=NOW, exp=NOW + 3600))
-    assert explorer.now == NOW + 1800
+    assert explorer.now == NOW + 1200
     assert explorer.report.valid
 
 

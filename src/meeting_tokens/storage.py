@@ -138,10 +138,7 @@ def lifetime_words(lifetime: str) -> str:
 def stolen_useful(option: StorageOption, lifetime: str) -> str:
     """The option's "stolen token" cell for a token of this lifetime."""
     if LIFETIMES.get(lifetime, (0,))[0] is None:
-        return (
-            "Forever: a token without exp is never refused for its age. Regenerating the API key "
-            "revokes self-signed tokens; nothing revokes a REST-minted one."
-        )
+        return "Forever: with no exp, only a new API key stops it, and only if it was self-signed."
     return option.stolen_useful.format(lifetime=lifetime_words(lifetime))
 
 

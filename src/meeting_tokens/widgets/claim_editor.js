@@ -67,12 +67,14 @@ function render({ model, el: root }) {
   };
 
   const show = ({ token, error, findings: found, view }, source) => {
-    output.replaceChildren(
+    fill(
+      output,
       el("div", { className: "mt-small", text: token ? `Token · ${token.length} characters · ${SOURCES[source]}` : `No token · ${SOURCES[source]}` }),
       error ? el("div", { className: "mt-error", text: `Cannot sign: ${error}` }) : tokenNode(view, token),
       found.length ? el("ul", { className: "mt-findings" }, found.map(([code, message]) => el("li", { "data-code": code, text: message }))) : null,
       view ? reportNode(view) : null,
-      view ? el("div", { className: "mt-columns" }, decodedNode(view), claimsNode(view)) : null,
+      view ? decodedNode(view) : null,
+      view ? claimsNode(view) : null,
     );
   };
   const showModel = (source) =>

@@ -8,12 +8,9 @@ message instead of a token.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-
-from jwt.exceptions import InvalidKeyError
 
 from meeting_tokens.claims import LANGUAGES, RECORDING_MODES, check_properties
 from meeting_tokens.errors import TokenError
@@ -75,18 +72,16 @@ def sign_properties(
     if exp is not None and exp <= now:
         return Signed(None, f"exp {exp} is not after iat {now}: the token would be born expired")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # PyJWT's short-key warning: a finding here instead
-            token = self_sign(
-                api_key,
-                room_name=room_name,
-                domain_id=domain_id,
-                expires_in=None if exp is None else exp - now,
-                now=now,
-                allow_unscoped=True,
-                allow_no_expiry=True,
-                **rest,
-            )
-    except (TokenError, InvalidKeyError) as exc:
+        token = self_sign(
+            api_key,
+            room_name=room_name,
+            domain_id=domain_id,
+            expires_in=None if exp is None else exp - now,
+            now=now,
+            allow_unscoped=True,
+            allow_no_expiry=True,
+            **rest,
+        )
+    except TokenError as exc:
         return Signed(None, str(exc))
     return Signed(token)

@@ -11,14 +11,15 @@ function offsetText(seconds) {
 }
 
 function render({ model, el: root }) {
-  const picture = el("img", { src: model.get("plot"), alt: "the token's timeline: iat, nbf, exp and the leeway around them", className: "mt-plot" });
+  const picture = el("img", { src: model.get("plot"), alt: "the token's timeline: iat, nbf, exp and the leeway around them", className: "mt-plot dark-light" });
   const marker = el("div", { className: "mt-marker" });
   const stage = el("div", { className: "mt-stage" }, picture, marker);
   const slider = el("input", { type: "range", className: "mt-slider", "aria-label": "now" });
   const where = el("div", { className: "mt-now" });
   const jumps = el("div", { className: "mt-row" });
   const output = el("div", { className: "mt-output" });
-  root.append(el("div", { className: "mt-widget mt-explorer" }, stage, slider, where, jumps, output));
+  const track = el("div", { className: "mt-track" }, slider);
+  root.append(el("div", { className: "mt-widget mt-explorer" }, stage, track, where, jumps, output));
 
   const place = (now) => {
     const axes = model.get("axes");
@@ -31,7 +32,7 @@ function render({ model, el: root }) {
     where.textContent = `now = ${model.get("origin_name")} ${offset} · ${utcText(now)}`;
   };
   const show = (view, source) => {
-    output.replaceChildren(reportNode(view), claimsNode(view), el("div", { className: "mt-small", text: SOURCES[source] }));
+    fill(output, reportNode(view), claimsNode(view), el("div", { className: "mt-small", text: SOURCES[source] }));
   };
   const setup = () => {
     const axes = model.get("axes");
@@ -40,7 +41,11 @@ function render({ model, el: root }) {
     slider.max = String(axes.end);
     slider.step = "1";
     slider.value = String(model.get("now"));
-    jumps.replaceChildren(
+    // The slider spans the plot's axis, so its thumb sits under the marker.
+    slider.style.marginLeft = `${axes.left * 100}%`;
+    slider.style.width = `${(axes.right - axes.left) * 100}%`;
+    fill(
+      jumps,
       "Jump to ",
       Object.entries(model.get("marks")).map(([name, instant]) =>
         el("button", { type: "button", className: "mt-button", text: name, onclick: () => moveTo(instant) }),

@@ -25,10 +25,11 @@ def _claims(token: str) -> dict[str, Any]:
 
 
 def default_instant(tl: Timeline) -> int:
-    """Where the slider starts: the middle of the usable window, or just after the origin."""
-    if tl.usable_from is not None and tl.usable_until is not None and tl.usable_from < tl.usable_until:
-        return int((max(tl.start, tl.usable_from) + tl.exp) // 2) if tl.exp is not None else tl.origin
-    return tl.origin + 60
+    """Where the slider starts: a third into the usable window (clear of the band's label),
+    or a minute after the origin when there is no such window."""
+    if tl.usable_from is None or tl.exp is None or tl.usable_from >= tl.exp:
+        return tl.origin + 60
+    return int(tl.usable_from + (tl.exp - tl.usable_from) // 3)
 
 
 class ExpiryExplorer(MirroredWidget):

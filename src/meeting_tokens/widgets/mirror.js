@@ -345,7 +345,8 @@ function looksLikeJwk(key) {
   return false;
 }
 
-// HMACAlgorithm.prepare_key (PyJWT): the key's UTF-8 bytes, unless it is plainly not a secret.
+// HMACAlgorithm.prepare_key (PyJWT), which the signature check uses: the key's UTF-8 bytes,
+// unless it is plainly not a secret.
 export function prepareKey(key) {
   const bytes = utf8.encode(key);
   if (bytes.length === 0) throw new TokenError("HMAC key must not be empty.", "invalid-key");
@@ -434,7 +435,7 @@ export const claimName = (property) => (Object.hasOwn(MT.claimNames, property) ?
 export const propertyName = (claim) => (Object.hasOwn(MT.propertyNames, claim) ? MT.propertyNames[claim] : claim);
 
 // ---------------------------------------------------------------------------------------------
-// widgets/editing.py: sign_properties, through signing.self_sign and PyJWT's encode.
+// widgets/editing.py: sign_properties, through signing.self_sign and jwt_parts.sign_hs256.
 
 export async function signProperties(properties, key, { domainId, now }) {
   const problems = checkProperties(properties);
@@ -451,7 +452,7 @@ export async function signProperties(properties, key, { domainId, now }) {
   if (typeof domainId !== "string" || !domainId) {
     throw new TokenError("domain_id must be a non-empty string (GET /v1/ returns it)");
   }
-  const keyBytes = prepareKey(key);
+  const keyBytes = utf8.encode(key);
   const payload = new Map();
   if (roomName !== undefined) payload.set("r", roomName);
   payload.set("d", domainId);

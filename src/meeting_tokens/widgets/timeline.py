@@ -127,9 +127,14 @@ def timeline_figure(tl: Timeline, now: float | None = None) -> Figure:
         a, b = max(zip(cuts, cuts[1:]), key=lambda pair: pair[1] - pair[0])
         if label and (b - a) / (tl.end - tl.start) > len(label) * 0.013:
             ax.text(x((a + b) / 2), 0.5, label, ha="center", va="center", color=COLOURS["text"])
-    for t, names in labels.items():
+    previous = None
+    for t, names in sorted(labels.items()):
         ax.axvline(x(t), color=COLOURS["line"], linewidth=1.2)
-        ax.text(x(t), 1.06, " = ".join(names), ha="center", va="bottom", color=COLOURS["text"])
+        # A label too close to the one before it goes up a line instead of over it.
+        crowded = previous is not None and (t - previous[0]) / (tl.end - tl.start) < 0.07 and previous[1] == 1.06
+        height = 1.34 if crowded else 1.06
+        ax.text(x(t), height, " = ".join(names), ha="center", va="bottom", color=COLOURS["text"])
+        previous = (t, height)
     if now is not None:
         ax.axvline(x(now), color=COLOURS["now"], linewidth=2)
     ax.set_yticks([])

@@ -29,11 +29,13 @@ function render({ model, el: root }) {
   const show = (view, instant, source) => {
     showClock(instant);
     const token = stripToken(tokenBox.value);
-    output.replaceChildren(
+    fill(
+      output,
       el("div", { className: "mt-small", text: `${view.length} characters · ${SOURCES[source]}` }),
       token ? tokenNode(view, token) : el("div", { className: "mt-small", text: "Paste a token above." }),
       reportNode(view),
-      el("div", { className: "mt-columns" }, decodedNode(view), claimsNode(view)),
+      decodedNode(view),
+      claimsNode(view),
     );
   };
   const showModel = (source) => show(model.get("view"), model.get("checked_at"), source);

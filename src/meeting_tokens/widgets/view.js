@@ -16,6 +16,11 @@ function el(tag, attributes = {}, ...children) {
   return node;
 }
 
+// Replace a node's children, skipping the ones a view left out (null, undefined, false).
+function fill(node, ...children) {
+  node.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+}
+
 // Who computed what the reader sees: the Python package (stored with the page, or a live
 // kernel) or this page's JavaScript.
 const SOURCES = {

@@ -1,0 +1,215 @@
+"""The widgets in a static page, with no kernel: what a reader of the published book gets.
+
+The page is put together the way Jupyter Book writes a notebook page: the saved widget state
+in a `application/vnd.jupyter.widget-state+json` script, one view script per widget, and the
+book's own widget scripts (book/widgets-js, with anywidget's module copied from the installed
+package). It is opened from disk (file://) and from a local web server (http://). A reader edits
+the room and the owner flag, pastes a tampered token, moves the clock and picks a storage
+choice; the page answers by itself, and its answers equal the Python package's. Nothing may be
+requested from any other host. Screenshots land in artifacts/widgets/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import shutil
+import threading
+from collections.abc import Iterator
+from html import escape
+from pathlib import Path
+from typing import Any
+
+import pytest
+from ipywidgets.embed import embed_data
+
+from meeting_tokens import storage
+from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
+from meeting_tokens.book_assets import copy_anywidget
+from meeting_tokens.forgeries import forged_tokens
+from meeting_tokens.signing import self_sign
+from meeting_tokens.widgets import ClaimEditor, ExpiryExplorer, StorageTradeoffs, TokenInspector
+from meeting_tokens.widgets.editing import sign_properties
+from meeting_tokens.widgets.inspection import inspect_token, token_view
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "artifacts" / "widgets"
+NOW = 1_750_000_000
+ROOM = "team-standup"
+STATE_TYPE = "application/vnd.jupyter.widget-state+json"
+VIEW_TYPE = "application/vnd.jupyter.widget-view+json"
+WIDGET_SCRIPTS = ("require.js", "require-config.js", "embed-amd.js")  # _config.yml's order
+
+
+def static_page(widgets: dict[str, Any]) -> str:
+    """An HTML page holding the widgets' saved state and one view of each, as the book does."""
+    data = embed_data(views=list(widgets.values()), drop_defaults=False)
+    scripts = "".join(f'<script src="widgets-js/{name}"></script>' for name in WIDGET_SCRIPTS)
+    state = json.dumps(data["manager_state"]).replace("</", "<\\/")
+    views = "".join(
+        f'<section id="{name}"><script type="{VIEW_TYPE}">{json.dumps(spec)}</script></section>'
+        for name, spec in zip(widgets, data["view_specs"], strict=True)
+    )
+    return (
+        f'<!doctype html><html><head><meta charset="utf-8"><title>widgets</title>{scripts}'
+        f'<script type="{STATE_TYPE}">{state}</script></head>'
+        f'<body style="max-width: 52rem; font-family: sans-serif">{views}</body></html>'
+    )
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder with the page and the book's widget scripts."""
+    folder = tmp_path_factory.mktemp("static-widgets")
+    shutil.copytree(ROOT / "book" / "widgets-js", folder / "widgets-js", ignore=shutil.ignore_patterns("anywidget"))
+    copy_anywidget(folder / "widgets-js")
+    token = self_sign(DEMO_API_KEY, room_name=ROOM, domain_id=DEMO_DOMAIN_ID, now=NOW, nbf=NOW + 60)
+    widgets = {
+        "editor": ClaimEditor(DEMO_API_KEY, now=NOW),
+        "inspector": TokenInspector(token, api_key=DEMO_API_KEY, room_name=ROOM, now=NOW + 120),
+        "explorer": ExpiryExplorer(token, leeway=30, now=NOW + 1800),
+        "storage": StorageTradeoffs(),
+    }
+    (folder / "index.html").write_text(static_page(widgets), encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(scope="module", params=["file", "http"])
+def url(request: pytest.FixtureRequest, site: Path) -> Iterator[str]:
+    if request.param == "file":
+        yield (site / "index.html").as_uri()
+        return
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    server.shutdown()
+    server.server_close()
+
+
+LOCAL = ("file://", "http://127.0.0.1:", "blob:", "data:")
+
+
+@pytest.fixture(scope="module")
+def page(chromium: Any, url: str) -> Iterator[Any]:
+    """The page, loaded once per scheme with every widget drawn; it may not reach beyond the site.
+
+    Tests share it (a page load costs seconds): the first looks at the untouched page, and each
+    later one sets every field it relies on.
+    """
+    context = chromium.new_context(viewport={"width": 900, "height": 1000})
+    page = context.new_page()
+    strays: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(LOCAL) else strays.append(r.url))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(url)
+    page.wait_for_selector("#storage .mt-tradeoffs tbody tr", timeout=30_000)
+    yield page
+    context.close()
+    assert strays == [], f"requests that left the site: {strays}"
+    assert errors == []
+
+
+def shot(page: Any, url: str, name: str) -> None:
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    scheme = url.split(":", 1)[0]
+    page.locator(f"#{name.split('-')[0]} .mt-widget").screenshot(path=str(SCREENSHOTS / f"static-{scheme}-{name}.png"))
+
+
+def field(page: Any, label: str) -> Any:
+    return page.locator("#editor .mt-form label").filter(has_text=label).locator("input, select")
+
+
+def python_editor_token(properties: dict[str, Any]) -> str:
+    return sign_properties(DEMO_API_KEY, properties, domain_id=DEMO_DOMAIN_ID, now=NOW).token
+
+
+def edit(page: Any, *, room: str = ROOM, owner: str = "false", key: str = DEMO_API_KEY) -> None:
+    """Set the editor's room, owner flag and key as a reader would."""
+    page.locator("#editor .mt-key").fill(key)
+    field(page, "Owner (is_owner)").select_option(owner)
+    field(page, "Room (room_name)").fill(room)
+
+
+def test_each_widget_first_shows_what_python_computed(page: Any, url: str) -> None:
+    editor_token = python_editor_token({"room_name": ROOM, "exp": NOW + 3600, "user_name": "Zoë", "is_owner": False})
+    assert page.locator("#editor .mt-token").inner_text() == editor_token
+    assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
+    assert "computed by the Python package" in page.locator("#editor .mt-output").inner_text()
+    assert page.locator("#inspector .mt-verdict").inner_text() == "valid: every check passed"
+    assert page.locator("#storage tr.mt-picked th").inner_text().startswith("Re-minted per join")
+    for name in ("editor", "inspector", "explorer", "storage"):
+        shot(page, url, name)
+
+
+def test_changing_the_room_signs_a_new_token_and_the_verdict_says_wrong_room(page: Any, url: str) -> None:
+    edit(page, room="board-room")
+    expected = python_editor_token({"room_name": "board-room", "exp": NOW + 3600, "user_name": "Zoë", "is_owner": False})
+    page.wait_for_function("(t) => document.querySelector('#editor .mt-token').innerText === t", arg=expected)
+    verdict = page.locator("#editor .mt-verdict").inner_text()
+    assert verdict == "rejected (wrong-room): wrong room: token is for 'board-room', not 'team-standup'"
+    assert "computed in this page by JavaScript" in page.locator("#editor .mt-output").inner_text()
+    shot(page, url, "editor-room")
+
+
+def test_turning_on_the_owner_flag_signs_the_token_python_would(page: Any) -> None:
+    edit(page, owner="true")
+    expected = python_editor_token({"room_name": ROOM, "exp": NOW + 3600, "user_name": "Zoë", "is_owner": True})
+    page.wait_for_function("(t) => document.querySelector('#editor .mt-token').innerText === t", arg=expected)
+    assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
+
+
+def test_a_wrong_key_typed_in_the_editor_is_flagged_and_sent_nowhere(page: Any) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    edit(page, key="short")
+    page.wait_for_selector("#editor .mt-findings li[data-code='short-key']")
+    assert requests == []
+    assert page.evaluate("localStorage.length + sessionStorage.length + document.cookie.length") == 0
+    assert page.locator("#editor .mt-key-note").inner_text() == "Your key stays in this page: nothing is sent or stored."
+
+
+def test_a_pasted_tampered_token_is_rejected_with_its_reason(page: Any, url: str) -> None:
+    tampered = forged_tokens(DEMO_API_KEY, room_name=ROOM, domain_id=DEMO_DOMAIN_ID, now=NOW)["owner escalation"]
+    expected = token_view(tampered, inspect_token(tampered, api_key=DEMO_API_KEY, room_name=ROOM, now=NOW + 120), NOW + 120)
+    page.locator("#inspector textarea").fill(tampered)
+    page.wait_for_function("(v) => document.querySelector('#inspector .mt-verdict').innerText === v", arg=expected["verdict"])
+    assert expected["verdict"] == "rejected (invalid-signature): bad signature: not the HMAC-SHA256 of the token under this key"
+    shot(page, url, "inspector-tampered")
+
+
+def test_pasting_garbage_gives_a_message_not_an_error(page: Any) -> None:
+    page.locator("#inspector textarea").fill("this is not a token")
+    page.wait_for_function("() => document.querySelector('#inspector .mt-verdict').innerText.startsWith('rejected (malformed)')")
+    assert page.locator("#inspector .mt-verdict").inner_text() == (
+        "rejected (malformed): a JWS has 3 dot-separated parts, this has 1"
+    )
+
+
+def test_the_expiry_slider_moves_the_marker_and_the_verdict(page: Any, url: str) -> None:
+    marker = page.locator("#explorer .mt-marker")
+    before = marker.evaluate("(m) => m.style.left")
+    page.locator("#explorer button", has_text="exp + leeway").click()
+    page.wait_for_function("() => document.querySelector('#explorer .mt-verdict').innerText.startsWith('rejected (expired)')")
+    assert marker.evaluate("(m) => m.style.left") != before
+    page.locator("#explorer button", has_text="nbf").click()
+    page.wait_for_function("() => document.querySelector('#explorer .mt-verdict').innerText.startsWith('pre-checks passed')")
+    page.locator("#explorer .mt-slider").evaluate(
+        "(s) => { s.value = String(Number(s.value) - 31); s.dispatchEvent(new Event('input')); }"
+    )
+    page.wait_for_function("() => document.querySelector('#explorer .mt-verdict').innerText.startsWith('rejected (not-yet-valid)')")
+    shot(page, url, "explorer-before-nbf")
+
+
+def test_picking_a_storage_choice_highlights_its_row(page: Any, url: str) -> None:
+    page.locator("#storage select").first.select_option("local-storage")
+    page.locator("#storage select").nth(1).select_option("none")
+    assert page.locator("#storage tr.mt-picked th").inner_text() == "localStorage"
+    assert page.locator("#storage .mt-summary").inner_text() == storage.summary("local-storage", "none")
+    shot(page, url, "storage-local")
