@@ -37,14 +37,15 @@ MODULES = {
     "expiry_explorer.mjs": ("mirror.js", "view.js", "expiry_explorer.js"),
     "storage_tradeoffs.mjs": ("view.js", "storage_tradeoffs.js"),
 }
-PAGE = """<!doctype html><meta charset="utf-8"><title>mirror</title>
+VIEW_MODULES = json.dumps([name for name in MODULES if name != "mirror.mjs"])
+PAGE = f"""<!doctype html><meta charset="utf-8"><title>mirror</title>
 <script type="module">
   import * as mirror from "./mirror.mjs";
-  const views = await Promise.all(%s.map((name) => import("./" + name)));
+  const views = await Promise.all({VIEW_MODULES}.map((name) => import("./" + name)));
   window.mirror = mirror;
   window.views = views.map((m) => typeof m.default.render);
   window.ready = true;
-</script>""" % json.dumps([name for name in MODULES if name != "mirror.mjs"])
+</script>"""
 
 
 @pytest.fixture(scope="module")
@@ -126,13 +127,20 @@ PROPERTY_SETS: list[dict[str, Any]] = [
         "user_id": "u-0001",
         "knocking": True,
         "enable_prejoin_ui": True,
-        "permissions": {"hasPresence": True, "canSend": ["video", "audio"], "canAdmin": False, "canReceive": {"base": True}},
+        "permissions": {
+            "hasPresence": True,
+            "canSend": ["video", "audio"],
+            "canAdmin": False,
+            "canReceive": {"base": True},
+        },
         "start_cloud_recording_opts": {"layout": {"preset": "grid"}, "n": [1, 2, None]},
         "redirect_on_meeting_exit": "https://example.com/bye?x=1&y=</script>",
     },
     {"room_name": "x" * 128, "exp": NOW + 10**9, "user_name": "long " * 400},
     {"room_name": ROOM, "exp": NOW + 3600, "user_id": "😀" * 36},
-] + [{"room_name": ROOM, "exp": NOW + 3600, "user_name": name, "user_id": name[:36]} for name in AWKWARD_NAMES]
+] + [
+    {"room_name": ROOM, "exp": NOW + 3600, "user_name": name, "user_id": name[:36]} for name in AWKWARD_NAMES
+]
 
 
 def sign_in_page(page: Any, properties: dict[str, Any], key: str, now: int) -> dict[str, str]:
@@ -207,9 +215,11 @@ UNUSUAL_KEYS = ["short", "ключ-🔑", '{"not": "a jwk"}', "x" * 200, "  spac
 
 def test_page_refuses_to_sign_with_an_empty_key_like_python(page: Any) -> None:
     properties = {"room_name": ROOM, "exp": NOW + 60}
-    assert sign_in_page(page, properties, "", NOW) == sign_in_python(properties, "", NOW) == {
-        "error": "api_key must be a non-empty string"
-    }
+    assert (
+        sign_in_page(page, properties, "", NOW)
+        == sign_in_python(properties, "", NOW)
+        == {"error": "api_key must be a non-empty string"}
+    )
 
 
 @pytest.mark.parametrize("key", UNUSUAL_KEYS, ids=range(len(UNUSUAL_KEYS)))
@@ -259,7 +269,9 @@ def test_page_validates_the_forged_corpus_like_validate_token(page: Any, label: 
     token = CORPUS[label]
     python = validate_token(token, api_key=KEY, room_name=ROOM, domain_id=DOMAIN, now=NOW)
     assert python.code == EXPECTED_CODES[label]
-    same_checks(page_checks(page, token, key=KEY, roomName=ROOM, domainId=DOMAIN, now=NOW), python_checks(python))
+    same_checks(
+        page_checks(page, token, key=KEY, roomName=ROOM, domainId=DOMAIN, now=NOW), python_checks(python)
+    )
 
 
 @pytest.mark.parametrize("label", list(CORPUS))
@@ -285,7 +297,9 @@ AWKWARD_TOKENS = {
     "duplicate exp, last wins": raw_token(HS256, b'{"r":"a","exp":1,"exp":1750003600}'),
     "__proto__ and numeric keys": raw_token(HS256, b'{"__proto__":1,"2":2,"1":1,"r":"a","exp":1750003600}'),
     "room with quotes": raw_token(HS256, b'{"r":"it\'s \\"quoted\\"","exp":1750003600}'),
-    "room with controls": raw_token(HS256, b'{"r":"a\\u0000\\u007f\\u00a0\\u2028\\ud83d\\ude00\\ud800","exp":1750003600}'),
+    "room with controls": raw_token(
+        HS256, b'{"r":"a\\u0000\\u007f\\u00a0\\u2028\\ud83d\\ude00\\ud800","exp":1750003600}'
+    ),
     "room not a string": raw_token(HS256, b'{"r":["a"],"exp":1750003600}'),
     "nbf float 0.5 past": raw_token(HS256, b'{"r":"a","exp":1750003600,"nbf":1.5}'),
     "alg missing": raw_token(b'{"typ":"JWT"}', b'{"r":"a","exp":1750003600}'),
@@ -331,7 +345,9 @@ def test_page_refuses_to_verify_with_the_keys_pyjwt_refuses(page: Any, key: str)
 @pytest.mark.parametrize("now", [NOW + 3600 - 1, NOW + 3600, NOW + 3600 + 0.5, NOW + 3599.5, NOW + 2.5])
 @pytest.mark.parametrize("leeway", [0, 30, 0.5])
 def test_page_agrees_on_exp_and_nbf_boundaries(page: Any, now: float, leeway: float) -> None:
-    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": ROOM, "iat": NOW, "nbf": NOW + 3, "exp": NOW + 3600}, KEY)
+    token = sign_hs256(
+        {"alg": "HS256", "typ": "JWT"}, {"r": ROOM, "iat": NOW, "nbf": NOW + 3, "exp": NOW + 3600}, KEY
+    )
     python = validate_token(token, api_key=KEY, room_name=ROOM, now=now, leeway=leeway)
     assert page_checks(page, token, key=KEY, roomName=ROOM, now=now, leeway=leeway) == python_checks(python)
 
@@ -346,20 +362,60 @@ INSPECTED = {**CORPUS, **AWKWARD_TOKENS}
 def test_page_describes_tokens_like_the_python_inspector(page: Any, label: str) -> None:
     token = "  " + INSPECTED[label] + "\n"
     python = token_view(token, inspect_token(token, api_key=KEY, room_name=ROOM, now=NOW), NOW)
-    ours = js(page, "return await m.inspectToken(a[0], {key: a[1], roomName: a[2], now: a[3]});", token, KEY, ROOM, NOW)
+    ours = js(
+        page,
+        "return await m.inspectToken(a[0], {key: a[1], roomName: a[2], now: a[3]});",
+        token,
+        KEY,
+        ROOM,
+        NOW,
+    )
     same_checks(ours.pop("checks"), python.pop("checks"))
-    ours["verdict"], python["verdict"] = parser_words_removed(ours["verdict"]), parser_words_removed(python["verdict"])
+    ours["verdict"], python["verdict"] = (
+        parser_words_removed(ours["verdict"]),
+        parser_words_removed(python["verdict"]),
+    )
     assert ours == python
 
 
-DURATIONS = [0, 0.4, 1, 59, 60, 61, 3599, 3599.9999999999995, 3600, 86399, 86400, 86400 * 364, 86400 * 365 * 3 + 5, -7200]
+DURATIONS = [
+    0,
+    0.4,
+    1,
+    59,
+    60,
+    61,
+    3599,
+    3599.9999999999995,
+    3600,
+    86399,
+    86400,
+    86400 * 364,
+    86400 * 365 * 3 + 5,
+    -7200,
+]
 
 
 def test_page_words_durations_like_python(page: Any) -> None:
-    assert js(page, "return a[0].map((s) => m.durationText(s));", DURATIONS) == [duration_text(s) for s in DURATIONS]
+    assert js(page, "return a[0].map((s) => m.durationText(s));", DURATIONS) == [
+        duration_text(s) for s in DURATIONS
+    ]
 
 
-TIME_VALUES = [NOW, NOW + 1, NOW - 1, NOW + 3540, NOW - 3 * 86400, 0, -62135596800, 253402300799, 253402300800, "x", True, None]
+TIME_VALUES = [
+    NOW,
+    NOW + 1,
+    NOW - 1,
+    NOW + 3540,
+    NOW - 3 * 86400,
+    0,
+    -62135596800,
+    253402300799,
+    253402300800,
+    "x",
+    True,
+    None,
+]
 
 
 @pytest.mark.parametrize("claim", ["exp", "nbf", "iat", "r"])
@@ -374,7 +430,13 @@ def test_page_warns_like_python(page: Any, properties: dict[str, Any], key: str)
     long_token = "a" * 2049
     for token in (None, "a.b.c", long_token):
         expected = [[f.code, f.message] for f in findings(properties, key, token)]
-        ours = js(page, "return m.findings(a[0], a[1], a[2]).map((f) => [f.code, f.message]);", properties, key, token)
+        ours = js(
+            page,
+            "return m.findings(a[0], a[1], a[2]).map((f) => [f.code, f.message]);",
+            properties,
+            key,
+            token,
+        )
         assert ours == expected
 
 

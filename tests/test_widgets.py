@@ -18,7 +18,9 @@ ROOM = "team-standup"
 
 
 def token_for(**claims: object) -> str:
-    return sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": ROOM, "d": DEMO_DOMAIN_ID, **claims}, DEMO_API_KEY)
+    return sign_hs256(
+        {"alg": "HS256", "typ": "JWT"}, {"r": ROOM, "d": DEMO_DOMAIN_ID, **claims}, DEMO_API_KEY
+    )
 
 
 # ClaimEditor ---------------------------------------------------------------------------------
@@ -37,7 +39,13 @@ def test_a_new_editor_shows_a_valid_token_signed_with_the_demo_key() -> None:
 def test_setting_properties_from_python_updates_the_token() -> None:
     editor = ClaimEditor(now=NOW)
     editor.properties = {"room_name": "board-room", "exp": NOW + 60, "is_owner": True}
-    assert decode_parts(editor.token).payload == {"r": "board-room", "d": DEMO_DOMAIN_ID, "iat": NOW, "exp": NOW + 60, "o": True}
+    assert decode_parts(editor.token).payload == {
+        "r": "board-room",
+        "d": DEMO_DOMAIN_ID,
+        "iat": NOW,
+        "exp": NOW + 60,
+        "o": True,
+    }
     assert editor.properties == {"room_name": "board-room", "exp": NOW + 60, "is_owner": True}
 
 
@@ -45,7 +53,10 @@ def test_the_editor_checks_the_token_for_the_room_it_started_with() -> None:
     editor = ClaimEditor(now=NOW)
     editor.properties = {**editor.properties, "room_name": "other-room"}
     assert editor.report.code == "wrong-room"
-    assert editor.view["verdict"] == "rejected (wrong-room): wrong room: token is for 'other-room', not 'team-standup'"
+    assert (
+        editor.view["verdict"]
+        == "rejected (wrong-room): wrong room: token is for 'other-room', not 'team-standup'"
+    )
 
 
 def test_dropping_exp_warns_that_the_token_lives_forever() -> None:
@@ -116,7 +127,9 @@ def test_the_inspector_without_a_key_says_the_signature_is_unchecked() -> None:
 
 
 def test_the_inspector_with_the_key_rejects_a_tampered_token() -> None:
-    tampered = forged_tokens(DEMO_API_KEY, room_name=ROOM, domain_id=DEMO_DOMAIN_ID, now=NOW)["owner escalation"]
+    tampered = forged_tokens(DEMO_API_KEY, room_name=ROOM, domain_id=DEMO_DOMAIN_ID, now=NOW)[
+        "owner escalation"
+    ]
     inspector = TokenInspector(tampered, api_key=DEMO_API_KEY, room_name=ROOM, now=NOW)
     assert inspector.report.code == "invalid-signature"
 

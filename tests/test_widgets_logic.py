@@ -79,7 +79,10 @@ def test_findings_name_no_exp_no_room_a_long_token_and_a_short_key_in_that_order
     found = findings({}, "k" * 31, "a" * 2049)
     assert [f.code for f in found] == ["no-exp", "no-room", "too-long", "short-key"]
     assert found[2].message == "The token is 2049 characters, over the 2048 Daily recommends."
-    assert found[3].message == "The key is 31 bytes; an HS256 key should have at least 32 (RFC 7518, section 3.2)."
+    assert (
+        found[3].message
+        == "The key is 31 bytes; an HS256 key should have at least 32 (RFC 7518, section 3.2)."
+    )
 
 
 def test_key_length_is_counted_in_utf8_bytes() -> None:
@@ -94,7 +97,12 @@ def test_the_form_lists_only_real_properties() -> None:
 
 
 def test_sign_properties_puts_r_d_iat_exp_first_then_the_rest_in_order() -> None:
-    signed = sign_properties(KEY, {"user_name": "Ada", "exp": NOW + 60, "room_name": "a", "is_owner": True}, domain_id=DOMAIN, now=NOW)
+    signed = sign_properties(
+        KEY,
+        {"user_name": "Ada", "exp": NOW + 60, "room_name": "a", "is_owner": True},
+        domain_id=DOMAIN,
+        now=NOW,
+    )
     assert list(decode_parts(signed.token).payload.items()) == [
         ("r", "a"), ("d", DOMAIN), ("iat", NOW), ("exp", NOW + 60), ("u", "Ada"), ("o", True),
     ]  # fmt: skip
@@ -102,7 +110,9 @@ def test_sign_properties_puts_r_d_iat_exp_first_then_the_rest_in_order() -> None
 
 def test_sign_properties_makes_what_sign_hs256_makes_by_hand() -> None:
     signed = sign_properties(KEY, {"room_name": "a", "exp": NOW + 60}, domain_id=DOMAIN, now=NOW)
-    by_hand = sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": "a", "d": DOMAIN, "iat": NOW, "exp": NOW + 60}, KEY)
+    by_hand = sign_hs256(
+        {"alg": "HS256", "typ": "JWT"}, {"r": "a", "d": DOMAIN, "iat": NOW, "exp": NOW + 60}, KEY
+    )
     assert signed.token == by_hand
 
 
@@ -112,7 +122,9 @@ def test_sign_properties_signs_a_token_without_room_or_exp() -> None:
 
 
 def test_sign_properties_refuses_what_daily_would_refuse() -> None:
-    signed = sign_properties(KEY, {"room_name": "a", "lang": "xx", "is_owner": "yes"}, domain_id=DOMAIN, now=NOW)
+    signed = sign_properties(
+        KEY, {"room_name": "a", "lang": "xx", "is_owner": "yes"}, domain_id=DOMAIN, now=NOW
+    )
     assert signed.token is None
     assert signed.error.startswith("lang must be one of da, de, en,")
     assert signed.error.endswith("; is_owner must be true or false")
@@ -124,11 +136,19 @@ def test_sign_properties_refuses_an_exp_that_is_not_after_iat() -> None:
 
 
 def test_sign_properties_reports_an_empty_key_instead_of_raising() -> None:
-    assert sign_properties("", {"exp": NOW + 1}, domain_id=DOMAIN, now=NOW).error == "api_key must be a non-empty string"
+    assert (
+        sign_properties("", {"exp": NOW + 1}, domain_id=DOMAIN, now=NOW).error
+        == "api_key must be a non-empty string"
+    )
 
 
 def test_default_properties_are_a_guests_one_hour_token_for_one_room() -> None:
-    assert default_properties(NOW) == {"room_name": "team-standup", "exp": NOW + 3600, "user_name": "Zoë", "is_owner": False}
+    assert default_properties(NOW) == {
+        "room_name": "team-standup",
+        "exp": NOW + 3600,
+        "user_name": "Zoë",
+        "is_owner": False,
+    }
 
 
 # The inspector's description -----------------------------------------------------------------
@@ -208,7 +228,9 @@ def test_the_timeline_is_an_svg_data_uri_with_a_transparent_background() -> None
 
 def test_the_timeline_svg_is_the_same_on_every_run() -> None:
     claims = {"iat": NOW, "exp": NOW + 3600}
-    assert timeline_svg(timeline_for(claims, 0, fallback=0)) == timeline_svg(timeline_for(claims, 0, fallback=0))
+    assert timeline_svg(timeline_for(claims, 0, fallback=0)) == timeline_svg(
+        timeline_for(claims, 0, fallback=0)
+    )
 
 
 # The storage table ---------------------------------------------------------------------------
@@ -255,11 +277,30 @@ def test_each_module_starts_with_the_tables_from_python() -> None:
     module = assets.module("mirror.js")
     header = module.split("\n", 1)[0]
     assert header.startswith("const MT = ") and header.endswith(";")
-    assert json.loads(header.removeprefix("const MT = ").removesuffix(";")) == json.loads(json.dumps(assets.constants()))
+    assert json.loads(header.removeprefix("const MT = ").removesuffix(";")) == json.loads(
+        json.dumps(assets.constants())
+    )
 
 
 def test_no_module_imports_or_fetches_anything() -> None:
-    for name in ("mirror.js", "view.js", "claim_editor.js", "token_inspector.js", "expiry_explorer.js", "storage_tradeoffs.js"):
+    for name in (
+        "mirror.js",
+        "view.js",
+        "claim_editor.js",
+        "token_inspector.js",
+        "expiry_explorer.js",
+        "storage_tradeoffs.js",
+    ):
         text = assets.read(name)
-        for forbidden in ("import ", "import(", "fetch(", "XMLHttpRequest", "localStorage", "sessionStorage", "document.cookie", "http://", "https://"):
+        for forbidden in (
+            "import ",
+            "import(",
+            "fetch(",
+            "XMLHttpRequest",
+            "localStorage",
+            "sessionStorage",
+            "document.cookie",
+            "http://",
+            "https://",
+        ):
             assert forbidden not in text, (name, forbidden)

@@ -29,10 +29,20 @@ function propertyValue(field, text, now) {
 function control(field) {
   if (field.kind === "boolean" || field.kind === "choice") {
     const choices = field.kind === "boolean" ? ["true", "false"] : field.choices;
-    return el("select", {}, el("option", { value: "", text: "(not set)" }), choices.map((c) => el("option", { value: c, text: c })));
+    return el(
+      "select",
+      {},
+      el("option", { value: "", text: "(not set)" }),
+      choices.map((c) => el("option", { value: c, text: c })),
+    );
   }
   const numeric = field.kind === "minutes" || field.kind === "seconds";
-  return el("input", { type: numeric ? "number" : "text", step: field.kind === "seconds" ? "1" : "any", placeholder: "(not set)", spellcheck: "false" });
+  return el("input", {
+    type: numeric ? "number" : "text",
+    step: field.kind === "seconds" ? "1" : "any",
+    placeholder: "(not set)",
+    spellcheck: "false",
+  });
 }
 
 function render({ model, el: root }) {
@@ -40,7 +50,9 @@ function render({ model, el: root }) {
   const form = el(
     "div",
     { className: "mt-form" },
-    MT.formFields.map((field) => el("label", {}, el("span", { text: field.label }), controls.get(field.name))),
+    MT.formFields.map((field) =>
+      el("label", {}, el("span", { text: field.label }), controls.get(field.name)),
+    ),
   );
   const key = keyField(model.get("api_key"), () => edit());
   const infoText = () => `Domain ${model.get("domain_id")} · issued at (iat) ${utcText(model.get("now"))}`;
@@ -52,7 +64,13 @@ function render({ model, el: root }) {
       "div",
       { className: "mt-widget mt-editor" },
       form,
-      el("div", { className: "mt-settings" }, key.nodes, el("label", {}, "Check it for the room ", checkRoom), info),
+      el(
+        "div",
+        { className: "mt-settings" },
+        key.nodes,
+        el("label", {}, "Verdict for joining the room ", checkRoom),
+        info,
+      ),
       output,
     ),
   );
@@ -69,16 +87,35 @@ function render({ model, el: root }) {
   const show = ({ token, error, findings: found, view }, source) => {
     fill(
       output,
-      el("div", { className: "mt-small", text: token ? `Token · ${token.length} characters · ${SOURCES[source]}` : `No token · ${SOURCES[source]}` }),
+      el("div", {
+        className: "mt-small",
+        text: token
+          ? `Token · ${token.length} characters · ${SOURCES[source]}`
+          : `No token · ${SOURCES[source]}`,
+      }),
       error ? el("div", { className: "mt-error", text: `Cannot sign: ${error}` }) : tokenNode(view, token),
-      found.length ? el("ul", { className: "mt-findings" }, found.map(([code, message]) => el("li", { "data-code": code, text: message }))) : null,
+      found.length
+        ? el(
+            "ul",
+            { className: "mt-findings" },
+            found.map(([code, message]) => el("li", { "data-code": code, text: message })),
+          )
+        : null,
       view ? reportNode(view) : null,
       view ? decodedNode(view) : null,
       view ? claimsNode(view) : null,
     );
   };
   const showModel = (source) =>
-    show({ token: model.get("token"), error: model.get("error"), findings: model.get("findings"), view: model.get("view") }, source);
+    show(
+      {
+        token: model.get("token"),
+        error: model.get("error"),
+        findings: model.get("findings"),
+        view: model.get("view"),
+      },
+      source,
+    );
 
   const latest = latestOnly();
   const edit = () => {
@@ -93,19 +130,33 @@ function render({ model, el: root }) {
     const now = model.get("now");
     model.set({ properties, api_key: apiKey, check_room: room, revision: model.get("revision") + 1 });
     saveChanges(model);
-    latest(async () => {
-      try {
-        const token = await signProperties(properties, apiKey, { domainId: model.get("domain_id"), now });
-        const view = await inspectToken(token, { key: apiKey, roomName: room, now });
-        return { token, error: "", findings: findings(properties, apiKey, token).map((f) => [f.code, f.message]), view };
-      } catch (error) {
-        if (!(error instanceof TokenError)) throw error;
-        return { token: "", error: error.message, findings: findings(properties, apiKey, null).map((f) => [f.code, f.message]), view: null };
-      }
-    }, (result) => show(result, "page"));
+    latest(
+      async () => {
+        try {
+          const token = await signProperties(properties, apiKey, { domainId: model.get("domain_id"), now });
+          const view = await inspectToken(token, { key: apiKey, roomName: room, now });
+          return {
+            token,
+            error: "",
+            findings: findings(properties, apiKey, token).map((f) => [f.code, f.message]),
+            view,
+          };
+        } catch (error) {
+          if (!(error instanceof TokenError)) throw error;
+          return {
+            token: "",
+            error: error.message,
+            findings: findings(properties, apiKey, null).map((f) => [f.code, f.message]),
+            view: null,
+          };
+        }
+      },
+      (result) => show(result, "page"),
+    );
   };
 
-  for (const input of controls.values()) input.addEventListener(input.tagName === "SELECT" ? "change" : "input", edit);
+  for (const input of controls.values())
+    input.addEventListener(input.tagName === "SELECT" ? "change" : "input", edit);
   checkRoom.addEventListener("input", edit);
 
   // Any change that comes from the model after the first paint comes from a kernel. Python's

@@ -72,13 +72,18 @@ class ClaimEditor(MirroredWidget):
         signed = sign_properties(self.api_key, self.properties, domain_id=self.domain_id, now=self.now)
         report = view = None
         if signed.token is not None:
-            report = inspect_token(signed.token, api_key=self.api_key, room_name=self.check_room, now=self.now)
+            report = inspect_token(
+                signed.token, api_key=self.api_key, room_name=self.check_room, now=self.now
+            )
             view = token_view(signed.token, report, self.now)
         self._report = report
         with self.hold_sync():
             self.set_trait("token", signed.token or "")
             self.set_trait("error", signed.error or "")
-            self.set_trait("findings", [[f.code, f.message] for f in findings(self.properties, self.api_key, signed.token)])
+            self.set_trait(
+                "findings",
+                [[f.code, f.message] for f in findings(self.properties, self.api_key, signed.token)],
+            )
             self.set_trait("view", view)
             self.set_trait("answered", self.revision)
 

@@ -57,9 +57,7 @@ def default_properties(now: int) -> dict[str, Any]:
     return {"room_name": "team-standup", "exp": now + 3600, "user_name": "Zoë", "is_owner": False}
 
 
-def sign_properties(
-    api_key: str, properties: Mapping[str, Any], *, domain_id: str, now: int
-) -> Signed:
+def sign_properties(api_key: str, properties: Mapping[str, Any], *, domain_id: str, now: int) -> Signed:
     """Sign `properties` (long names; `exp` and `nbf` absolute) as issued at `now`.
 
     A missing `room_name` or `exp` is allowed here (the editor shows it as a finding).

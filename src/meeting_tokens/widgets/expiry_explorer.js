@@ -5,13 +5,22 @@
 function offsetText(seconds) {
   const sign = seconds < 0 ? "−" : "+";
   const s = Math.abs(Math.round(seconds));
-  const parts = [[Math.floor(s / 86400), "d"], [Math.floor((s % 86400) / 3600), "h"], [Math.floor((s % 3600) / 60), "min"], [s % 60, "s"]];
+  const parts = [
+    [Math.floor(s / 86400), "d"],
+    [Math.floor((s % 86400) / 3600), "h"],
+    [Math.floor((s % 3600) / 60), "min"],
+    [s % 60, "s"],
+  ];
   const shown = parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`);
   return shown.length ? `${sign} ${shown.join(" ")}` : "";
 }
 
 function render({ model, el: root }) {
-  const picture = el("img", { src: model.get("plot"), alt: "the token's timeline: iat, nbf, exp and the leeway around them", className: "mt-plot dark-light" });
+  const picture = el("img", {
+    src: model.get("plot"),
+    alt: "the token's timeline: iat, nbf, exp and the leeway around them",
+    className: "mt-plot dark-light",
+  });
   const marker = el("div", { className: "mt-marker" });
   const stage = el("div", { className: "mt-stage" }, picture, marker);
   const slider = el("input", { type: "range", className: "mt-slider", "aria-label": "now" });
@@ -32,7 +41,12 @@ function render({ model, el: root }) {
     where.textContent = `now = ${model.get("origin_name")} ${offset} · ${utcText(now)}`;
   };
   const show = (view, source) => {
-    fill(output, reportNode(view), claimsNode(view), el("div", { className: "mt-small", text: SOURCES[source] }));
+    fill(
+      output,
+      reportNode(view),
+      claimsNode(view),
+      el("div", { className: "mt-small", text: SOURCES[source] }),
+    );
   };
   const setup = () => {
     const axes = model.get("axes");
@@ -60,7 +74,10 @@ function render({ model, el: root }) {
     place(now);
     model.set({ now, revision: model.get("revision") + 1 });
     saveChanges(model);
-    latest(async () => inspectToken(model.get("token"), { now, leeway: model.get("leeway") }), (view) => show(view, "page"));
+    latest(
+      async () => inspectToken(model.get("token"), { now, leeway: model.get("leeway") }),
+      (view) => show(view, "page"),
+    );
   };
   slider.addEventListener("input", () => moveTo(Number(slider.value)));
 

@@ -30,8 +30,7 @@ def findings(properties: Mapping[str, Any], api_key: str, token: str | None) -> 
         found.append(
             Finding(
                 "too-long",
-                f"The token is {len(token)} characters, over the {RECOMMENDED_MAX_LENGTH} "
-                "Daily recommends.",
+                f"The token is {len(token)} characters, over the {RECOMMENDED_MAX_LENGTH} Daily recommends.",
             )
         )
     key_bytes = len(api_key.encode("utf-8", "surrogatepass"))

@@ -40,7 +40,7 @@ def inspect_token(
 
 
 def report_state(report: ValidationReport) -> str:
-    """"rejected", "valid" (a signature vouched for it) or "unchecked" (pre-checks passed)."""
+    """ "rejected", "valid" (a signature vouched for it) or "unchecked" (pre-checks passed)."""
     if report.failure is not None:
         return "rejected"
     return "valid" if report.verified else "unchecked"
@@ -49,7 +49,12 @@ def report_state(report: ValidationReport) -> str:
 def claim_rows(claims: dict[str, Any], now: float) -> list[list[str]]:
     """[claim, long property name, JSON value, note] per claim, in token order."""
     return [
-        [claim, PROPERTY_NAMES.get(claim, claim), json.dumps(value, ensure_ascii=False), time_note(claim, value, now)]
+        [
+            claim,
+            PROPERTY_NAMES.get(claim, claim),
+            json.dumps(value, ensure_ascii=False),
+            time_note(claim, value, now),
+        ]
         for claim, value in claims.items()
     ]
 

@@ -17,7 +17,8 @@ export class PyFloat {
 }
 
 const isMap = (v) => v instanceof Map;
-const isDict = (v) => isMap(v) || (typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof PyFloat));
+const isDict = (v) =>
+  isMap(v) || (typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof PyFloat));
 const entriesOf = (v) => (isMap(v) ? [...v.entries()] : Object.entries(v));
 const has = (dict, key) => (isMap(dict) ? dict.has(key) : Object.hasOwn(dict, key));
 const get = (dict, key) => (isMap(dict) ? dict.get(key) : dict[key]);
@@ -89,7 +90,13 @@ export function pyRepr(v) {
   if (v instanceof PyFloat) return floatRepr(v.value);
   if (typeof v === "string") return strRepr(v);
   if (Array.isArray(v)) return "[" + v.map(pyRepr).join(", ") + "]";
-  return "{" + entriesOf(v).map(([k, x]) => `${strRepr(k)}: ${pyRepr(x)}`).join(", ") + "}";
+  return (
+    "{" +
+    entriesOf(v)
+      .map(([k, x]) => `${strRepr(k)}: ${pyRepr(x)}`)
+      .join(", ") +
+    "}"
+  );
 }
 
 // round(x) for a finite float: the nearest integer, halves to even, as a BigInt.
@@ -102,7 +109,15 @@ export function pyRound(x) {
 // ---------------------------------------------------------------------------------------------
 // JSON, as Python's json module writes it (json.dumps) and reads it (json.loads).
 
-const SHORT_ESCAPES = { '"': '\\"', "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\b": "\\b", "\f": "\\f" };
+const SHORT_ESCAPES = {
+  '"': '\\"',
+  "\\": "\\\\",
+  "\n": "\\n",
+  "\r": "\\r",
+  "\t": "\\t",
+  "\b": "\\b",
+  "\f": "\\f",
+};
 
 function jsonString(s, ensureAscii) {
   let out = '"';
@@ -307,14 +322,30 @@ export function decodeParts(token) {
 // HMAC-SHA256 through WebCrypto, and PyJWT's refusals of keys that are not HMAC secrets.
 
 const PEM_LABELS = [
-  "CERTIFICATE", "TRUSTED CERTIFICATE", "PRIVATE KEY", "PUBLIC KEY", "ENCRYPTED PRIVATE KEY",
-  "OPENSSH PRIVATE KEY", "DSA PRIVATE KEY", "RSA PRIVATE KEY", "RSA PUBLIC KEY", "EC PRIVATE KEY",
-  "DH PARAMETERS", "NEW CERTIFICATE REQUEST", "CERTIFICATE REQUEST", "SSH2 PUBLIC KEY",
-  "SSH2 ENCRYPTED PRIVATE KEY", "X509 CRL",
+  "CERTIFICATE",
+  "TRUSTED CERTIFICATE",
+  "PRIVATE KEY",
+  "PUBLIC KEY",
+  "ENCRYPTED PRIVATE KEY",
+  "OPENSSH PRIVATE KEY",
+  "DSA PRIVATE KEY",
+  "RSA PRIVATE KEY",
+  "RSA PUBLIC KEY",
+  "EC PRIVATE KEY",
+  "DH PARAMETERS",
+  "NEW CERTIFICATE REQUEST",
+  "CERTIFICATE REQUEST",
+  "SSH2 PUBLIC KEY",
+  "SSH2 ENCRYPTED PRIVATE KEY",
+  "X509 CRL",
 ];
 const PEM_MARKER = new RegExp(`(?=(----[- ](BEGIN|END) (${PEM_LABELS.join("|")})[- ]----))`, "g");
 const SSH_PREFIXES = [
-  "ssh-ed25519", "ssh-rsa", "ssh-dss", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+  "ssh-ed25519",
+  "ssh-rsa",
+  "ssh-dss",
+  "ecdsa-sha2-nistp256",
+  "ecdsa-sha2-nistp384",
   "ecdsa-sha2-nistp521",
 ];
 
@@ -368,9 +399,14 @@ export function prepareKey(key) {
 
 export async function hmacSha256(keyBytes, data) {
   if (!globalThis.crypto?.subtle) {
-    throw new TokenError("this page is not a secure context (https, localhost or a file), so the browser offers no WebCrypto to compute HMAC-SHA256", "no-webcrypto");
+    throw new TokenError(
+      "this page is not a secure context (https, localhost or a file), so the browser offers no WebCrypto to compute HMAC-SHA256",
+      "no-webcrypto",
+    );
   }
-  const key = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const key = await crypto.subtle.importKey("raw", keyBytes, { name: "HMAC", hash: "SHA-256" }, false, [
+    "sign",
+  ]);
   return new Uint8Array(await crypto.subtle.sign("HMAC", key, data));
 }
 
@@ -379,12 +415,17 @@ export async function hmacSha256(keyBytes, data) {
 
 const CHECKS = {
   room_name: (v) => (typeof v !== "string" ? "must be a string" : v ? null : "must not be empty"),
-  seconds: (v) => (!isInt(v) ? "must be an integer number of seconds" : v >= 0 ? null : "must not be negative"),
+  seconds: (v) =>
+    !isInt(v) ? "must be an integer number of seconds" : v >= 0 ? null : "must not be negative",
   boolean: (v) => (typeof v === "boolean" ? null : "must be true or false"),
   string: (v) => (typeof v === "string" ? null : "must be a string"),
   object: (v) => (isDict(v) ? null : "must be an object"),
   user_id: (v) =>
-    typeof v !== "string" ? "must be a string" : pyLen(v) <= MT.userIdMax ? null : `must be at most ${MT.userIdMax} characters`,
+    typeof v !== "string"
+      ? "must be a string"
+      : pyLen(v) <= MT.userIdMax
+        ? null
+        : `must be at most ${MT.userIdMax} characters`,
   recording: (v) => (MT.recordingModes.includes(v) ? null : "must be one of " + MT.recordingModes.join(", ")),
   language: (v) => (MT.languages.includes(v) ? null : "must be one of " + MT.languages.join(", ")),
 };
@@ -421,8 +462,10 @@ export function checkProperties(properties) {
   const problems = [];
   for (const [name, value] of entriesOf(properties)) {
     if (name === "permissions") problems.push(...permissionProblems(value));
-    else if (name === "domain_id") problems.push("domain_id is set by Daily from the API key, not a token property");
-    else if (!Object.hasOwn(MT.propertyKinds, name)) problems.push(`${pyRepr(name)} is not a meeting-token property`);
+    else if (name === "domain_id")
+      problems.push("domain_id is set by Daily from the API key, not a token property");
+    else if (!Object.hasOwn(MT.propertyKinds, name))
+      problems.push(`${pyRepr(name)} is not a meeting-token property`);
     else {
       const problem = CHECKS[MT.propertyKinds[name]](value);
       if (problem !== null) problems.push(`${name} ${problem}`);
@@ -431,8 +474,10 @@ export function checkProperties(properties) {
   return problems;
 }
 
-export const claimName = (property) => (Object.hasOwn(MT.claimNames, property) ? MT.claimNames[property] : property);
-export const propertyName = (claim) => (Object.hasOwn(MT.propertyNames, claim) ? MT.propertyNames[claim] : claim);
+export const claimName = (property) =>
+  Object.hasOwn(MT.claimNames, property) ? MT.claimNames[property] : property;
+export const propertyName = (claim) =>
+  Object.hasOwn(MT.propertyNames, claim) ? MT.propertyNames[claim] : claim;
 
 // ---------------------------------------------------------------------------------------------
 // widgets/editing.py: sign_properties, through signing.self_sign and jwt_parts.sign_hs256.
@@ -446,7 +491,10 @@ export async function signProperties(properties, key, { domainId, now }) {
   rest.delete("room_name");
   rest.delete("exp");
   if (exp !== undefined && exp <= now) {
-    throw new TokenError(`exp ${exp} is not after iat ${now}: the token would be born expired`, "invalid-properties");
+    throw new TokenError(
+      `exp ${exp} is not after iat ${now}: the token would be born expired`,
+      "invalid-properties",
+    );
   }
   if (typeof key !== "string" || !key) throw new TokenError("api_key must be a non-empty string");
   if (typeof domainId !== "string" || !domainId) {
@@ -459,7 +507,10 @@ export async function signProperties(properties, key, { domainId, now }) {
   payload.set("iat", now);
   if (exp !== undefined) payload.set("exp", exp);
   for (const [name, value] of rest) payload.set(claimName(name), value);
-  const header = new Map([["alg", "HS256"], ["typ", "JWT"]]);
+  const header = new Map([
+    ["alg", "HS256"],
+    ["typ", "JWT"],
+  ]);
   const signingInput = `${b64urlEncode(utf8.encode(compactJson(header)))}.${b64urlEncode(utf8.encode(compactJson(payload)))}`;
   const mac = await hmacSha256(keyBytes, utf8.encode(signingInput));
   return `${signingInput}.${b64urlEncode(mac)}`;
@@ -475,7 +526,8 @@ function checkHeader(header) {
     throw new TokenError(`alg ${pyRepr(alg)}: unsigned tokens are never accepted`, "unsupported-algorithm");
   }
   if (!MT.allowedAlgorithms.includes(alg)) {
-    const allowList = "(" + MT.allowedAlgorithms.map(pyRepr).join(", ") + (MT.allowedAlgorithms.length === 1 ? ",)" : ")");
+    const allowList =
+      "(" + MT.allowedAlgorithms.map(pyRepr).join(", ") + (MT.allowedAlgorithms.length === 1 ? ",)" : ")");
     throw new TokenError(`alg ${pyRepr(alg)} is not in the allow-list ${allowList}`, "unsupported-algorithm");
   }
   if (header.has("crit")) {
@@ -487,13 +539,17 @@ function checkHeader(header) {
 function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
   for (const name of ["exp", "nbf", "iat"]) {
     if (claims.has(name) && !isInt(claims.get(name))) {
-      throw new TokenError(`${name} must be an integer NumericDate, not ${pyRepr(claims.get(name))}`, "invalid-claim");
+      throw new TokenError(
+        `${name} must be an integer NumericDate, not ${pyRepr(claims.get(name))}`,
+        "invalid-claim",
+      );
     }
   }
   const exp = claims.get("exp");
   const nbf = claims.get("nbf");
   const iat = claims.get("iat");
-  if (exp === undefined && !allowNoExpiry) throw new TokenError("no exp: the token would never expire", "missing-claim");
+  if (exp === undefined && !allowNoExpiry)
+    throw new TokenError("no exp: the token would never expire", "missing-claim");
   const seconds = pyRound(now); // messages use integer arithmetic, as Python's do
   const minus = (a, b) => BigInt(a) - BigInt(b);
   if (exp !== undefined && exp <= now - leeway) {
@@ -503,7 +559,10 @@ function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
     throw new TokenError(`not yet valid: nbf ${nbf} is ${minus(nbf, seconds)} s ahead`, "not-yet-valid");
   }
   if (iat !== undefined && iat > now + leeway) {
-    throw new TokenError(`issued in the future: iat ${iat} is ${minus(iat, seconds)} s ahead`, "not-yet-valid");
+    throw new TokenError(
+      `issued in the future: iat ${iat} is ${minus(iat, seconds)} s ahead`,
+      "not-yet-valid",
+    );
   }
   if (exp === undefined) return "no exp (allowed by the caller): never expires";
   return `inside its validity window: exp in ${minus(exp, seconds)} s`;
@@ -517,11 +576,18 @@ function checkScope(claims, roomName, domainId, allowUnscoped) {
     throw new TokenError("no r: the token would open every room of the domain", "missing-claim");
   }
   if (roomName != null && claims.has("r") && claims.get("r") !== roomName) {
-    throw new TokenError(`wrong room: token is for ${pyRepr(claims.get("r"))}, not ${pyRepr(roomName)}`, "wrong-room");
+    throw new TokenError(
+      `wrong room: token is for ${pyRepr(claims.get("r"))}, not ${pyRepr(roomName)}`,
+      "wrong-room",
+    );
   }
-  if (domainId != null && !claims.has("d")) throw new TokenError("no d: the token names no Daily domain", "missing-claim");
+  if (domainId != null && !claims.has("d"))
+    throw new TokenError("no d: the token names no Daily domain", "missing-claim");
   if (domainId != null && claims.get("d") !== domainId) {
-    throw new TokenError(`wrong domain: d is ${pyRepr(claims.get("d"))}, not ${pyRepr(domainId)}`, "wrong-domain");
+    throw new TokenError(
+      `wrong domain: d is ${pyRepr(claims.get("d"))}, not ${pyRepr(domainId)}`,
+      "wrong-domain",
+    );
   }
   const room = claims.has("r") ? `room ${pyRepr(claims.get("r"))}` : "every room (allowed by the caller)";
   return `for ${room}` + (domainId != null ? " of this domain" : "");
@@ -539,7 +605,10 @@ async function checkSignature(parts, key) {
   let difference = expected.length ^ actual.length;
   for (let i = 0; i < Math.min(expected.length, actual.length); i++) difference |= expected[i] ^ actual[i];
   if (difference !== 0) {
-    throw new TokenError("bad signature: not the HMAC-SHA256 of the token under this key", "invalid-signature");
+    throw new TokenError(
+      "bad signature: not the HMAC-SHA256 of the token under this key",
+      "invalid-signature",
+    );
   }
   return "HMAC-SHA256 matches under the API key";
 }
@@ -548,13 +617,27 @@ async function checkSignature(parts, key) {
 // api_key=key, ...) without a Daily client. Returns {checks: [{name, passed, detail, code}], claims}.
 export async function checkToken(
   token,
-  { key = null, roomName = null, domainId = null, now, leeway = 0, ignoreNbf = false, allowUnscoped = false, allowNoExpiry = false } = {},
+  {
+    key = null,
+    roomName = null,
+    domainId = null,
+    now,
+    leeway = 0,
+    ignoreNbf = false,
+    allowUnscoped = false,
+    allowNoExpiry = false,
+  } = {},
 ) {
   const checks = [];
   let parts = null;
   try {
     parts = decodeParts(token);
-    checks.push({ name: "structure", passed: true, detail: "three base64url parts, JSON header and payload", code: null });
+    checks.push({
+      name: "structure",
+      passed: true,
+      detail: "three base64url parts, JSON header and payload",
+      code: null,
+    });
   } catch (error) {
     if (!(error instanceof TokenError)) throw error;
     checks.push({ name: "structure", passed: false, detail: error.message, code: error.code });
@@ -586,7 +669,8 @@ export async function checkToken(
 
 // ValidationReport's properties and display.verdict.
 export const failureOf = (report) => report.checks.find((c) => c.passed === false) ?? null;
-export const isVerified = (report) => report.checks.some((c) => (c.name === "signature" || c.name === "daily") && c.passed);
+export const isVerified = (report) =>
+  report.checks.some((c) => (c.name === "signature" || c.name === "daily") && c.passed);
 
 export function verdict(report) {
   const failure = failureOf(report);
@@ -602,7 +686,13 @@ export function reportState(report) {
 // ---------------------------------------------------------------------------------------------
 // widgets/timetext.py: times in words.
 
-const UNITS = [["year", 365 * 86400], ["day", 86400], ["hour", 3600], ["minute", 60], ["second", 1]];
+const UNITS = [
+  ["year", 365 * 86400],
+  ["day", 86400],
+  ["hour", 3600],
+  ["minute", 60],
+  ["second", 1],
+];
 
 export function durationText(seconds) {
   seconds = Math.abs(seconds);
@@ -685,7 +775,12 @@ export async function inspectToken(token, { key = "", roomName = "", now, leeway
     claims:
       report.claims === null
         ? []
-        : [...report.claims].map(([claim, value]) => [claim, propertyName(claim), pyJson(value, { ensureAscii: false }), timeNote(claim, value, now)]),
+        : [...report.claims].map(([claim, value]) => [
+            claim,
+            propertyName(claim),
+            pyJson(value, { ensureAscii: false }),
+            timeNote(claim, value, now),
+          ]),
     checks: report.checks.map((c) => [c.name, c.passed, c.detail, c.code]),
     verdict: verdict(report),
     state: reportState(report),

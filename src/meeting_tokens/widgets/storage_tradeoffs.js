@@ -4,18 +4,39 @@
 
 function render({ model, el: root }) {
   const table = model.get("table");
-  const choice = el("select", { "aria-label": "where the token lives" }, table.rows.map((row) => el("option", { value: row.key, text: row.label })));
-  const lifetime = el("select", { "aria-label": "token lifetime" }, Object.entries(table.lifetimes).map(([key, words]) => el("option", { value: key, text: words })));
+  const choice = el(
+    "select",
+    { "aria-label": "where the token lives" },
+    table.rows.map((row) => el("option", { value: row.key, text: row.label })),
+  );
+  const lifetime = el(
+    "select",
+    { "aria-label": "token lifetime" },
+    Object.entries(table.lifetimes).map(([key, words]) => el("option", { value: key, text: words })),
+  );
   const summary = el("p", { className: "mt-summary" });
   const body = el("tbody", {});
-  const head = el("tr", {}, Object.values(table.columns).map((heading) => el("th", { text: heading })));
+  const head = el(
+    "tr",
+    {},
+    Object.values(table.columns).map((heading) => el("th", { text: heading })),
+  );
   root.append(
     el(
       "div",
       { className: "mt-widget mt-storage" },
-      el("div", { className: "mt-row" }, el("label", {}, "Where the token lives ", choice), el("label", {}, "Lifetime ", lifetime)),
+      el(
+        "div",
+        { className: "mt-row" },
+        el("label", {}, "Where the token lives ", choice),
+        el("label", {}, "Lifetime ", lifetime),
+      ),
       summary,
-      el("div", { className: "mt-scroll" }, el("table", { className: "mt-tradeoffs" }, el("thead", {}, head), body)),
+      el(
+        "div",
+        { className: "mt-scroll" },
+        el("table", { className: "mt-tradeoffs" }, el("thead", {}, head), body),
+      ),
     ),
   );
 
@@ -30,7 +51,11 @@ function render({ model, el: root }) {
         el(
           "tr",
           { className: row.key === picked ? "mt-picked" : "", onclick: () => pick(row.key) },
-          Object.keys(table.columns).map((name) => el(name === "label" ? "th" : "td", { text: name === "stolen_useful" ? table.stolen[life][row.key] : row[name] })),
+          Object.keys(table.columns).map((name) =>
+            el(name === "label" ? "th" : "td", {
+              text: name === "stolen_useful" ? table.stolen[life][row.key] : row[name],
+            }),
+          ),
         ),
       ),
     );

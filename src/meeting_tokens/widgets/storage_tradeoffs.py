@@ -42,7 +42,9 @@ class StorageTradeoffs(anywidget.AnyWidget):
     lifetime = traitlets.Enum(tuple(storage.LIFETIMES), storage.DEFAULT_LIFETIME).tag(sync=True)
     table = traitlets.Dict(read_only=True).tag(sync=True)
 
-    def __init__(self, choice: str = storage.DEFAULT_OPTION, lifetime: str = storage.DEFAULT_LIFETIME, **kwargs: Any) -> None:
+    def __init__(
+        self, choice: str = storage.DEFAULT_OPTION, lifetime: str = storage.DEFAULT_LIFETIME, **kwargs: Any
+    ) -> None:
         super().__init__(choice=choice, lifetime=lifetime, **kwargs)
         self.set_trait("table", table_data())
 

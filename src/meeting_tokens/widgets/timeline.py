@@ -86,22 +86,26 @@ def _unit(span: float) -> tuple[int, str]:
 def bands(tl: Timeline) -> list[tuple[float, float, str, str]]:
     """(from, to, colour, label) spans covering the timeline, leeway split out of "valid"."""
     start, end = tl.start, tl.end
-    low = start if tl.usable_from is None else min(max(start, tl.usable_from), end)
-    high = max(min(end, tl.exp + tl.leeway), start) if tl.exp is not None else end
-    if tl.exp is None:
+    if tl.exp is None or tl.usable_until is None:
         return [(start, end, COLOURS["rejected"], "no exp: rejected at every instant")]
+
+    def clamp(t: float) -> float:
+        return min(max(t, start), end)
+
+    low = start if tl.usable_from is None else clamp(tl.usable_from)
+    high = clamp(tl.usable_until)
     if high <= low:
         return [(start, end, COLOURS["rejected"], "never valid")]
-    strict_low = low if tl.usable_from is None else min(max(low, tl.usable_from + tl.leeway), high)
-    strict_high = max(min(high, tl.exp), strict_low)
-    bands = [
+    strict_low = low if tl.usable_from is None else min(clamp(tl.usable_from + tl.leeway), high)
+    strict_high = max(clamp(tl.exp), strict_low)
+    spans = [
         (start, low, COLOURS["rejected"], "not yet valid"),
         (low, strict_low, COLOURS["leeway"], "leeway"),
         (strict_low, strict_high, COLOURS["valid"], "valid"),
         (strict_high, high, COLOURS["leeway"], "leeway"),
         (high, end, COLOURS["rejected"], "expired"),
     ]
-    return [band for band in bands if band[1] > band[0]]
+    return [span for span in spans if span[1] > span[0]]
 
 
 def timeline_figure(tl: Timeline, now: float | None = None) -> Figure:
@@ -124,14 +128,16 @@ def timeline_figure(tl: Timeline, now: float | None = None) -> Figure:
         ax.axvspan(x(t0), x(t1), color=colour, alpha=0.4, linewidth=0)
         # Label the widest stretch of the band that no claim line crosses.
         cuts = sorted({t0, t1, *(t for t in labels if t0 < t < t1)})
-        a, b = max(zip(cuts, cuts[1:]), key=lambda pair: pair[1] - pair[0])
+        a, b = max(zip(cuts, cuts[1:], strict=False), key=lambda pair: pair[1] - pair[0])
         if label and (b - a) / (tl.end - tl.start) > len(label) * 0.013:
             ax.text(x((a + b) / 2), 0.5, label, ha="center", va="center", color=COLOURS["text"])
     previous = None
     for t, names in sorted(labels.items()):
         ax.axvline(x(t), color=COLOURS["line"], linewidth=1.2)
         # A label too close to the one before it goes up a line instead of over it.
-        crowded = previous is not None and (t - previous[0]) / (tl.end - tl.start) < 0.07 and previous[1] == 1.06
+        crowded = (
+            previous is not None and (t - previous[0]) / (tl.end - tl.start) < 0.07 and previous[1] == 1.06
+        )
         height = 1.34 if crowded else 1.06
         ax.text(x(t), height, " = ".join(names), ha="center", va="bottom", color=COLOURS["text"])
         previous = (t, height)

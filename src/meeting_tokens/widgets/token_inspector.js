@@ -3,9 +3,20 @@
 // and its answer replaces the page's.
 
 function render({ model, el: root }) {
-  const tokenBox = el("textarea", { rows: "4", spellcheck: "false", className: "mt-paste", placeholder: "Paste a token (three base64url parts separated by dots)", "aria-label": "token" });
+  const tokenBox = el("textarea", {
+    rows: "4",
+    spellcheck: "false",
+    className: "mt-paste",
+    placeholder: "Paste a token (three base64url parts separated by dots)",
+    "aria-label": "token",
+  });
   tokenBox.value = model.get("token");
-  const room = el("input", { type: "text", value: model.get("room_name"), spellcheck: "false", placeholder: "(any room)" });
+  const room = el("input", {
+    type: "text",
+    value: model.get("room_name"),
+    spellcheck: "false",
+    placeholder: "(any room)",
+  });
   const key = keyField(model.get("api_key"), () => edit());
   const clockText = el("span", {});
   const clockButton = el("button", { type: "button", className: "mt-button" });
@@ -15,7 +26,17 @@ function render({ model, el: root }) {
       "div",
       { className: "mt-widget mt-inspector" },
       tokenBox,
-      el("div", { className: "mt-settings" }, el("label", {}, "Used for the room ", room), key.nodes, el("div", { className: "mt-small" }, "Without a key only the pre-checks run; the signature stays unchecked.")),
+      el(
+        "div",
+        { className: "mt-settings" },
+        el("label", {}, "Joining the room ", room),
+        key.nodes,
+        el(
+          "div",
+          { className: "mt-small" },
+          "Without a key only the pre-checks run; the signature stays unchecked.",
+        ),
+      ),
       el("div", { className: "mt-small mt-row" }, clockText, clockButton),
       output,
     ),
@@ -23,7 +44,10 @@ function render({ model, el: root }) {
 
   const showClock = (instant) => {
     const live = model.get("now") === null;
-    clockText.textContent = `Checked at ${utcText(Math.floor(instant))} (${live ? "the clock at that moment" : "a fixed instant"}) `;
+    const when = utcText(Math.floor(instant));
+    clockText.textContent = live
+      ? `Checked at ${when}, by the clock.`
+      : `Checked at ${when}, the instant this widget was made for.`;
     clockButton.textContent = live ? "Check again now" : "Use my clock";
   };
   const show = (view, instant, source) => {

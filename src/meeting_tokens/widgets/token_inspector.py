@@ -46,7 +46,12 @@ class TokenInspector(MirroredWidget):
     ) -> None:
         instant = None if now is None else unix_time(now)
         super().__init__(
-            token=token, api_key=api_key or "", room_name=room_name or "", now=instant, leeway=leeway, **kwargs
+            token=token,
+            api_key=api_key or "",
+            room_name=room_name or "",
+            now=instant,
+            leeway=leeway,
+            **kwargs,
         )
         self._recompute()
 
@@ -61,7 +66,9 @@ class TokenInspector(MirroredWidget):
 
     def _recompute(self) -> None:
         instant = time.time() if self.now is None else self.now
-        report = inspect_token(self.token, api_key=self.api_key, room_name=self.room_name, now=instant, leeway=self.leeway)
+        report = inspect_token(
+            self.token, api_key=self.api_key, room_name=self.room_name, now=instant, leeway=self.leeway
+        )
         self._report = report
         with self.hold_sync():
             self.set_trait("checked_at", instant)

@@ -8,7 +8,8 @@ function el(tag, attributes = {}, ...children) {
     if (name === "className") node.className = value;
     else if (name === "text") node.textContent = value;
     else if (name.startsWith("on")) node.addEventListener(name.slice(2), value);
-    else if (value !== false && value !== null && value !== undefined) node.setAttribute(name, value === true ? "" : value);
+    else if (value !== false && value !== null && value !== undefined)
+      node.setAttribute(name, value === true ? "" : value);
   }
   for (const child of children.flat()) {
     if (child !== null && child !== undefined && child !== false) node.append(child);
@@ -18,7 +19,9 @@ function el(tag, attributes = {}, ...children) {
 
 // Replace a node's children, skipping the ones a view left out (null, undefined, false).
 function fill(node, ...children) {
-  node.replaceChildren(...children.flat().filter((child) => child !== null && child !== undefined && child !== false));
+  node.replaceChildren(
+    ...children.flat().filter((child) => child !== null && child !== undefined && child !== false),
+  );
 }
 
 // Who computed what the reader sees: the Python package (stored with the page, or a live
@@ -31,7 +34,8 @@ const SOURCES = {
 
 const KEY_NOTES = {
   page: "Your key stays in this page: nothing is sent or stored.",
-  kernel: "Your key goes only to this notebook's Python kernel, which signs with it; nothing is sent anywhere else.",
+  kernel:
+    "Your key goes only to this notebook's Python kernel, which signs with it; nothing is sent anywhere else.",
 };
 
 // Ask the kernel, if there is one, to say so. In a static page nothing answers.
@@ -63,14 +67,24 @@ function tokenNode(view, raw) {
   const spans = view.segments.map((segment, i) =>
     el("span", { style: `color:${MT.partColours[parts[i]]}`, text: segment }),
   );
-  return el("div", { className: "mt-token" }, spans.flatMap((s, i) => (i ? [".", s] : [s])));
+  return el(
+    "div",
+    { className: "mt-token" },
+    spans.flatMap((s, i) => (i ? [".", s] : [s])),
+  );
 }
 
 const MARKS = { true: "✔", false: "✘", null: "–" };
 
 function reportNode(view) {
   const rows = view.checks.map(([name, passed, detail]) =>
-    el("tr", { className: `mt-check-${passed}` }, el("td", { className: "mt-mark", text: MARKS[passed] }), el("td", { text: name }), el("td", { text: detail })),
+    el(
+      "tr",
+      { className: `mt-check-${passed}` },
+      el("td", { className: "mt-mark", text: MARKS[passed] }),
+      el("td", { text: name }),
+      el("td", { text: detail }),
+    ),
   );
   return el(
     "div",
@@ -82,9 +96,20 @@ function reportNode(view) {
 
 function claimsNode(view) {
   if (!view.claims.length) return null;
-  const head = el("tr", {}, ["claim", "property", "value", ""].map((h) => el("th", { text: h })));
+  const head = el(
+    "tr",
+    {},
+    ["claim", "property", "value", ""].map((h) => el("th", { text: h })),
+  );
   const rows = view.claims.map(([claim, property, value, note]) =>
-    el("tr", {}, el("td", {}, el("code", { text: claim })), el("td", { text: property }), el("td", {}, el("code", { text: value })), el("td", { className: "mt-note", text: note })),
+    el(
+      "tr",
+      {},
+      el("td", {}, el("code", { text: claim })),
+      el("td", { text: property }),
+      el("td", {}, el("code", { text: value })),
+      el("td", { className: "mt-note", text: note }),
+    ),
   );
   return el("table", { className: "mt-claims" }, el("thead", {}, head), el("tbody", {}, rows));
 }
@@ -92,23 +117,45 @@ function claimsNode(view) {
 function decodedNode(view) {
   if (view.header === null) return null;
   const block = (name, text) =>
-    el("div", {}, el("div", { className: "mt-label", style: `color:${MT.partColours[name]}`, text: name }), el("pre", { className: "mt-json", text }));
+    el(
+      "div",
+      {},
+      el("div", { className: "mt-label", style: `color:${MT.partColours[name]}`, text: name }),
+      el("pre", { className: "mt-json", text }),
+    );
   return el(
     "div",
     { className: "mt-decoded" },
     block("header", view.header),
     block("payload", view.payload),
-    el("div", {}, el("div", { className: "mt-label", style: `color:${MT.partColours.signature}`, text: "signature" }), el("div", { text: `${view.signature_bytes} bytes (HMAC-SHA256 is 32)` })),
+    el(
+      "div",
+      {},
+      el("div", { className: "mt-label", style: `color:${MT.partColours.signature}`, text: "signature" }),
+      el("div", { text: `${view.signature_bytes} bytes (HMAC-SHA256 is 32)` }),
+    ),
   );
 }
 
 function keyField(initial, onInput) {
-  const input = el("input", { type: "password", value: initial, autocomplete: "off", spellcheck: "false", className: "mt-key", "aria-label": "signing key" });
+  const input = el("input", {
+    type: "password",
+    value: initial,
+    autocomplete: "off",
+    spellcheck: "false",
+    className: "mt-key",
+    "aria-label": "signing key",
+  });
   input.addEventListener("input", () => onInput(input.value));
   const show = el("input", { type: "checkbox", "aria-label": "show the key" });
   show.addEventListener("change", () => (input.type = show.checked ? "text" : "password"));
   const note = el("div", { className: "mt-key-note", text: KEY_NOTES.page });
-  const row = el("div", { className: "mt-row" }, el("label", { text: "Key " }, input), el("label", { className: "mt-show" }, show, " show"));
+  const row = el(
+    "div",
+    { className: "mt-row" },
+    el("label", { text: "Key " }, input),
+    el("label", { className: "mt-show" }, show, " show"),
+  );
   return { input, note, nodes: [row, note], setKernel: () => (note.textContent = KEY_NOTES.kernel) };
 }
 
