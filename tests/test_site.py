@@ -74,27 +74,36 @@ class Site:
         return (self.root / f"{page}.html").read_text(encoding="utf-8")
 
 
-def build_book() -> None:
-    """Build the book as `make book` does, but re-reading every page; fail with the build log."""
+@pytest.fixture(scope="session")
+def book_build() -> subprocess.CompletedProcess:
+    """Build the book as `make book` does, but re-reading every page, once per test session."""
     from meeting_tokens.book_assets import copy_anywidget
 
     copy_anywidget(ROOT / "book" / "widgets-js")
     jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
     command = [str(jupyter_book), "build", ".", "--all", "-W", "-n", "--keep-going"]
-    result = subprocess.run(  # noqa: S603 (a fixed command)
+    return subprocess.run(  # noqa: S603 (a fixed command)
         command, cwd=ROOT, capture_output=True, text=True, check=False
     )
-    if result.returncode != 0:
+
+
+def test_book_builds_strictly_without_warnings(book_build: subprocess.CompletedProcess) -> None:
+    if book_build.returncode != 0:
+        log = "\n".join(
+            line for line in (book_build.stdout + book_build.stderr).splitlines()
+            if "WARNING" in line or "ERROR" in line or "Error" in line
+        )
         pytest.fail(
-            f"`{' '.join(command)}` failed ({result.returncode}):\n"
-            f"{result.stdout[-20000:]}\n{result.stderr[-20000:]}",
+            f"`{' '.join(book_build.args)}` failed ({book_build.returncode}):\n{log}\n\n"
+            f"Last lines of its output:\n{book_build.stdout[-3000:]}{book_build.stderr[-3000:]}",
             pytrace=False,
         )
 
 
 @pytest.fixture(scope="session")
-def site() -> Iterator[Site]:
-    build_book()
+def site(book_build: subprocess.CompletedProcess) -> Iterator[Site]:
+    if book_build.returncode != 0:
+        pytest.fail("the book did not build: see test_book_builds_strictly_without_warnings")
     handler = functools.partial(_QuietHandler, directory=str(SITE))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
