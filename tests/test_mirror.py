@@ -289,6 +289,9 @@ HS256 = b'{"alg":"HS256","typ":"JWT"}'
 AWKWARD_TOKENS = {
     "exp written as a float with no fraction": raw_token(HS256, b'{"r":"a","exp":1750003600.0}'),
     "exp in exponent form": raw_token(HS256, b'{"r":"a","exp":1.7500036e9}'),
+    "exp as a large float": raw_token(HS256, b'{"r":"a","exp":1e17}'),
+    "exp as a tiny float": raw_token(HS256, b'{"r":"a","exp":-0.000015}'),
+    "exp of minus zero float": raw_token(HS256, b'{"r":"a","exp":-0.0}'),
     "exp beyond 2**53": raw_token(HS256, b'{"r":"a","exp":90071992547409930}'),
     "exp of minus zero": raw_token(HS256, b'{"r":"a","exp":-0}'),
     "exp as an object": raw_token(HS256, b'{"r":"a","exp":{"t":1}}'),

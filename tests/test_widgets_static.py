@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from ipywidgets.embed import embed_data
+from ipywidgets.embed import dependency_state, embed_data
 
 from meeting_tokens import storage
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
@@ -43,7 +43,9 @@ WIDGET_SCRIPTS = ("require.js", "require-config.js", "embed-amd.js")  # _config.
 
 def static_page(widgets: dict[str, Any]) -> str:
     """An HTML page holding the widgets' saved state and one view of each, as the book does."""
-    data = embed_data(views=list(widgets.values()), drop_defaults=False)
+    views = list(widgets.values())
+    # Only these widgets' state: by default embed_data takes every widget the process made.
+    data = embed_data(views=views, drop_defaults=False, state=dependency_state(views, drop_defaults=False))
     scripts = "".join(f'<script src="widgets-js/{name}"></script>' for name in WIDGET_SCRIPTS)
     state = json.dumps(data["manager_state"]).replace("</", "<\\/")
     views = "".join(
