@@ -19,7 +19,10 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: while Playwright's sync API is open it leaves an asyncio loop
+# running in the main thread, and every pytest-asyncio test collected after it would fail with
+# "Runner.run() cannot be called from a running event loop".
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     """Debian's Chromium under Playwright (Playwright's own browser download does not work here)."""
     from playwright.sync_api import sync_playwright
