@@ -260,10 +260,14 @@ def test_an_unknown_lifetime_or_choice_is_refused() -> None:
         storage.summary("cookie-jar")
 
 
-def test_the_markdown_table_has_a_header_and_one_line_per_choice() -> None:
-    lines = storage.markdown_table().splitlines()
-    assert lines[0].startswith("| Where the token lives | What an XSS payload can read |")
-    assert len(lines) == 2 + len(storage.OPTIONS)
+def test_the_markdown_overview_has_a_bold_title_and_six_bullets_per_choice() -> None:
+    lines = storage.markdown_overview().splitlines()
+    titles = [line for line in lines if line.startswith("**")]
+    bullets = [line for line in lines if line.startswith("- *")]
+    assert titles[0] == "**Re-minted per join; host marked by a signed HttpOnly cookie (the article's design)**"
+    assert len(titles) == 6
+    assert len(bullets) == 6 * 6
+    assert bullets[0].startswith("- *What an XSS payload can read*: Not the host cookie (HttpOnly).")
 
 
 # The front-end assets ------------------------------------------------------------------------

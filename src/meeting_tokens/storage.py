@@ -163,9 +163,15 @@ def summary(choice: str, lifetime: str = DEFAULT_LIFETIME) -> str:
     return f"{option.label}: {option.exposure} A stolen token: {stolen_useful(option, lifetime)}"
 
 
-def markdown_table(lifetime: str = DEFAULT_LIFETIME) -> str:
-    """The trade-offs as a Markdown table, for the chapter (`IPython.display.Markdown`)."""
-    rows = tradeoff_rows(lifetime)
-    lines = ["| " + " | ".join(COLUMNS.values()) + " |", "|" + "---|" * len(COLUMNS)]
-    lines += ["| " + " | ".join(row[name].replace("|", "\\|") for name in COLUMNS) + " |" for row in rows]
+def markdown_overview(lifetime: str = DEFAULT_LIFETIME) -> str:
+    """The trade-offs as Markdown for the chapter: each option in bold, then one bullet per column.
+
+    Seven columns of sentences are too wide for a table on a book page, so each option gets a
+    short list instead (`IPython.display.Markdown` renders it).
+    """
+    lines: list[str] = []
+    for row in tradeoff_rows(lifetime):
+        lines += [f"**{row['label']}**", ""]
+        lines += [f"- *{heading}*: {row[name]}" for name, heading in COLUMNS.items() if name != "label"]
+        lines.append("")
     return "\n".join(lines)
