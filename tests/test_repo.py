@@ -8,6 +8,7 @@ import re
 
 import yaml
 
+from book_toc import toc_files
 from meeting_tokens.book_assets import copy_anywidget, unique_scripts
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -16,21 +17,6 @@ WIDGETS_JS = ROOT / "book" / "widgets-js"
 
 def read(name: str) -> str:
     return (ROOT / name).read_text(encoding="utf-8")
-
-
-def toc_files() -> list[str]:
-    toc = yaml.safe_load(read("_toc.yml"))
-    files = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key, []))
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
-    return files
 
 
 def test_every_requirement_is_pinned_to_one_version() -> None:

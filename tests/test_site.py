@@ -13,7 +13,6 @@ import functools
 import http.server
 import json
 import pathlib
-import re
 import subprocess
 import sys
 import threading
@@ -24,27 +23,13 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from book_toc import toc_files
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-
-
-def toc_files() -> list[str]:
-    """Every document the table of contents lists, as written there (no extension)."""
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    files = [toc["root"]]
-
-    def walk(entries: list[dict]) -> None:
-        for entry in entries:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key, []))
-
-    walk(toc.get("parts", []) + toc.get("chapters", []))
-    return [re.sub(r"\.(md|ipynb)$", "", name) for name in files]
 
 
 PAGES = toc_files()
