@@ -181,22 +181,25 @@ def test_guest_joins_without_a_token(game, context, chromium):
     assert joined["claims"] is None
 
 
-def test_injected_script_finds_no_token_when_the_host_cookie_holds_the_privilege(game, context):
-    base, _ = game
+def injected_script_loot(context, base: str, screenshot: str) -> tuple[object, dict]:
+    """Create a game and join it as host, then run the injected script; keep a screenshot."""
     page = context.new_page()
     create_and_join(page, base)
     loot = page.evaluate(INJECTED_SCRIPT)
-    page.screenshot(path=SCREENSHOTS / "04-xss-cookie-host.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / screenshot, full_page=True)
+    return page, loot
+
+
+def test_injected_script_finds_no_token_when_the_host_cookie_holds_the_privilege(game, context):
+    base, _ = game
+    _, loot = injected_script_loot(context, base, "04-xss-cookie-host.png")
     assert loot == {"cookie": "", "localStorage": None}
 
 
 @pytest.mark.parametrize("game", ["readable-cookie"], indirect=True)
 def test_injected_script_reads_the_token_from_a_readable_cookie_but_not_the_host_cookie(game, context):
     base, _ = game
-    page = context.new_page()
-    create_and_join(page, base)
-    loot = page.evaluate(INJECTED_SCRIPT)
-    page.screenshot(path=SCREENSHOTS / "05-xss-readable-cookie.png", full_page=True)
+    page, loot = injected_script_loot(context, base, "05-xss-readable-cookie.png")
     [token] = [c["value"] for c in context.cookies() if c["name"] == "meetingToken"]
     assert loot["cookie"] == f"meetingToken={token}"
     assert page.evaluate("(token) => claimsOf(token).o", token) is True
@@ -205,10 +208,7 @@ def test_injected_script_reads_the_token_from_a_readable_cookie_but_not_the_host
 @pytest.mark.parametrize("game", ["local-storage"], indirect=True)
 def test_injected_script_reads_the_token_from_local_storage_but_not_the_host_cookie(game, context):
     base, _ = game
-    page = context.new_page()
-    create_and_join(page, base)
-    loot = page.evaluate(INJECTED_SCRIPT)
-    page.screenshot(path=SCREENSHOTS / "06-xss-local-storage.png", full_page=True)
+    page, loot = injected_script_loot(context, base, "06-xss-local-storage.png")
     assert loot["cookie"] == ""
     assert page.evaluate("(token) => claimsOf(token).o", loot["localStorage"]) is True
 
