@@ -64,13 +64,20 @@ def parts_html(parts: TokenParts) -> str:
     )
 
 
+def report_state(report: ValidationReport) -> str:
+    """ "rejected", "valid" (a signature vouched for it) or "unchecked" (pre-checks passed)."""
+    if report.failure is not None:
+        return "rejected"
+    return "valid" if report.verified else "unchecked"
+
+
 def verdict(report: ValidationReport) -> str:
     """One line: valid, valid on pre-checks only, or rejected with the reason."""
-    if report.failure is not None:
-        return f"rejected ({report.code}): {report.reason}"
-    if report.verified:
-        return "valid: every check passed"
-    return "pre-checks passed; signature not checked"
+    return {
+        "rejected": f"rejected ({report.code}): {report.reason}",
+        "valid": "valid: every check passed",
+        "unchecked": "pre-checks passed; signature not checked",
+    }[report_state(report)]
 
 
 def report_text(report: ValidationReport) -> str:
@@ -82,14 +89,15 @@ def report_text(report: ValidationReport) -> str:
 
 def report_html(report: ValidationReport) -> str:
     """A table of checks with pass/fail marks, under the verdict."""
-    colours = {True: "#1a7f37", False: "#cf222e", None: "#8c959f"}
+    colours = {True: "#1a7f37", False: "#cf222e", None: "#8c959f"}  # passed, failed, skipped
     rows = "".join(
         f'<tr><td style="color:{colours[c.passed]}">{MARKS[c.passed]}</td>'
         f"<td>{escape(c.name)}</td><td>{escape(c.detail)}</td></tr>"
         for c in report.checks
     )
-    state = False if report.failure is not None else (True if report.verified else None)
-    colour = colours[state]
+    colour = {"valid": colours[True], "rejected": colours[False], "unchecked": colours[None]}[
+        report_state(report)
+    ]
     return (
         f'<div><b style="color:{colour}">{escape(verdict(report))}</b>'
         f"<table><tr><th></th><th>check</th><th>detail</th></tr>{rows}</table></div>"

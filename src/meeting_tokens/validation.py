@@ -106,7 +106,8 @@ class ValidationReport:
         return report_html(self)
 
 
-def _is_numeric_date(value: Any) -> bool:
+def is_numeric_date(value: Any) -> bool:
+    """An integer and not a bool: an RFC 7519 NumericDate as this validator accepts it."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -127,7 +128,7 @@ def _check_time(
     claims: dict[str, Any], now: float, leeway: float, ignore_nbf: bool, allow_no_expiry: bool
 ) -> str:
     for name in ("exp", "nbf", "iat"):
-        if name in claims and not _is_numeric_date(claims[name]):
+        if name in claims and not is_numeric_date(claims[name]):
             raise InvalidClaimError(f"{name} must be an integer NumericDate, not {claims[name]!r}", name)
     if "exp" not in claims and not allow_no_expiry:
         raise MissingClaimError("no exp: the token would never expire", "exp")

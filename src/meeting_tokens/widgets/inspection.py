@@ -10,8 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from meeting_tokens.claims import PROPERTY_NAMES
-from meeting_tokens.display import verdict
+from meeting_tokens.display import claims_rows, report_state, verdict
 from meeting_tokens.errors import MalformedTokenError
 from meeting_tokens.jwt_parts import decode_parts
 from meeting_tokens.validation import ValidationReport, precheck_claims, validate_token
@@ -39,24 +38,9 @@ def inspect_token(
     return precheck_claims(token, room_name=room, now=now, leeway=leeway)
 
 
-def report_state(report: ValidationReport) -> str:
-    """ "rejected", "valid" (a signature vouched for it) or "unchecked" (pre-checks passed)."""
-    if report.failure is not None:
-        return "rejected"
-    return "valid" if report.verified else "unchecked"
-
-
 def claim_rows(claims: dict[str, Any], now: float) -> list[list[str]]:
     """[claim, long property name, JSON value, note] per claim, in token order."""
-    return [
-        [
-            claim,
-            PROPERTY_NAMES.get(claim, claim),
-            json.dumps(value, ensure_ascii=False),
-            time_note(claim, value, now),
-        ]
-        for claim, value in claims.items()
-    ]
+    return [[*row, time_note(row[0], claims[row[0]], now)] for row in claims_rows(claims)]
 
 
 def token_view(token: str, report: ValidationReport, now: float) -> dict[str, Any]:

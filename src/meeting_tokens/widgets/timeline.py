@@ -17,7 +17,8 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
-from meeting_tokens.widgets.timetext import FIRST_SECOND, LAST_SECOND, is_numeric_date
+from meeting_tokens.validation import is_numeric_date
+from meeting_tokens.widgets.timetext import FIRST_SECOND, LAST_SECOND
 
 COLOURS = {
     "valid": "#2da44e",

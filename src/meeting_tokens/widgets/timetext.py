@@ -9,14 +9,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from meeting_tokens.validation import is_numeric_date
+
 UNITS = (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
 # datetime's range, as unix seconds: 0001-01-01 to 9999-12-31 23:59:59.
 FIRST_SECOND, LAST_SECOND = -62135596800, 253402300799
-
-
-def is_numeric_date(value: Any) -> bool:
-    """An integer, and not a bool: what RFC 7519 calls a NumericDate, as the validator reads it."""
-    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def duration_text(seconds: float) -> str:
