@@ -161,28 +161,23 @@ function render({ model, el: root }) {
 
   // Any change that comes from the model after the first paint comes from a kernel. Python's
   // answer is shown once it answers the latest edit (`answered` echoes `revision`).
-  const onPython = () => {
-    if (model.get("answered") === model.get("revision")) showModel("kernel");
-  };
   const onInputs = () => {
     info.textContent = infoText();
     fillForm();
     if (key.input.value !== model.get("api_key")) key.input.value = model.get("api_key");
     if (checkRoom.value !== model.get("check_room")) checkRoom.value = model.get("check_room");
   };
-  const outputs = "change:answered change:token change:error change:findings change:view";
-  const inputs = "change:properties change:now change:api_key change:check_room change:domain_id";
-  model.on(outputs, onPython);
-  model.on(inputs, onInputs);
-  const stopDetect = detectKernel(model, key.setKernel);
+  const stop = followModel(model, {
+    outputs: "change:answered change:token change:error change:findings change:view",
+    inputs: "change:properties change:now change:api_key change:check_room change:domain_id",
+    onAnswer: () => showModel("kernel"),
+    onInputs,
+    onKernel: key.setKernel,
+  });
 
   fillForm();
   showModel("stored");
-  return () => {
-    model.off(outputs, onPython);
-    model.off(inputs, onInputs);
-    stopDetect();
-  };
+  return stop;
 }
 
 export default { render };

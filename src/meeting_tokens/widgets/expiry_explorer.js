@@ -81,18 +81,16 @@ function render({ model, el: root }) {
   };
   slider.addEventListener("input", () => moveTo(Number(slider.value)));
 
-  const onPython = () => {
-    if (model.get("answered") === model.get("revision")) show(model.get("view"), "kernel");
-  };
-  const outputs = "change:answered change:view";
-  model.on(outputs, onPython);
-  model.on("change:plot change:axes change:marks", setup);
+  const stop = followModel(model, {
+    outputs: "change:answered change:view",
+    inputs: "change:plot change:axes change:marks",
+    onAnswer: () => show(model.get("view"), "kernel"),
+    onInputs: setup,
+    onKernel: () => {}, // the explorer's text does not depend on where it is computed
+  });
   setup();
   show(model.get("view"), "stored");
-  return () => {
-    model.off(outputs, onPython);
-    model.off("change:plot change:axes change:marks", setup);
-  };
+  return stop;
 }
 
 export default { render };

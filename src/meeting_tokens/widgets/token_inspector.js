@@ -84,25 +84,20 @@ function render({ model, el: root }) {
     edit();
   });
 
-  const onPython = () => {
-    if (model.get("answered") === model.get("revision")) showModel("kernel");
-  };
   const onInputs = () => {
     if (tokenBox.value !== model.get("token")) tokenBox.value = model.get("token");
     if (room.value !== model.get("room_name")) room.value = model.get("room_name");
     if (key.input.value !== model.get("api_key")) key.input.value = model.get("api_key");
   };
-  const outputs = "change:answered change:view change:checked_at";
-  const inputs = "change:token change:room_name change:api_key";
-  model.on(outputs, onPython);
-  model.on(inputs, onInputs);
-  const stopDetect = detectKernel(model, key.setKernel);
+  const stop = followModel(model, {
+    outputs: "change:answered change:view change:checked_at",
+    inputs: "change:token change:room_name change:api_key",
+    onAnswer: () => showModel("kernel"),
+    onInputs,
+    onKernel: key.setKernel,
+  });
   showModel("stored");
-  return () => {
-    model.off(outputs, onPython);
-    model.off(inputs, onInputs);
-    stopDetect();
-  };
+  return stop;
 }
 
 export default { render };

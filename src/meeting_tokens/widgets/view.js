@@ -52,6 +52,23 @@ function detectKernel(model, onKernel) {
   return () => model.off("msg:custom", listener);
 }
 
+// Follow the model for the edit/answer handshake (see base.py): show Python's answer once it
+// answers the latest edit (`answered` echoes `revision`), refresh the form when Python changes
+// an input, and tell `onKernel` when a kernel answers the ping. Returns what stops all of it.
+function followModel(model, { outputs, inputs, onAnswer, onInputs, onKernel }) {
+  const answered = () => {
+    if (model.get("answered") === model.get("revision")) onAnswer();
+  };
+  model.on(outputs, answered);
+  model.on(inputs, onInputs);
+  const stopDetect = detectKernel(model, onKernel);
+  return () => {
+    model.off(outputs, answered);
+    model.off(inputs, onInputs);
+    stopDetect();
+  };
+}
+
 // Send edited traits to the kernel when there is one; in a static page there is no channel.
 function saveChanges(model) {
   try {
