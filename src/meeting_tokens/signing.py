@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from meeting_tokens.claims import require_valid_properties, to_claims
+from meeting_tokens.claims import require_valid_properties, to_claims, unsignable_permissions
+from meeting_tokens.errors import InvalidPropertiesError
 from meeting_tokens.clock import Instant, unix_time
 from meeting_tokens.errors import TokenError
 from meeting_tokens.jwt_parts import sign_hs256
@@ -55,6 +56,8 @@ def self_sign(
     scoped = {} if room_name is None else {"room_name": room_name}
     timed = {} if expires_in is None else {"exp": issued_at + expires_in}
     require_valid_properties(scoped | timed | properties)
+    if problems := unsignable_permissions(properties):
+        raise InvalidPropertiesError(problems)
     head = {"r": room_name} if room_name is not None else {}
     payload = head | {"d": domain_id, "iat": issued_at} | to_claims(timed | properties)
     return sign_hs256(HEADER, payload, api_key)

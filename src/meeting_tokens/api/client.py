@@ -94,8 +94,18 @@ def _create_room(name: str | None, privacy: str | None, properties: dict[str, An
     return _Call("POST", "/rooms", body={k: v for k, v in fields.items() if v is not None})
 
 
-def _get_room(name: str) -> _Call:
-    return _Call("GET", "/rooms/" + quote(name, safe=""))
+def _room(method: str, name: str, body: dict[str, Any] | None = None) -> _Call:
+    return _Call(method, "/rooms/" + quote(name, safe=""), body=body)
+
+
+def _update_room(name: str, privacy: str | None, properties: dict[str, Any] | None) -> _Call:
+    fields = {"privacy": privacy, "properties": properties}
+    return _room("POST", name, {k: v for k, v in fields.items() if v is not None})
+
+
+def _list_rooms(limit: int | None, ending_before: str | None, starting_after: str | None) -> _Call:
+    fields = {"limit": limit, "ending_before": ending_before, "starting_after": starting_after}
+    return _Call("GET", "/rooms", params={k: str(v) for k, v in fields.items() if v is not None})
 
 
 def _answer(response: httpx.Response, call: _Call) -> Any:
@@ -185,8 +195,28 @@ class DailyClient(_ClientCore):
         return self._send(_create_room(name, privacy, properties))
 
     def get_room(self, name: str) -> dict[str, Any]:
-        """`GET /rooms/:name`: the room, or `DailyAPIError` 404 `not-found`."""
-        return self._send(_get_room(name))
+        """``GET /rooms/:name``: the room, or ``DailyAPIError`` 404 ``not-found``."""
+        return self._send(_room("GET", name))
+
+    def list_rooms(
+        self,
+        *,
+        limit: int | None = None,
+        ending_before: str | None = None,
+        starting_after: str | None = None,
+    ) -> dict[str, Any]:
+        """``GET /rooms``: ``{"total_count", "data"}``, newest first; page with room ids."""
+        return self._send(_list_rooms(limit, ending_before, starting_after))
+
+    def update_room(
+        self, name: str, *, privacy: str | None = None, properties: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """``POST /rooms/:name``: change a room's privacy and properties; the room comes back."""
+        return self._send(_update_room(name, privacy, properties))
+
+    def delete_room(self, name: str) -> dict[str, Any]:
+        """``DELETE /rooms/:name``: ``{"name", "deleted": True}``, or 404 ``not-found``."""
+        return self._send(_room("DELETE", name))
 
     def close(self) -> None:
         self._http.close()
@@ -246,8 +276,28 @@ class AsyncDailyClient(_ClientCore):
         return await self._send(_create_room(name, privacy, properties))
 
     async def get_room(self, name: str) -> dict[str, Any]:
-        """`GET /rooms/:name`: the room, or `DailyAPIError` 404 `not-found`."""
-        return await self._send(_get_room(name))
+        """``GET /rooms/:name``: the room, or ``DailyAPIError`` 404 ``not-found``."""
+        return await self._send(_room("GET", name))
+
+    async def list_rooms(
+        self,
+        *,
+        limit: int | None = None,
+        ending_before: str | None = None,
+        starting_after: str | None = None,
+    ) -> dict[str, Any]:
+        """``GET /rooms``: ``{"total_count", "data"}``, newest first; page with room ids."""
+        return await self._send(_list_rooms(limit, ending_before, starting_after))
+
+    async def update_room(
+        self, name: str, *, privacy: str | None = None, properties: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """``POST /rooms/:name``: change a room's privacy and properties; the room comes back."""
+        return await self._send(_update_room(name, privacy, properties))
+
+    async def delete_room(self, name: str) -> dict[str, Any]:
+        """``DELETE /rooms/:name``: ``{"name", "deleted": True}``, or 404 ``not-found``."""
+        return await self._send(_room("DELETE", name))
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -57,6 +57,7 @@ from typing import Any
 import httpx
 import jwt
 
+from meeting_tokens.api.admission import Admission, admit
 from meeting_tokens.api.client import AsyncDailyClient, DailyClient
 from meeting_tokens.claims import check_properties, to_claims, to_properties
 from meeting_tokens.clock import Clock
@@ -69,6 +70,7 @@ API_PREFIX = "/v1"
 RATE_LIMITS = ((20, 1.0), (100, 5.0))  # (requests, seconds): Daily's documented limits
 ROOM_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
 LOG_SIZE = 10_000  # the request log keeps the most recent calls only
+MAX_ROOMS = 10_000  # a bound on memory; Daily documents no limit on rooms per domain
 
 
 @dataclass(frozen=True)
@@ -132,26 +134,74 @@ def _json_body(request: httpx.Request, fields: tuple[str, ...]) -> dict[str, Any
 
 
 def _past_exp(properties: Any, now: float) -> list[str]:
-    """Daily's wording for an `exp` that has already passed."""
+    """An ``exp`` that has already passed, in the wording Daily has been seen to use."""
     exp = properties.get("exp") if isinstance(properties, dict) else None
-    if isinstance(exp, int) and not isinstance(exp, bool) and exp <= now:
-        return [f"exp was '{exp}', which is in the past rather than in the future"]
+    if _number(exp) and exp <= now:
+        shown = exp if abs(exp) < 10**30 else "a number of more than 30 digits"
+        return [f"exp was '{shown}', which is in the past rather than in the future"]
     return []
 
 
-def _room_property_problems(properties: Any) -> list[str]:
+def _number(value: Any) -> bool:
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# Room properties and what each must be. The names and types are those of Daily's OpenAPI spec
+# (daily-ruby docs/RoomProperties.md at commit 287e077), plus `sip` and `enable_dialout` from
+# Daily's dial-in/dial-out guide. `exp` and `nbf` take any number: Daily's own Python framework
+# (pipecat) sends a float `exp` and real Daily accepts it.
+ROOM_PROPERTY_KINDS: dict[str, str] = {
+    "nbf": "number", "exp": "number", "max_participants": "integer", "eject_after_elapsed": "integer",
+    "sfu_switchover": "number",
+    "enable_recording": "string", "lang": "string", "meeting_join_hook": "string", "geo": "string",
+    "rtmp_geo": "string", "recordings_template": "string",
+    "auto_transcription_settings": "object", "recordings_bucket": "object",
+    "transcription_bucket": "object", "sip": "object", "streaming_endpoints": "list",
+    "permissions": "permissions",
+    **dict.fromkeys((
+        "enable_people_ui", "enable_pip_ui", "enable_emoji_reactions", "enable_hand_raising",
+        "enable_prejoin_ui", "enable_live_captions_ui", "enable_network_ui",
+        "enable_noise_cancellation_ui", "enable_breakout_rooms", "enable_knocking",
+        "enable_screenshare", "enable_video_processing_ui", "enable_chat",
+        "enable_shared_chat_history", "start_video_off", "start_audio_off", "owner_only_broadcast",
+        "eject_at_room_exp", "enable_advanced_chat", "enable_hidden_participants", "enable_mesh_sfu",
+        "enable_adaptive_simulcast", "enable_multiparty_adaptive_simulcast",
+        "enforce_unique_user_ids", "experimental_optimize_large_calls", "disable_rtmp_geo_fallback",
+        "enable_terse_logging", "enable_transcription_storage", "enable_dialout",
+    ), "boolean"),
+}  # fmt: skip
+_ROOM_KIND_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "number": (_number, "must be a number of seconds"),
+    "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "must be an integer"),
+    "boolean": (lambda v: isinstance(v, bool), "must be true or false"),
+    "string": (lambda v: isinstance(v, str), "must be a string"),
+    "object": (lambda v: isinstance(v, dict), "must be an object"),
+    "list": (lambda v: isinstance(v, list), "must be a list"),
+}
+
+
+def _room_property_problems(properties: Any, *, updating: bool = False) -> list[str]:
+    """Every problem with room ``properties``: unknown names, wrong types (nested values kept)."""
     if not isinstance(properties, dict):
         return ["properties must be an object"]
-    problems = [
-        f"properties.{name} must be a string, number or boolean"
-        for name, value in properties.items()
-        if not isinstance(value, str | int | float | bool)
-    ]
-    for name in ("exp", "nbf"):
-        value = properties.get(name)
-        if name in properties and (isinstance(value, bool) or not isinstance(value, int)):
-            problems.append(f"properties.{name} must be an integer number of seconds")
+    problems = []
+    for name, value in properties.items():
+        kind = ROOM_PROPERTY_KINDS.get(name)
+        if kind is None:
+            problems.append(f"properties.{_short(str(name), 60)} is not a room property")
+        elif value is None and updating:
+            continue  # null clears a property (Daily's SIP guide: "set sip to null")
+        elif kind == "permissions":
+            problems += [f"properties.{p}" for p in check_properties({"permissions": value})]
+        elif not _ROOM_KIND_CHECKS[kind][0](value):
+            problems.append(f"properties.{name} {_ROOM_KIND_CHECKS[kind][1]}")
     return problems
+
+
+def _privacy_problems(privacy: Any) -> list[str]:
+    return [] if privacy in ("public", "private") else ["privacy must be public or private"]
 
 
 def _made_up_room_name() -> str:
@@ -287,9 +337,9 @@ class DailyEmulator:
             case ["meeting-tokens", argument]:
                 methods = {"GET": self._validate_token}
             case ["rooms"]:
-                methods = {"POST": self._create_room}
+                methods = {"GET": self._list_rooms, "POST": self._create_room}
             case ["rooms", argument]:
-                methods = {"GET": self._get_room}
+                methods = {"GET": self._get_room, "POST": self._update_room, "DELETE": self._delete_room}
             case _:
                 raise _Refusal(404, "not-found", f"no such path: {_short(path)}")
         if method not in methods:
@@ -314,16 +364,32 @@ class DailyEmulator:
 
     def _validate_token(self, request: httpx.Request, token: str) -> dict[str, Any]:
         ignore_nbf = request.url.params.get("ignoreNbf", "").lower() == "true"
+        claims, problem = self._verified_claims(token, ignore_nbf=ignore_nbf)
+        if claims is None:
+            raise _Refusal(400, "invalid-request-error", f"meeting token is not valid ({problem})")
+        return to_properties({k: v for k, v in claims.items() if k not in ("d", "iat")})
+
+    def _verified_claims(self, token: str, *, ignore_nbf: bool = False) -> tuple[dict[str, Any] | None, str]:
+        """The claims of a token Daily would accept now, or None and the reason category.
+
+        A token signed with Daily's own secret is one this emulator minted; one signed with the
+        current API key is self-signed, and must carry ``r``, ``iat`` and ``d`` (Daily's guide).
+        """
+        now = self.clock.now()
+        report = None
         for key in (self._server_secret, self._api_key):
             report = validate_token(
-                token, api_key=key, domain_id=self.domain_id, now=self.clock.now(),
+                token, api_key=key, domain_id=self.domain_id, now=now,
                 allow_unscoped=True, allow_no_expiry=True, ignore_nbf=ignore_nbf,
             )  # fmt: skip
             if report.valid:
-                claims = {k: v for k, v in report.claims.items() if k not in ("d", "iat")}
-                return to_properties(claims)
-        raise _Refusal(400, "invalid-request-error", f"meeting token is not valid ({report.code})")
-
+                missing = [claim for claim in ("r", "iat", "d") if report.claims.get(claim) in (None, "")]
+                if key is self._api_key and missing:
+                    return None, "self-signed without " + ", ".join(missing)
+                return report.claims, ""
+            if report.code != "invalid-signature":
+                break
+        return None, report.code
     def _create_room(self, request: httpx.Request, _: str) -> dict[str, Any]:
         body = _json_body(request, ("name", "privacy", "properties"))
         name = body["name"] if "name" in body else _made_up_room_name()
@@ -332,13 +398,14 @@ class DailyEmulator:
         problems = []
         if not isinstance(name, str) or not ROOM_NAME.fullmatch(name):
             problems.append("name must be 1 to 128 of A-Z a-z 0-9 - _")
-        if privacy not in ("public", "private"):
-            problems.append("privacy must be public or private")
-        problems += _room_property_problems(properties) + _past_exp(properties, self.clock.now())
+        problems += _privacy_problems(privacy) + _room_property_problems(properties)
+        problems += _past_exp(properties, self.clock.now())
         if problems:
             raise _Refusal(400, "invalid-request-error", "; ".join(problems))
         if name in self._rooms:
             raise _Refusal(400, "invalid-request-error", f"a room named {name} already exists")
+        if len(self._rooms) >= MAX_ROOMS:
+            raise _Refusal(400, "invalid-request-error", f"this domain already has {MAX_ROOMS} rooms")
         created = datetime.fromtimestamp(self.clock.now(), UTC)
         self._rooms[name] = {
             "id": str(uuid.uuid4()),
@@ -351,7 +418,65 @@ class DailyEmulator:
         }
         return self._rooms[name]
 
-    def _get_room(self, request: httpx.Request, name: str) -> dict[str, Any]:
+    def _room(self, name: str) -> dict[str, Any]:
         if name not in self._rooms:
             raise _Refusal(404, "not-found", f"room {_short(name)} not found")
         return self._rooms[name]
+
+    def _get_room(self, request: httpx.Request, name: str) -> dict[str, Any]:
+        return self._room(name)
+
+    def _list_rooms(self, request: httpx.Request, _: str) -> dict[str, Any]:
+        """Newest first, at most ``limit`` (1 to 100, default 100), paged by room id."""
+        params = request.url.params
+        newest_first = list(reversed(self._rooms.values()))
+        ids = [room["id"] for room in newest_first]
+        limit = params.get("limit", "100")
+        if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= 100):
+            raise _Refusal(400, "invalid-request-error", "limit must be a whole number from 1 to 100")
+        start, end = 0, len(ids)
+        for name in ("starting_after", "ending_before"):
+            if name in params and params[name] not in ids:
+                raise _Refusal(400, "invalid-request-error", f"{name} must be the id of a room")
+        if "starting_after" in params:
+            start = ids.index(params["starting_after"]) + 1
+        if "ending_before" in params:
+            end = ids.index(params["ending_before"])
+        page = newest_first[start:end]
+        page = page[: int(limit)] if "ending_before" not in params or "starting_after" in params else page[-int(limit) :]
+        return {"total_count": len(ids), "data": page}
+
+    def _update_room(self, request: httpx.Request, name: str) -> dict[str, Any]:
+        room = self._room(name)
+        body = _json_body(request, ("privacy", "properties"))
+        properties = body.get("properties", {})
+        problems = _privacy_problems(body.get("privacy", room["privacy"]))
+        problems += _room_property_problems(properties, updating=True) + _past_exp(properties, self.clock.now())
+        if problems:
+            raise _Refusal(400, "invalid-request-error", "; ".join(problems))
+        config = room["config"] | properties
+        room["config"] = {key: value for key, value in config.items() if value is not None}
+        room["privacy"] = body.get("privacy", room["privacy"])
+        return room
+
+    def _delete_room(self, request: httpx.Request, name: str) -> dict[str, Any]:
+        self._room(name)
+        del self._rooms[name]
+        return {"name": name, "deleted": True}
+
+    def join(self, room_name: str, token: str | None = None) -> Admission:
+        """What Daily would decide for someone joining ``room_name`` now, with ``token`` or none.
+
+        A model of Daily's documented admission rules (``meeting_tokens.api.admission``), not
+        Daily itself: no call is made, nothing is logged or rate-limited.
+        """
+        with self._lock:
+            room = self._rooms.get(room_name)
+            if room is None:
+                return Admission(False, f"there is no room named {room_name!r}")
+            claims = None
+            if token is not None:
+                claims, problem = self._verified_claims(token)
+                if claims is None:
+                    return Admission(False, f"the token is not valid ({problem})")
+            return admit(room, claims, now=self.clock.now(), domain_id=self.domain_id)
