@@ -17,10 +17,8 @@ privileges. Sources, all Daily's docs:
   owners can unmute others (daily-js ``updateParticipant``,
   https://docs.daily.co/reference/daily-js/instance-methods/update-participant).
 
-Assumptions (the docs are silent): a token for another room, or one that is not yet valid or
-has expired, refuses the join even in a public room (daily-js reports an error rather than
-joining without the token); without permissions in the token or the room, a participant may
-send everything, receive everything and administer nothing.
+Where the docs are silent, the model's choices are listed with the emulator's assumptions
+(``join-refusals`` in ``meeting_tokens.api.emulator``).
 """
 
 from __future__ import annotations

@@ -1,41 +1,74 @@
-"""Daily's REST API in-process: `DailyEmulator`, an httpx transport with its own clock.
+"""Daily's REST API in-process: ``DailyEmulator``, an httpx transport with its own clock.
 
-One handler, `DailyEmulator.handle(request) -> response`, holds all the behaviour; `.transport`
-hands it to `httpx.Client` and `httpx.AsyncClient` alike, and `meeting_tokens.api.serve` hands it
-to uvicorn. Paths are Daily's, under `/v1` (https://docs.daily.co/reference/rest-api):
-`GET /`, `POST /meeting-tokens`, `GET /meeting-tokens/{token}`, `POST /rooms`, `GET /rooms/{name}`.
-The host part of the URL is ignored, so clients keep Daily's base URL.
+One handler, ``DailyEmulator.handle(request) -> response``, holds all the behaviour; ``.transport``
+hands it to ``httpx.Client`` and ``httpx.AsyncClient`` alike, and ``meeting_tokens.api.serve`` hands
+it to uvicorn. Paths are Daily's, under ``/v1`` (https://docs.daily.co/reference/rest-api):
+``GET /``, ``POST /meeting-tokens``, ``GET /meeting-tokens/{token}``, ``GET /rooms``, ``POST /rooms``,
+``GET /rooms/{name}``, ``POST /rooms/{name}``, ``DELETE /rooms/{name}``. The host part of the URL
+is ignored, so clients keep Daily's base URL; trailing slashes are ignored. ``.join(room, token)``
+answers what Daily would decide when someone joins (``meeting_tokens.api.admission``, a model of
+the documented rules).
 
-What the emulator mirrors from Daily's documentation: the error body `{"error", "info"}` and its
-types; 400 `authorization-header-error` and 401 `authentication-error`; the meeting-token
-properties, their short claims and the `exp`-in-the-past wording; REST-minted tokens that only
-Daily can check; self-signed tokens that die with the key that signed them; validation for one's
-own domain only, with `ignoreNbf`; 20 requests per second and 100 per 5 seconds.
+What the emulator takes from Daily's documentation (sources in ``../shared/daily-api.md`` and the
+book's references page): the error body ``{"error", "info"}`` and its types; 400
+``authorization-header-error`` and 401 ``authentication-error``; the meeting-token properties,
+their short claims and the permissions abbreviations (self-signing guide); self-signed tokens
+that need ``r``, ``iat`` and ``d`` and die with the key that signed them; validation for one's own
+domain only, with ``ignoreNbf``; 20 requests per second and 100 per 5 seconds; rooms: names of
+``A-Za-z0-9_-`` up to 128 characters, a made-up name when none is given, public by default,
+``GET /rooms`` newest first with ``total_count`` and at most 100 per page, ``DELETE`` answering
+``{"name", "deleted": true}``; room property names and types from Daily's OpenAPI spec
+(daily-ruby ``docs/RoomProperties.md``, commit 287e077) plus ``sip`` and ``enable_dialout`` (Daily's
+dial-in/dial-out guides), with ``exp`` and ``nbf`` taking any number, as Daily's own Python
+framework (pipecat) sends them. That a REST-minted token outlives a key rotation is the article's
+statement ("Obtaining, handling, and validating meeting tokens"), not Daily's docs.
 
 Assumptions
 -----------
-Daily does not document these; the emulator picks an answer and the book flags each as such.
+Daily does not document these; the emulator picks an answer, and the book marks each one with
+the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the two lists equal).
 
-- A rejected token at `GET /meeting-tokens/{token}` gets 400 `invalid-request-error` (the docs
-  show "400 bad request" without a body); its `info` names the reason category, e.g.
-  `meeting token is not valid (expired)`, in this package's words, not Daily's.
-- A valid token's properties come back under their long names, without `domain_id` and `iat`
-  (the documented example shows neither).
-- A wrong method on a known path gets 405 `invalid-request-error` with an `Allow` header.
-- A retired key gets the same 401 `authentication-error` as an unknown key. Every 401 carries
-  an `info` text, although Daily has been seen answering `{"error": "authentication-error"}`
-  alone: the emulator always sends both fields.
-- Authentication comes first (before the path is even looked at), then the rate limit, then
-  routing; only authenticated requests count towards the limit, and refused (429) requests do
-  not count. The windows slide (any 1 s, any 5 s), and `Retry-After` is whole seconds.
-- An empty body counts as `{}`; a body that is JSON but not an object, or has fields other than
-  the documented ones, is 400 `invalid-request-error`; `NaN` and `Infinity` are not JSON.
-  The `Content-Type` header is not checked.
-- Problems with properties are all listed in one `info`, joined by "; ".
-- Room names: ASCII letters, digits, `-` and `_`, at most 128 characters (as Daily's create-room
-  page describes them); a name is made up when none is given. Room `properties` are kept as
-  given when their values are plain JSON scalars (no nested objects); only `exp` and `nbf` are
-  checked. `config` of the domain is a small placeholder, not Daily's full list.
+- ``rest-signing-key``: a REST-minted token is signed with a secret only the emulator knows, so
+  only ``GET /meeting-tokens/{token}`` can vouch for it. Which key Daily uses is not documented.
+- ``refusal-body``: a rejected token at ``GET /meeting-tokens/{token}`` gets 400
+  ``invalid-request-error`` (the docs show "400 bad request" without a body); its ``info`` names
+  the reason category, e.g. ``meeting token is not valid (expired)``, in this package's words.
+- ``validated-properties``: a valid token's properties come back under their long names, without
+  ``domain_id`` and ``iat`` and without defaults for unset properties, so a token minted from
+  ``{}`` validates to ``{}``.
+- ``past-exp-wording``: an ``exp`` in the past is refused with info ``exp was '<value>', which is
+  in the past rather than in the future``, the wording Daily has been seen to send.
+- ``wrong-method``: a wrong method on a known path gets 405 ``invalid-request-error`` with an
+  ``Allow`` header.
+- ``retired-key``: a retired key gets the same 401 as an unknown key, and every 401 carries an
+  ``info`` text (Daily has been seen answering ``{"error": "authentication-error"}`` alone).
+- ``check-order``: authentication comes first (before the path is even looked at), then the rate
+  limit, then routing; only authenticated requests count towards the limit, refused (429) ones
+  do not.
+- ``rate-windows``: the windows slide (any 1 s, any 5 s), and ``Retry-After`` is whole seconds.
+- ``body-rules``: an empty body counts as ``{}``; a body that is JSON but not an object, or has
+  fields other than the documented ones, is 400 ``invalid-request-error``; ``NaN`` and
+  ``Infinity`` are not JSON; the ``Content-Type`` header is not checked.
+- ``joined-problems``: problems with properties are all listed in one ``info``, joined by "; ",
+  each naming the property.
+- ``room-properties``: an unknown room property name is refused, naming it; ``null`` in an update
+  removes a property (documented for ``sip`` only); nested values are kept as given, unchecked.
+- ``room-paging``: ``starting_after`` and ``ending_before`` count in list order (newest first),
+  so ``starting_after=<last id of a page>`` gives the next page; an unknown id or a ``limit``
+  outside 1 to 100 is 400 ``invalid-request-error``.
+- ``room-limit``: at most ``MAX_ROOMS`` rooms, then 400 ``invalid-request-error``; the wording for
+  a name already taken is this package's.
+- ``domain-config``: the domain's ``config`` is a small placeholder, not Daily's full list.
+- ``can-admin-claim``: inside ``p``, ``canAdmin`` keeps its long name and list; the copy of the
+  self-signing guide this project could read stops before its abbreviation.
+- ``custom-media-claim``: ``customVideo`` and ``customAudio``, which the guide gives no letter for,
+  are written by their long names in ``cs`` (``self_sign`` refuses them); ``canReceive`` keys
+  other than ``base`` are kept as given.
+- ``undocumented-claims``: ``enable_prejoin_ui``, ``enable_live_captions_ui`` and
+  ``enable_terse_logging``, whose short claims are not documented, keep their long names.
+- ``join-refusals``: a token that is invalid, expired, not yet valid or for another room refuses
+  the join even in a public room; with no permissions in the token or the room, a participant
+  may send and receive everything and administer nothing.
 """
 
 from __future__ import annotations
