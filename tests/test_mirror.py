@@ -136,6 +136,9 @@ PROPERTY_SETS: list[dict[str, Any]] = [
         "start_cloud_recording_opts": {"layout": {"preset": "grid"}, "n": [1, 2, None]},
         "redirect_on_meeting_exit": "https://example.com/bye?x=1&y=</script>",
     },
+    {"room_name": ROOM, "permissions": {"canSend": ["screenAudio", "video", "screenVideo", "audio"]}},
+    {"room_name": ROOM, "permissions": {"canSend": [], "canReceive": {"base": False, "byUserId": {"u": True}}}},
+    {"room_name": ROOM, "permissions": {"canSend": True, "hasPresence": False, "canAdmin": ["participants"]}},
     {"room_name": "x" * 128, "exp": NOW + 10**9, "user_name": "long " * 400},
     {"room_name": ROOM, "exp": NOW + 3600, "user_id": "😀" * 36},
 ] + [
@@ -170,6 +173,7 @@ def test_page_signs_the_same_token_as_python(page: Any, properties: dict[str, An
 
 WRONG_PROPERTIES: list[dict[str, Any]] = [
     {"room_name": ""},
+    {"room_name": ROOM, "permissions": {"canSend": ["video", "customVideo", "customAudio"]}},
     {"room_name": 7},
     {"exp": "1750003600"},
     {"exp": True},

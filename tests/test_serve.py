@@ -67,8 +67,8 @@ def test_errors_arrive_with_dailys_body_over_http(base_url: str) -> None:
 
 
 def test_a_wrong_method_gets_405_with_allow_over_http(base_url: str, emulator: DailyEmulator) -> None:
-    response = httpx.delete(f"{base_url}/rooms/x", headers={"Authorization": f"Bearer {emulator.api_key}"})
-    assert (response.status_code, response.headers["allow"]) == (405, "GET")
+    response = httpx.put(f"{base_url}/rooms/x", headers={"Authorization": f"Bearer {emulator.api_key}"})
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, POST, DELETE")
     assert response.json()["error"] == "invalid-request-error"
 
 

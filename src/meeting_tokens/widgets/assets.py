@@ -15,8 +15,11 @@ from typing import Any
 
 from meeting_tokens.claims import (
     CAN_ADMIN,
+    CAN_RECEIVE_CLAIMS,
     CAN_SEND,
+    CAN_SEND_CLAIMS,
     CLAIM_NAMES,
+    PERMISSION_CLAIMS,
     LANGUAGES,
     PROPERTY_NAMES,
     RECORDING_MODES,
@@ -70,6 +73,9 @@ def constants() -> dict[str, Any]:
         "languages": list(LANGUAGES),
         "canSend": list(CAN_SEND),
         "canAdmin": list(CAN_ADMIN),
+        "permissionClaims": PERMISSION_CLAIMS,
+        "canSendClaims": CAN_SEND_CLAIMS,
+        "canReceiveClaims": CAN_RECEIVE_CLAIMS,
         "userIdMax": USER_ID_MAX,
         "allowedAlgorithms": list(ALLOWED_ALGORITHMS),
         "maxTokenLength": MAX_TOKEN_LENGTH,

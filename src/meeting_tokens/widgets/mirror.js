@@ -476,6 +476,36 @@ export function checkProperties(properties) {
 
 export const claimName = (property) =>
   Object.hasOwn(MT.claimNames, property) ? MT.claimNames[property] : property;
+const shortName = (table, name) => (Object.hasOwn(table, name) ? table[name] : name);
+
+// claims.py: unsignable_permissions(properties)
+export function unsignablePermissions(properties) {
+  const permissions = isDict(properties) && has(properties, "permissions") ? get(properties, "permissions") : null;
+  const canSend = isDict(permissions) && has(permissions, "canSend") ? get(permissions, "canSend") : null;
+  if (!Array.isArray(canSend)) return [];
+  return canSend
+    .filter((item) => !Object.hasOwn(MT.canSendClaims, item))
+    .map(
+      (item) =>
+        `permissions.canSend ${pyRepr(item)} has no short form in Daily's self-signing guide; ` +
+        "mint the token through the REST API instead",
+    );
+}
+
+// claims.py: _permission_claims(permissions), the value of the p claim
+function permissionClaims(permissions) {
+  if (!isDict(permissions)) return permissions;
+  const claims = new Map();
+  for (let [name, value] of entriesOf(permissions)) {
+    if (name === "canSend" && Array.isArray(value)) {
+      value = value.map((item) => shortName(MT.canSendClaims, item)).join(",");
+    } else if (name === "canReceive" && isDict(value)) {
+      value = new Map(entriesOf(value).map(([key, item]) => [shortName(MT.canReceiveClaims, key), item]));
+    }
+    claims.set(shortName(MT.permissionClaims, name), value);
+  }
+  return claims;
+}
 export const propertyName = (claim) =>
   Object.hasOwn(MT.propertyNames, claim) ? MT.propertyNames[claim] : claim;
 
@@ -506,7 +536,11 @@ export async function signProperties(properties, key, { domainId, now }) {
   payload.set("d", domainId);
   payload.set("iat", now);
   if (exp !== undefined) payload.set("exp", exp);
-  for (const [name, value] of rest) payload.set(claimName(name), value);
+  const unsignable = unsignablePermissions(properties);
+  if (unsignable.length) throw new TokenError(unsignable.join("; "), "invalid-properties");
+  for (const [name, value] of rest) {
+    payload.set(claimName(name), name === "permissions" ? permissionClaims(value) : value);
+  }
   const header = new Map([
     ["alg", "HS256"],
     ["typ", "JWT"],
