@@ -747,3 +747,39 @@ def test_the_number_of_rooms_is_bounded(emulator: DailyEmulator, monkeypatch: py
         client.create_room("c")
 
     assert (caught.value.status_code, caught.value.info) == (400, "this domain already has 2 rooms")
+
+
+# Conformance: the requests Daily's own Python framework (pipecat's DailyRESTHelper) sends
+
+PIPECAT_ROOM = {
+    "privacy": "public",
+    "properties": {
+        "exp": NOW + 300.123456,  # pipecat: time.time() + 5 * 60, a float
+        "enable_chat": False,
+        "enable_prejoin_ui": True,
+        "enable_emoji_reactions": False,
+        "eject_at_room_exp": True,
+        "enable_dialout": True,
+        "sip": {"display_name": "sw-sip-dialin", "video": False, "sip_mode": "dial-in", "num_endpoints": 1},
+    },
+}
+
+
+async def test_pipecat_creates_a_room_with_a_float_exp_and_sip(http: Awaited) -> None:
+    response = await http.post("/rooms", json=PIPECAT_ROOM, headers=auth())
+
+    assert response.status_code == 200
+    room = response.json()
+    assert (room["privacy"], room["config"]) == ("public", PIPECAT_ROOM["properties"])
+    assert room["url"] == f"https://hands-on-demo.daily.co/{room['name']}"
+
+
+async def test_pipecat_mints_an_owner_token_and_deletes_the_room(http: Awaited) -> None:
+    room = (await http.post("/rooms", json=PIPECAT_ROOM, headers=auth())).json()
+    body = {"properties": {"room_name": room["name"], "is_owner": True, "exp": NOW + 600}}
+
+    token = (await http.post("/meeting-tokens", json=body, headers=auth())).json()["token"]
+    deleted = await http.delete(f"/rooms/{room['name']}", headers=auth())
+
+    assert decode_parts(token).payload["o"] is True
+    assert (deleted.status_code, deleted.json()) == (200, {"name": room["name"], "deleted": True})

@@ -182,8 +182,9 @@ def _number(value: Any) -> bool:
 
 
 # Room properties and what each must be. The names and types are those of Daily's OpenAPI spec
-# (daily-ruby docs/RoomProperties.md at commit 287e077), plus `sip` and `enable_dialout` from
-# Daily's dial-in/dial-out guide. `exp` and `nbf` take any number: Daily's own Python framework
+# (daily-ruby docs/RoomProperties.md at commit 287e077), plus `sip`, `sip_uri` (read-only in
+# Daily's answers, but pipecat's room model may echo it) and `enable_dialout` from Daily's
+# dial-in/dial-out guide. `exp` and `nbf` take any number: Daily's own Python framework
 # (pipecat) sends a float `exp` and real Daily accepts it.
 ROOM_PROPERTY_KINDS: dict[str, str] = {
     "nbf": "number", "exp": "number", "max_participants": "integer", "eject_after_elapsed": "integer",
@@ -191,7 +192,7 @@ ROOM_PROPERTY_KINDS: dict[str, str] = {
     "enable_recording": "string", "lang": "string", "meeting_join_hook": "string", "geo": "string",
     "rtmp_geo": "string", "recordings_template": "string",
     "auto_transcription_settings": "object", "recordings_bucket": "object",
-    "transcription_bucket": "object", "sip": "object", "streaming_endpoints": "list",
+    "transcription_bucket": "object", "sip": "object", "sip_uri": "object", "streaming_endpoints": "list",
     "permissions": "permissions",
     **dict.fromkeys((
         "enable_people_ui", "enable_pip_ui", "enable_emoji_reactions", "enable_hand_raising",
