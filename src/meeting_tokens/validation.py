@@ -13,7 +13,7 @@ from __future__ import annotations
 import hmac
 import math
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from meeting_tokens import errors
 from meeting_tokens.clock import Instant, unix_time
@@ -50,8 +50,7 @@ class TokenValidator(Protocol):
     def validate_meeting_token(self, token: str, *, ignore_nbf: bool = False) -> dict[str, Any]: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Check:
+class Check(NamedTuple):
     """One layer's outcome: ``passed`` is True, False, or None when the layer was skipped."""
 
     name: str
@@ -115,6 +114,7 @@ class ValidationReport:
 # Checks that never vary, built once and shared by every report (a Check is immutable).
 _SKIPPED = tuple(Check(name, None, "skipped: an earlier check failed") for name in CHECK_NAMES)
 _STRUCTURE_PASSED = Check("structure", True, "three base64url parts, JSON header and payload")
+_HEADER_PASSED = {alg: Check("header", True, f"alg {alg} is allowed") for alg in ALLOWED_ALGORITHMS}
 _SIGNATURE_PASSED = Check("signature", True, "HMAC-SHA256 matches under the API key")
 _DAILY_PASSED = Check("daily", True, "Daily accepted it (GET /meeting-tokens/:token)")
 _NO_API_KEY = Check("signature", None, "not checked here: no api_key given")
@@ -146,7 +146,7 @@ def _seconds(count: int) -> str:
         return "more than 10**4300" if count > 0 else "less than -10**4300"
 
 
-def _check_header(header: dict[str, Any]) -> str:
+def _check_header(header: dict[str, Any]) -> Check:
     alg = header.get("alg")
     if not isinstance(alg, str):
         raise UnsupportedAlgorithmError("the header has no alg string")
@@ -156,7 +156,7 @@ def _check_header(header: dict[str, Any]) -> str:
         raise UnsupportedAlgorithmError(f"alg {alg!r} is not in the allow-list {ALLOWED_ALGORITHMS}")
     if "crit" in header:
         raise UnsupportedAlgorithmError("crit header: extensions this validator does not know")
-    return f"alg {alg} is allowed"
+    return _HEADER_PASSED[alg]
 
 
 def _check_time(
@@ -266,7 +266,7 @@ def _prechecks(
     checks = [_STRUCTURE_PASSED]
     step = "header"  # the check running now, to name it if it fails
     try:
-        checks.append(Check(step, True, _check_header(parts.header)))
+        checks.append(_check_header(parts.header))
         step = "time"
         checks.append(Check(step, True, _check_time(parts.payload, now, leeway, ignore_nbf, allow_no_expiry)))
         step = "scope"
