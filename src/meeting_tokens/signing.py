@@ -19,6 +19,14 @@ from meeting_tokens.jwt_parts import sign_hs256
 HEADER = {"alg": "HS256", "typ": "JWT"}
 
 
+def _require_text(name: str, value: object, hint: str) -> None:
+    """A non-empty string, or ``TypeError`` / ``ValueError`` saying what ``name`` must be."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a non-empty string{hint}, not {type(value).__name__}")
+    if not value:
+        raise ValueError(f"{name} must be a non-empty string{hint}")
+
+
 def self_sign(
     api_key: str,
     *,
@@ -32,25 +40,27 @@ def self_sign(
 ) -> str:
     """Sign a meeting token with the API key: `r`, `d`, `iat`, `exp`, then the other claims.
 
-    `expires_in` is seconds from `now`. A token with no room opens every room of the domain,
-    and one with no expiry lives until the key is regenerated: both raise `TokenError` unless
-    `allow_unscoped=True` / `allow_no_expiry=True` says that is what you mean.
+    ``expires_in`` is seconds from ``now``. A token with no room opens every room of the domain,
+    and one with no expiry lives until the key is regenerated: both raise ``TokenError`` unless
+    ``allow_unscoped=True`` / ``allow_no_expiry=True`` says that is what you mean. Other argument
+    mistakes raise ``TypeError`` (wrong type) or ``ValueError`` (wrong value). Any non-empty
+    string is an HMAC key here; ``DailyClient`` is stricter, because its key goes in a header.
     """
-    if not isinstance(api_key, str) or not api_key:
-        raise TokenError("api_key must be a non-empty string")
-    if not isinstance(domain_id, str) or not domain_id:
-        raise TokenError("domain_id must be a non-empty string (GET /v1/ returns it)")
+    _require_text("api_key", api_key, "")
+    _require_text("domain_id", domain_id, " (GET /v1/ returns it)")
     if room_name is None and not allow_unscoped:
         raise TokenError("no room_name: the token would open every room; pass allow_unscoped=True")
     if expires_in is None and not allow_no_expiry:
         raise TokenError("no expiry: the token would never expire; pass allow_no_expiry=True")
-    if expires_in is not None and (
-        isinstance(expires_in, bool) or not isinstance(expires_in, int) or expires_in <= 0
-    ):
-        raise TokenError(f"expires_in must be a positive whole number of seconds, not {expires_in!r}")
+    if expires_in is not None:
+        problem = f"expires_in must be a positive whole number of seconds, not {expires_in!r}"
+        if isinstance(expires_in, bool) or not isinstance(expires_in, int):
+            raise TypeError(problem)
+        if expires_in <= 0:
+            raise ValueError(problem)
     for name in ("exp", "room_name", "domain_id"):
         if name in properties:
-            raise TokenError(f"pass {name} through its own argument, not as a property")
+            raise TypeError(f"pass {name} through its own argument, not as a property")
 
     issued_at = int(unix_time(now))
     scoped = {} if room_name is None else {"room_name": room_name}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -28,6 +29,25 @@ if TYPE_CHECKING:
 
 DAILY_API_URL = "https://api.daily.co/v1"
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting, reading and writing alike
+_PRINTABLE_ASCII = re.compile(r"[!-~]+")  # what a key in an Authorization header may hold
+
+
+def api_key_problem(api_key: str) -> str | None:
+    """What is wrong with ``api_key`` as a Daily API key, in words that never quote it; None if fine.
+
+    A key travels in an HTTP header, so only printable ASCII without spaces will do. A pasted
+    key's trailing newline is the usual culprit: refused here, it would otherwise fail the
+    first request with an error message that contains the whole key.
+    """
+    if _PRINTABLE_ASCII.fullmatch(api_key):
+        return None
+    if not api_key:
+        return "is empty"
+    if any(character.isspace() for character in api_key):
+        return "contains whitespace (a space or a line break, perhaps pasted with it)"
+    if not api_key.isascii():
+        return "contains characters outside ASCII"
+    return "contains a control character"
 
 
 @dataclass(frozen=True)
@@ -58,7 +78,7 @@ def retry_after_seconds(value: str | None) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is True, and float("²") fails
         return float(value)
     try:
         moment = parsedate_to_datetime(value)
@@ -132,8 +152,10 @@ class _ClientCore:
     def __init__(
         self, api_key: str, base_url: str, timeout: float | httpx.Timeout, retry: RetryPolicy
     ) -> None:
-        if not isinstance(api_key, str) or not api_key or not api_key.isascii():
-            raise ValueError("api_key must be a non-empty ASCII string")
+        if not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a string, not {type(api_key).__name__}")
+        if (problem := api_key_problem(api_key)) is not None:
+            raise ValueError(f"api_key {problem}; the key is not shown here")
         self.base_url = base_url.rstrip("/")
         self.retry = retry
         self._http_options: dict[str, Any] = {

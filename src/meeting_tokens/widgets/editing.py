@@ -80,6 +80,6 @@ def sign_properties(api_key: str, properties: Mapping[str, Any], *, domain_id: s
             allow_no_expiry=True,
             **rest,
         )
-    except TokenError as exc:
+    except (TokenError, TypeError, ValueError) as exc:  # argument mistakes read the same here
         return Signed(None, str(exc))
     return Signed(token)
