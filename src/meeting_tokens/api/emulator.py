@@ -48,7 +48,9 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
 - ``rate-windows``: the windows slide (any 1 s, any 5 s), and ``Retry-After`` is whole seconds.
 - ``body-rules``: an empty body counts as ``{}``; a body that is JSON but not an object, or has
   fields other than the documented ones, is 400 ``invalid-request-error``; ``NaN`` and
-  ``Infinity`` are not JSON; the ``Content-Type`` header is not checked.
+  ``Infinity`` are not JSON, nor is a ``\\u`` escape of a lone surrogate (it has no UTF-8);
+  the ``Content-Type`` header is not checked. A body over ``MAX_BODY_BYTES`` (1 MiB) is 413
+  ``invalid-request-error``, and an ``info`` never runs past ``MAX_INFO_LENGTH`` characters.
 - ``joined-problems``: problems with properties are all listed in one ``info``, joined by "; ",
   each naming the property.
 - ``room-properties``: an unknown room property name is refused, naming it; ``null`` in an update
@@ -86,6 +88,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import unquote
 
 import httpx
 import jwt
@@ -103,6 +106,8 @@ API_PREFIX = "/v1"
 RATE_LIMITS = ((20, 1.0), (100, 5.0))  # (requests, seconds): Daily's documented limits
 ROOM_NAME = re.compile(r"[A-Za-z0-9_-]{1,128}")
 LOG_SIZE = 10_000  # the request log keeps the most recent calls only
+MAX_BODY_BYTES = 1024 * 1024  # a request body larger than this is refused unread (413)
+MAX_INFO_LENGTH = 2000  # characters of an error's info: a refusal never echoes a whole body
 MAX_ROOMS = 10_000  # a bound on memory; Daily documents no limit on rooms per domain
 
 
@@ -150,19 +155,45 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not JSON")
 
 
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # how a surrogate gets into JSON text
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _has_lone_surrogate(value: Any) -> bool:
+    """A string anywhere in ``value`` holds a surrogate that no pair completed: it has no UTF-8."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return True
+        elif isinstance(item, dict):
+            pending += item.keys()
+            pending += item.values()
+        elif isinstance(item, list):
+            pending += item
+    return False
+
+
 def _json_body(request: httpx.Request, fields: tuple[str, ...]) -> dict[str, Any]:
-    """The request's JSON object (`{}` when empty), with only the documented `fields`."""
+    """The request's JSON object (``{}`` when empty), with only the documented ``fields``."""
+    if len(request.content) > MAX_BODY_BYTES:
+        raise _Refusal(413, "invalid-request-error", f"the request body is over {MAX_BODY_BYTES} bytes")
     if not request.content.strip():
         return {}
     try:
         body = json.loads(request.content, parse_constant=_reject_constant)
     except (ValueError, RecursionError):
         raise _Refusal(400, "json-parsing-error", "the request body is not valid JSON") from None
+    if _SURROGATE_ESCAPE.search(request.content) and _has_lone_surrogate(body):
+        raise _Refusal(400, "json-parsing-error", "the request body is not valid JSON (a lone surrogate)")
     if not isinstance(body, dict):
         raise _Refusal(400, "invalid-request-error", "the request body must be a JSON object")
     if unknown := [name for name in body if name not in fields]:
+        shown = ", ".join(repr(_short(name, 40)) for name in unknown[:5])
+        more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
         expected = ", ".join(fields)
-        raise _Refusal(400, "invalid-request-error", f"unknown fields {unknown}; expected {expected}")
+        raise _Refusal(400, "invalid-request-error", f"unknown fields [{shown}]{more}; expected {expected}")
     return body
 
 
@@ -247,12 +278,22 @@ def _short(text: str, limit: int = 80) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+# A token in a path, however the path is spelled: after "meeting-tokens/" (any case, any number of
+# slashes), or anything shaped like a JWS (two dots between base64url runs) anywhere else.
+_TOKEN_IN_PATH = re.compile(r"(?i)(meeting-tokens/+)([^/]{8})[^/]+")
+_JWS_IN_PATH = re.compile(r"([A-Za-z0-9_-]{8})[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*")
+
+
 def _loggable(path: str) -> str:
-    """The path as the request log keeps it: a token in it cut to its first characters."""
-    prefix = API_PREFIX + "/meeting-tokens/"
-    if path.startswith(prefix) and len(path) > len(prefix) + 8:
-        return prefix + path[len(prefix) : len(prefix) + 8] + "…(redacted)"
-    return _short(path, 120)
+    """The path as the request log keeps it: a token in it cut to its first 8 characters.
+
+    The path is first read as a router might (percent-escapes undone, twice over), so that no
+    spelling of ``/v1/meeting-tokens/<token>`` keeps the token.
+    """
+    spelled = unquote(unquote(path))
+    redacted = _TOKEN_IN_PATH.sub(r"\1\2…(redacted)", spelled)
+    redacted = _JWS_IN_PATH.sub(r"\1…(redacted)", redacted)
+    return _short(redacted, 120)
 
 
 Handler = Callable[[httpx.Request, str], dict[str, Any]]  # (request, variable part of the path)
@@ -330,7 +371,7 @@ class DailyEmulator:
                 status, headers, error = 200, {}, None
             except _Refusal as refusal:
                 status, headers, error = refusal.status, refusal.headers, refusal.error
-                body = {"error": refusal.error, "info": refusal.info}
+                body = {"error": refusal.error, "info": _short(refusal.info, MAX_INFO_LENGTH)}
             self._log.append(RequestRecord(request.method, _loggable(path), status, error))
         return httpx.Response(status, json=body, headers=headers)
 
@@ -401,7 +442,10 @@ class DailyEmulator:
         claims, problem = self._verified_claims(token, ignore_nbf=ignore_nbf)
         if claims is None:
             raise _Refusal(400, "invalid-request-error", f"meeting token is not valid ({problem})")
-        return to_properties({k: v for k, v in claims.items() if k not in ("d", "iat")})
+        properties = to_properties({k: v for k, v in claims.items() if k not in ("d", "iat")})
+        if _has_lone_surrogate(properties):  # a self-signed claim Daily could not answer in UTF-8
+            raise _Refusal(400, "invalid-request-error", "meeting token is not valid (malformed)")
+        return properties
 
     def _verified_claims(self, token: str, *, ignore_nbf: bool = False) -> tuple[dict[str, Any] | None, str]:
         """The claims of a token Daily would accept now, or None and the reason category.
