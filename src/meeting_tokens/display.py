@@ -66,9 +66,9 @@ def parts_html(parts: TokenParts) -> str:
 
 def report_state(report: ValidationReport) -> str:
     """ "rejected", "valid" (a signature vouched for it) or "unchecked" (pre-checks passed)."""
-    if report.failure is not None:
+    if not report.nothing_failed:
         return "rejected"
-    return "valid" if report.verified else "unchecked"
+    return "valid" if report.valid else "unchecked"
 
 
 def verdict(report: ValidationReport) -> str:

@@ -39,9 +39,10 @@ _ERRORS_BY_CODE = {
     for cls in vars(errors).values()
     if isinstance(cls, type) and issubclass(cls, TokenError)
 }
-# Shapes of keys that are not shared secrets (PyJWT refuses them too, in its own words).
-_SSH_PREFIXES = (b"ssh-ed25519", b"ssh-rsa", b"ssh-dss", b"ecdsa-sha2-")
-_LEADING_SPACE = b"\xef\xbb\xbf \t\r\n"  # a UTF-8 byte order mark, then JSON whitespace
+# How SSH public keys begin: such a key is not a shared secret (PyJWT refuses them too).
+SSH_KEY_PREFIXES = ("ssh-ed25519", "ssh-rsa", "ssh-dss", "ecdsa-sha2-")
+_SSH_KEY_PREFIXES = tuple(prefix.encode("ascii") for prefix in SSH_KEY_PREFIXES)
+_SPACE = b" \t\r\n"  # JSON's whitespace
 
 
 class TokenValidator(Protocol):
@@ -219,9 +220,10 @@ def _usable_hmac_key(key: str | bytes) -> bytes:
         raise InvalidSignatureError(
             "unusable key: it looks like a PEM key or certificate, not a shared secret"
         )
-    if secret.startswith(_SSH_PREFIXES):
+    if secret.startswith(_SSH_KEY_PREFIXES):
         raise InvalidSignatureError("unusable key: it looks like an SSH public key, not a shared secret")
-    if secret.lstrip(_LEADING_SPACE)[:1] in (b"{", b"[") and b'"kty"' in secret:
+    head = secret.lstrip(_SPACE).removeprefix(b"\xef\xbb\xbf").lstrip(_SPACE)  # a byte order mark too
+    if head[:1] in (b"{", b"[") and b'"kty"' in secret:
         raise InvalidSignatureError("unusable key: it looks like a JWK; pass its secret, not its JSON")
     return secret
 

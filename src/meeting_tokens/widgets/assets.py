@@ -27,7 +27,7 @@ from meeting_tokens.claims import (
 )
 from meeting_tokens.display import PART_COLOURS
 from meeting_tokens.jwt_parts import MAX_TOKEN_LENGTH
-from meeting_tokens.validation import ALLOWED_ALGORITHMS
+from meeting_tokens.validation import ALLOWED_ALGORITHMS, SSH_KEY_PREFIXES
 from meeting_tokens.widgets.editing import FORM_FIELDS
 from meeting_tokens.widgets.findings import MIN_KEY_BYTES, RECOMMENDED_MAX_LENGTH
 from meeting_tokens.widgets.timetext import FIRST_SECOND, LAST_SECOND
@@ -78,6 +78,7 @@ def constants() -> dict[str, Any]:
         "canReceiveClaims": CAN_RECEIVE_CLAIMS,
         "userIdMax": USER_ID_MAX,
         "allowedAlgorithms": list(ALLOWED_ALGORITHMS),
+        "sshKeyPrefixes": list(SSH_KEY_PREFIXES),
         "maxTokenLength": MAX_TOKEN_LENGTH,
         "recommendedMaxLength": RECOMMENDED_MAX_LENGTH,
         "minKeyBytes": MIN_KEY_BYTES,
