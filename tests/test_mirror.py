@@ -362,7 +362,23 @@ def test_page_agrees_on_exp_and_nbf_boundaries(page: Any, now: float, leeway: fl
 # ---------------------------------------------------------------------------------------------
 # What the inspector shows, and the words for times.
 
-INSPECTED = {**CORPUS, **AWKWARD_TOKENS}
+WITH_PERMISSIONS = {
+    "self-signed with permissions": sign_properties(
+        KEY,
+        {"room_name": ROOM, "exp": NOW + 60, "permissions": {"canSend": ["audio"], "canReceive": {"base": True}}},
+        domain_id=DOMAIN,
+        now=NOW,
+    ).token
+}
+INSPECTED = {**CORPUS, **AWKWARD_TOKENS, **WITH_PERMISSIONS}
+
+
+def test_the_inspector_shows_the_abbreviated_permissions_claim() -> None:
+    token = WITH_PERMISSIONS["self-signed with permissions"]
+    view = token_view(token, inspect_token(token, api_key=KEY, room_name=ROOM, now=NOW), NOW)
+
+    assert ["p", "permissions", '{"cs": "a", "cr": {"b": true}}', ""] in view["claims"]
+    assert view["state"] == "valid"
 
 
 @pytest.mark.parametrize("label", list(INSPECTED))
