@@ -271,6 +271,18 @@ def test_the_markdown_overview_has_a_bold_title_and_six_bullets_per_choice() -> 
     assert bullets[0].startswith("- *What an XSS payload can read*: Not the host cookie (HttpOnly).")
 
 
+def test_the_markdown_overview_can_show_only_some_columns() -> None:
+    lines = storage.markdown_overview(columns=("cross_site",)).splitlines()
+    bullets = [line for line in lines if line.startswith("- *")]
+    assert len(bullets) == 6
+    assert bullets[0].startswith("- *What a cross-site request carries*: Nothing: the host cookie")
+
+
+def test_the_markdown_overview_refuses_an_unknown_column() -> None:
+    with pytest.raises(ValueError, match="columns must be among"):
+        storage.markdown_overview(columns=("colour",))
+
+
 # The front-end assets ------------------------------------------------------------------------
 
 
