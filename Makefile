@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: book test lab notebooks bench lint clean
+.PHONY: book test test-unit lab notebooks bench lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
+
+# The unit tests alone: no browser, no book build, no notebook (a few seconds).
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not book and not notebook" tests
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks

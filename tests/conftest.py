@@ -34,3 +34,19 @@ def chromium() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs, so the fast ones can run alone (`make test-unit`).
+
+    ``browser``: Debian's Chromium; ``book``: the book built strictly; ``notebook``: a chapter
+    re-executed by nbval. A test with none of these is a unit test.
+    """
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "chromium" in fixtures:
+            item.add_marker("browser")
+        if "book_build" in fixtures:
+            item.add_marker("book")
+        if item.nodeid.startswith("notebooks/"):
+            item.add_marker("notebook")
