@@ -365,7 +365,11 @@ def test_page_agrees_on_exp_and_nbf_boundaries(page: Any, now: float, leeway: fl
 WITH_PERMISSIONS = {
     "self-signed with permissions": sign_properties(
         KEY,
-        {"room_name": ROOM, "exp": NOW + 60, "permissions": {"canSend": ["audio"], "canReceive": {"base": True}}},
+        {
+            "room_name": ROOM,
+            "exp": NOW + 60,
+            "permissions": {"canSend": ["audio"], "canReceive": {"base": True}},
+        },
         domain_id=DOMAIN,
         now=NOW,
     ).token

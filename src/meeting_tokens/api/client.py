@@ -173,7 +173,10 @@ class DailyClient(_ClientCore):
             self._sleep(wait)
 
     def create_meeting_token(self, properties: dict[str, Any]) -> str:
-        """`POST /meeting-tokens`: a token signed by Daily, which only Daily can check."""
+        """`POST /meeting-tokens`: a token signed by Daily with a key it does not name.
+
+        So, we infer, only Daily can check it (``validate_meeting_token``).
+        """
         return self._send(_mint(properties))
 
     def validate_meeting_token(self, token: str, *, ignore_nbf: bool = False) -> dict[str, Any]:
@@ -254,7 +257,10 @@ class AsyncDailyClient(_ClientCore):
             await self._sleep(wait)
 
     async def create_meeting_token(self, properties: dict[str, Any]) -> str:
-        """`POST /meeting-tokens`: a token signed by Daily, which only Daily can check."""
+        """`POST /meeting-tokens`: a token signed by Daily with a key it does not name.
+
+        So, we infer, only Daily can check it (``validate_meeting_token``).
+        """
         return await self._send(_mint(properties))
 
     async def validate_meeting_token(self, token: str, *, ignore_nbf: bool = False) -> dict[str, Any]:

@@ -465,9 +465,10 @@ class DailyEmulator:
         params = request.url.params
         newest_first = list(reversed(self._rooms.values()))
         ids = [room["id"] for room in newest_first]
-        limit = params.get("limit", "100")
-        if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= 100):
+        text = params.get("limit", "100")
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 100):
             raise _Refusal(400, "invalid-request-error", "limit must be a whole number from 1 to 100")
+        limit = int(text)
         start, end = 0, len(ids)
         for name in ("starting_after", "ending_before"):
             if name in params and params[name] not in ids:
@@ -477,15 +478,16 @@ class DailyEmulator:
         if "ending_before" in params:
             end = ids.index(params["ending_before"])
         page = newest_first[start:end]
-        page = page[: int(limit)] if "ending_before" not in params or "starting_after" in params else page[-int(limit) :]
-        return {"total_count": len(ids), "data": page}
+        backwards = "ending_before" in params and "starting_after" not in params
+        return {"total_count": len(ids), "data": page[-limit:] if backwards else page[:limit]}
 
     def _update_room(self, request: httpx.Request, name: str) -> dict[str, Any]:
         room = self._room(name)
         body = _json_body(request, ("privacy", "properties"))
         properties = body.get("properties", {})
         problems = _privacy_problems(body.get("privacy", room["privacy"]))
-        problems += _room_property_problems(properties, updating=True) + _past_exp(properties, self.clock.now())
+        problems += _room_property_problems(properties, updating=True)
+        problems += _past_exp(properties, self.clock.now())
         if problems:
             raise _Refusal(400, "invalid-request-error", "; ".join(problems))
         config = room["config"] | properties
