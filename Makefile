@@ -33,7 +33,7 @@ book: $(BOOK_STAMP)
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
 $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
-	$(BIN)/python -m meeting_tokens.book_assets book/widgets-js
+	$(BIN)/python book/_ext/book_assets.py book/widgets-js
 	$(BIN)/jupyter-book build . -W -n --keep-going || { rm -rf _build/.doctrees; exit 1; }
 	touch $@
 
@@ -66,7 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks book/_ext
 
 clean:
 	rm -rf _build artifacts book/widgets-js/anywidget

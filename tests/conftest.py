@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pathlib
 import shutil
+import sys
 from collections.abc import Iterator
 
 import pytest
+
+# The book's build tooling is a local Sphinx extension beside the book, not part of the package.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "book" / "_ext"))
 
 CHROMIUM_ARGS = [
     "--headless",

@@ -26,7 +26,7 @@ from meeting_tokens import (
     validate_token,
 )
 from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID, RequestRecord, RetryPolicy
-from meeting_tokens.clock import FrozenClock
+from meeting_tokens.core.clock import FrozenClock
 
 NOW = 1_700_000_000
 BASE_URL = "https://api.daily.co/v1"

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 
 from meeting_tokens import DailyEmulator
 from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID
-from meeting_tokens.claims import PROPERTY_CHECKS
-from meeting_tokens.clock import FrozenClock
+from meeting_tokens.core.claims import PROPERTY_CHECKS
+from meeting_tokens.core.clock import FrozenClock
 
 NOW = 1_700_000_000
 ORIGIN = "https://api.daily.co"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from meeting_tokens import errors
+from meeting_tokens.core import errors
 
 
 def subclasses(cls: type) -> set[type]:

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from meeting_tokens.claims import to_properties
+from meeting_tokens.core.claims import to_properties
 
 # Token properties that are also room properties: the token's value wins (token config page).
 SHARED_SETTINGS = (

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import httpx
 
-from meeting_tokens.errors import DailyAPIError
+from meeting_tokens.core.errors import DailyAPIError
 
 if TYPE_CHECKING:
     from meeting_tokens.api.emulator import DailyEmulator
@@ -126,21 +126,29 @@ def _answer(response: httpx.Response, call: _Call) -> Any:
 class _ClientCore:
     """What both shells share: settings, the Authorization header, the calls, repr."""
 
-    emulator: DailyEmulator | None = None
-    """The emulator behind this client (set by `DailyEmulator.client()`); None for real Daily."""
-
     def __init__(
-        self, api_key: str, base_url: str, timeout: float | httpx.Timeout, retry: RetryPolicy
+        self,
+        api_key: str,
+        base_url: str,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy,
+        emulator: DailyEmulator | None,
     ) -> None:
         if not isinstance(api_key, str) or not api_key or not api_key.isascii():
             raise ValueError("api_key must be a non-empty ASCII string")
         self.base_url = base_url.rstrip("/")
         self.retry = retry
+        self.emulator = emulator
+        """The emulator behind this client (``DailyEmulator.client()`` passes it); None for Daily."""
         self._http_options: dict[str, Any] = {
             "base_url": self.base_url,
             "headers": {"Authorization": f"Bearer {api_key}"},
             "timeout": timeout,
         }
+
+    def now(self) -> float:
+        """Unix seconds on Daily's side: the emulator's clock, or this machine's for real Daily."""
+        return self.emulator.clock.now() if self.emulator is not None else time.time()
 
     def __repr__(self) -> str:
         via = f", emulator={self.emulator!r}" if self.emulator is not None else ""
@@ -159,8 +167,9 @@ class DailyClient(_ClientCore):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 (frozen, so sharing it is safe)
         sleep: Callable[[float], None] = time.sleep,
+        emulator: DailyEmulator | None = None,
     ) -> None:
-        super().__init__(api_key, base_url, timeout, retry)
+        super().__init__(api_key, base_url, timeout, retry, emulator)
         self._http = httpx.Client(transport=transport, **self._http_options)
         self._sleep = sleep
 
@@ -243,8 +252,9 @@ class AsyncDailyClient(_ClientCore):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 (frozen, so sharing it is safe)
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        emulator: DailyEmulator | None = None,
     ) -> None:
-        super().__init__(api_key, base_url, timeout, retry)
+        super().__init__(api_key, base_url, timeout, retry, emulator)
         self._http = httpx.AsyncClient(transport=transport, **self._http_options)
         self._sleep = sleep
 

@@ -92,9 +92,9 @@ import jwt
 
 from meeting_tokens.api.admission import Admission, admit
 from meeting_tokens.api.client import AsyncDailyClient, DailyClient
-from meeting_tokens.claims import check_properties, to_claims, to_properties
-from meeting_tokens.clock import Clock
-from meeting_tokens.validation import validate_token
+from meeting_tokens.core.claims import check_properties, to_claims, to_properties
+from meeting_tokens.core.clock import Clock
+from meeting_tokens.core.validation import validate_token
 
 DEMO_API_KEY = "demo-key-FAKE-not-a-real-daily-key-0000"
 DEMO_DOMAIN_ID = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
@@ -308,15 +308,11 @@ class DailyEmulator:
 
     def client(self, **options: Any) -> DailyClient:
         """A `DailyClient` holding the current key, talking to this emulator."""
-        client = DailyClient(self._api_key, transport=self.transport, **options)
-        client.emulator = self
-        return client
+        return DailyClient(self._api_key, transport=self.transport, emulator=self, **options)
 
     def async_client(self, **options: Any) -> AsyncDailyClient:
         """An `AsyncDailyClient` holding the current key, talking to this emulator."""
-        client = AsyncDailyClient(self._api_key, transport=self.transport, **options)
-        client.emulator = self
-        return client
+        return AsyncDailyClient(self._api_key, transport=self.transport, emulator=self, **options)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request as Daily would. The only implementation of the behaviour."""
