@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: book test lab notebooks bench lint clean
+.PHONY: book test test-unit lab notebooks bench lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,7 +33,7 @@ book: $(BOOK_STAMP)
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
 $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
-	$(BIN)/python -m meeting_tokens.book_assets book/widgets-js
+	$(BIN)/python book/_ext/book_assets.py book/widgets-js
 	$(BIN)/jupyter-book build . -W -n --keep-going || { rm -rf _build/.doctrees; exit 1; }
 	touch $@
 
@@ -42,6 +42,10 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 test: $(STAMP)
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
+
+# The unit tests alone: no browser, no book build, no notebook (a few seconds).
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not book and not notebook" tests
 
 lab: $(STAMP)
 	$(BIN)/jupyter lab notebooks
@@ -62,7 +66,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks book/_ext
 
 clean:
 	rm -rf _build artifacts book/widgets-js/anywidget

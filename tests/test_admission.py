@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from meeting_tokens import DailyEmulator, self_sign
-from meeting_tokens.clock import FrozenClock
+from meeting_tokens.core.clock import FrozenClock
 
 NOW = 1_700_000_000
 OTHER_DOMAIN_ID = "00000000-0000-4000-8000-000000000000"

@@ -23,7 +23,8 @@ def page_names() -> list[str]:
 
 
 def book_texts() -> dict[str, str]:
-    texts = {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8") for path in (ROOT / "book").glob("*.md")}
+    pages = (ROOT / "book").glob("*.md")
+    texts = {str(path.relative_to(ROOT)): path.read_text(encoding="utf-8") for path in pages}
     for path in (ROOT / "notebooks").glob("*.ipynb"):
         cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
         texts[str(path.relative_to(ROOT))] = "\n".join("".join(cell["source"]) for cell in cells)

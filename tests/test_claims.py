@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from meeting_tokens.claims import (
+from meeting_tokens.core.claims import (
     CLAIM_NAMES,
     PROPERTY_NAMES,
     UNDOCUMENTED_CLAIMS,
@@ -13,7 +13,7 @@ from meeting_tokens.claims import (
     to_claims,
     to_properties,
 )
-from meeting_tokens.errors import InvalidPropertiesError
+from meeting_tokens.core.errors import InvalidPropertiesError
 
 # The table from https://docs.daily.co/reference/rest-api/meeting-tokens, row by row, in its order.
 DOCUMENTED_TABLE = [

@@ -23,7 +23,7 @@ from meeting_tokens import (
 )
 from meeting_tokens.api import DEMO_API_KEY, RetryPolicy
 from meeting_tokens.api.client import retry_after_seconds
-from meeting_tokens.clock import FrozenClock
+from meeting_tokens.core.clock import FrozenClock
 
 NOW = 1_700_000_000
 KEY = "test-key-FAKE-0123456789abcdef0123456789abcdef"

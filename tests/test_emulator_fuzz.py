@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from meeting_tokens import DailyEmulator
 from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID
-from meeting_tokens.claims import PROPERTY_CHECKS
-from meeting_tokens.clock import FrozenClock
-from meeting_tokens.jwt_parts import sign_hs256
+from meeting_tokens.core.claims import PROPERTY_CHECKS
+from meeting_tokens.core.clock import FrozenClock
+from meeting_tokens.core.jwt_parts import sign_hs256
 
 NOW = 1_700_000_000
 ORIGIN = "https://api.daily.co"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from meeting_tokens import decode_parts, precheck_claims, validate_token
-from meeting_tokens.forgeries import EXPECTED_CODES, forged_tokens
+from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
 
 API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
 ROOM = "standup"

@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 from meeting_tokens import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.api import DEMO_API_KEY, DailyEmulator
 from meeting_tokens.api.serve import serving
-from meeting_tokens.clock import FrozenClock
-from meeting_tokens.display import report_html, report_text
-from meeting_tokens.jwt_parts import b64url_encode
+from meeting_tokens.core.clock import FrozenClock
+from meeting_tokens.core.jwt_parts import b64url_encode
+from meeting_tokens.drawing.display import report_html, report_text
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 
 KEY = "fuzz-only-fake-key-0123456789abcdef0123456789"

@@ -10,8 +10,8 @@ import pytest
 from itsdangerous import Signer
 
 from meeting_tokens.api.emulator import DailyEmulator
-from meeting_tokens.clock import FrozenClock
-from meeting_tokens.errors import DailyAPIError
+from meeting_tokens.core.clock import FrozenClock
+from meeting_tokens.core.errors import DailyAPIError
 from meeting_tokens.game import browser, create_app, game_app
 
 SECRET = "test-cookie-secret"

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 
 from meeting_tokens import b64url_encode, precheck_claims, validate_token
-from meeting_tokens.claims import check_properties
-from meeting_tokens.forgeries import EXPECTED_CODES, forged_tokens
-from meeting_tokens.jwt_parts import sign_hs256
+from meeting_tokens.core.claims import check_properties
+from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
+from meeting_tokens.core.jwt_parts import sign_hs256
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import sign_properties
 from meeting_tokens.widgets.findings import findings
@@ -137,7 +137,7 @@ PROPERTY_SETS: list[dict[str, Any]] = [
         "redirect_on_meeting_exit": "https://example.com/bye?x=1&y=</script>",
     },
     {"room_name": ROOM, "permissions": {"canSend": ["screenAudio", "video", "screenVideo", "audio"]}},
-    {"room_name": ROOM, "permissions": {"canSend": [], "canReceive": {"base": False, "byUserId": {"u": True}}}},
+    {"room_name": ROOM, "permissions": {"canSend": [], "canReceive": {"base": False, "byUserId": {}}}},
     {"room_name": ROOM, "permissions": {"canSend": True, "hasPresence": False, "canAdmin": ["participants"]}},
     {"room_name": "x" * 128, "exp": NOW + 10**9, "user_name": "long " * 400},
     {"room_name": ROOM, "exp": NOW + 3600, "user_id": "😀" * 36},
@@ -367,7 +367,27 @@ def test_page_agrees_on_exp_and_nbf_boundaries(page: Any, now: float, leeway: fl
 # ---------------------------------------------------------------------------------------------
 # What the inspector shows, and the words for times.
 
-INSPECTED = {**CORPUS, **AWKWARD_TOKENS}
+WITH_PERMISSIONS = {
+    "self-signed with permissions": sign_properties(
+        KEY,
+        {
+            "room_name": ROOM,
+            "exp": NOW + 60,
+            "permissions": {"canSend": ["audio"], "canReceive": {"base": True}},
+        },
+        domain_id=DOMAIN,
+        now=NOW,
+    ).token
+}
+INSPECTED = {**CORPUS, **AWKWARD_TOKENS, **WITH_PERMISSIONS}
+
+
+def test_the_inspector_shows_the_abbreviated_permissions_claim() -> None:
+    token = WITH_PERMISSIONS["self-signed with permissions"]
+    view = token_view(token, inspect_token(token, api_key=KEY, room_name=ROOM, now=NOW), NOW)
+
+    assert ["p", "permissions", '{"cs": "a", "cr": {"b": true}}', ""] in view["claims"]
+    assert view["state"] == "valid"
 
 
 @pytest.mark.parametrize("label", list(INSPECTED))

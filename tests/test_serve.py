@@ -18,7 +18,7 @@ import pytest
 from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient, DailyEmulator
 from meeting_tokens.api import serve
 from meeting_tokens.api.serve import serving
-from meeting_tokens.clock import FrozenClock
+from meeting_tokens.core.clock import FrozenClock
 
 NOW = 1_700_000_000
 

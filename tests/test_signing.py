@@ -10,7 +10,7 @@ import jwt
 import pytest
 
 from meeting_tokens import decode_parts, self_sign
-from meeting_tokens.errors import InvalidPropertiesError, TokenError
+from meeting_tokens.core.errors import InvalidPropertiesError, TokenError
 
 API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
 DOMAIN_ID = "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44"

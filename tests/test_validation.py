@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from meeting_tokens import ValidationReport, precheck_claims, validate_token
-from meeting_tokens.errors import (
+from meeting_tokens.core.errors import (
     DailyAPIError,
     ExpiredTokenError,
     InvalidClaimError,
@@ -22,7 +22,7 @@ from meeting_tokens.errors import (
     WrongDomainError,
     WrongRoomError,
 )
-from meeting_tokens.jwt_parts import b64url_decode, b64url_encode, compact_json, sign_hs256
+from meeting_tokens.core.jwt_parts import b64url_decode, b64url_encode, compact_json, sign_hs256
 
 API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
 OTHER_KEY = "test-only-other-fake-key-0123456789abcdef"

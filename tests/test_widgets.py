@@ -9,8 +9,8 @@ import traitlets
 
 from meeting_tokens import decode_parts
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
-from meeting_tokens.forgeries import forged_tokens
-from meeting_tokens.jwt_parts import sign_hs256
+from meeting_tokens.chapters.forgeries import forged_tokens
+from meeting_tokens.core.jwt_parts import sign_hs256
 from meeting_tokens.widgets import ClaimEditor, ExpiryExplorer, StorageTradeoffs, TokenInspector
 
 NOW = 1_750_000_000

@@ -27,7 +27,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from meeting_tokens.claims import to_properties
+from meeting_tokens.core.claims import to_properties
 
 # Token properties that are also room properties: the token's value wins (token config page).
 SHARED_SETTINGS = (
@@ -52,7 +52,8 @@ class Admission:
     @property
     def can_mute_others(self) -> bool:
         """Owners and participant admins (``'participants'`` in ``canAdmin``) can mute others."""
-        return self.admitted and (self.is_owner or _grants(self.permissions.get("canAdmin"), "participants"))
+        admin = _grants(self.permissions.get("canAdmin"), "participants")
+        return self.admitted and (self.is_owner or admin)
 
     @property
     def can_unmute_others(self) -> bool:
@@ -94,15 +95,17 @@ def admit(
     settings |= {name: token[name] for name in SHARED_SETTINGS if name in token}
     permissions = DEFAULT_PERMISSIONS | settings.pop("permissions", {})
     reason = "admitted with a token" if claims is not None else "admitted: the room is public"
-    return Admission(True, reason, bool(token.get("is_owner")), permissions, settings, _eject_at(config, token, now))
+    owner = bool(token.get("is_owner"))
+    return Admission(True, reason, owner, permissions, settings, _eject_at(config, token, now))
 
 
 def _eject_at(room: Mapping[str, Any], token: Mapping[str, Any], now: float) -> float | None:
     """When the participant will be ejected: the token's eject rules replace the room's."""
     if "eject_at_token_exp" in token or "eject_after_elapsed" in token:
-        at_expiry, expiry, elapsed = token.get("eject_at_token_exp"), token.get("exp"), token.get("eject_after_elapsed")
+        rules, at_expiry = token, token.get("eject_at_token_exp")
     else:
-        at_expiry, expiry, elapsed = room.get("eject_at_room_exp"), room.get("exp"), room.get("eject_after_elapsed")
+        rules, at_expiry = room, room.get("eject_at_room_exp")
+    expiry, elapsed = rules.get("exp"), rules.get("eject_after_elapsed")
     moments = [expiry] if at_expiry and expiry is not None else []
     if elapsed is not None:
         moments.append(now + elapsed)

@@ -22,7 +22,7 @@ from urllib.parse import quote
 
 import httpx
 
-from meeting_tokens.errors import DailyAPIError
+from meeting_tokens.core.errors import DailyAPIError
 
 if TYPE_CHECKING:
     from meeting_tokens.api.emulator import DailyEmulator
@@ -146,11 +146,13 @@ def _answer(response: httpx.Response, call: _Call) -> Any:
 class _ClientCore:
     """What both shells share: settings, the Authorization header, the calls, repr."""
 
-    emulator: DailyEmulator | None = None
-    """The emulator behind this client (set by `DailyEmulator.client()`); None for real Daily."""
-
     def __init__(
-        self, api_key: str, base_url: str, timeout: float | httpx.Timeout, retry: RetryPolicy
+        self,
+        api_key: str,
+        base_url: str,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy,
+        emulator: DailyEmulator | None,
     ) -> None:
         if not isinstance(api_key, str):
             raise TypeError(f"api_key must be a string, not {type(api_key).__name__}")
@@ -158,11 +160,17 @@ class _ClientCore:
             raise ValueError(f"api_key {problem}; the key is not shown here")
         self.base_url = base_url.rstrip("/")
         self.retry = retry
+        self.emulator = emulator
+        """The emulator behind this client (``DailyEmulator.client()`` passes it); None for Daily."""
         self._http_options: dict[str, Any] = {
             "base_url": self.base_url,
             "headers": {"Authorization": f"Bearer {api_key}"},
             "timeout": timeout,
         }
+
+    def now(self) -> float:
+        """Unix seconds on Daily's side: the emulator's clock, or this machine's for real Daily."""
+        return self.emulator.clock.now() if self.emulator is not None else time.time()
 
     def __repr__(self) -> str:
         via = f", emulator={self.emulator!r}" if self.emulator is not None else ""
@@ -181,8 +189,9 @@ class DailyClient(_ClientCore):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 (frozen, so sharing it is safe)
         sleep: Callable[[float], None] = time.sleep,
+        emulator: DailyEmulator | None = None,
     ) -> None:
-        super().__init__(api_key, base_url, timeout, retry)
+        super().__init__(api_key, base_url, timeout, retry, emulator)
         self._http = httpx.Client(transport=transport, **self._http_options)
         self._sleep = sleep
 
@@ -195,7 +204,10 @@ class DailyClient(_ClientCore):
             self._sleep(wait)
 
     def create_meeting_token(self, properties: dict[str, Any]) -> str:
-        """`POST /meeting-tokens`: a token signed by Daily, which only Daily can check."""
+        """`POST /meeting-tokens`: a token signed by Daily with a key it does not name.
+
+        So, we infer, only Daily can check it (``validate_meeting_token``).
+        """
         return self._send(_mint(properties))
 
     def validate_meeting_token(self, token: str, *, ignore_nbf: bool = False) -> dict[str, Any]:
@@ -262,8 +274,9 @@ class AsyncDailyClient(_ClientCore):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 (frozen, so sharing it is safe)
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        emulator: DailyEmulator | None = None,
     ) -> None:
-        super().__init__(api_key, base_url, timeout, retry)
+        super().__init__(api_key, base_url, timeout, retry, emulator)
         self._http = httpx.AsyncClient(transport=transport, **self._http_options)
         self._sleep = sleep
 
@@ -276,7 +289,10 @@ class AsyncDailyClient(_ClientCore):
             await self._sleep(wait)
 
     async def create_meeting_token(self, properties: dict[str, Any]) -> str:
-        """`POST /meeting-tokens`: a token signed by Daily, which only Daily can check."""
+        """`POST /meeting-tokens`: a token signed by Daily with a key it does not name.
+
+        So, we infer, only Daily can check it (``validate_meeting_token``).
+        """
         return await self._send(_mint(properties))
 
     async def validate_meeting_token(self, token: str, *, ignore_nbf: bool = False) -> dict[str, Any]:

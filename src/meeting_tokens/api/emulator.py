@@ -95,9 +95,9 @@ import jwt
 
 from meeting_tokens.api.admission import Admission, admit
 from meeting_tokens.api.client import AsyncDailyClient, DailyClient
-from meeting_tokens.claims import check_properties, to_claims, to_properties
-from meeting_tokens.clock import Clock
-from meeting_tokens.validation import validate_token
+from meeting_tokens.core.claims import check_properties, to_claims, to_properties
+from meeting_tokens.core.clock import Clock
+from meeting_tokens.core.validation import validate_token
 
 DEMO_API_KEY = "demo-key-FAKE-not-a-real-daily-key-0000"
 DEMO_DOMAIN_ID = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
@@ -349,15 +349,11 @@ class DailyEmulator:
 
     def client(self, **options: Any) -> DailyClient:
         """A `DailyClient` holding the current key, talking to this emulator."""
-        client = DailyClient(self._api_key, transport=self.transport, **options)
-        client.emulator = self
-        return client
+        return DailyClient(self._api_key, transport=self.transport, emulator=self, **options)
 
     def async_client(self, **options: Any) -> AsyncDailyClient:
         """An `AsyncDailyClient` holding the current key, talking to this emulator."""
-        client = AsyncDailyClient(self._api_key, transport=self.transport, **options)
-        client.emulator = self
-        return client
+        return AsyncDailyClient(self._api_key, transport=self.transport, emulator=self, **options)
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         """Answer one request as Daily would. The only implementation of the behaviour."""
@@ -509,9 +505,10 @@ class DailyEmulator:
         params = request.url.params
         newest_first = list(reversed(self._rooms.values()))
         ids = [room["id"] for room in newest_first]
-        limit = params.get("limit", "100")
-        if not (limit.isascii() and limit.isdigit() and 1 <= int(limit) <= 100):
+        text = params.get("limit", "100")
+        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 100):
             raise _Refusal(400, "invalid-request-error", "limit must be a whole number from 1 to 100")
+        limit = int(text)
         start, end = 0, len(ids)
         for name in ("starting_after", "ending_before"):
             if name in params and params[name] not in ids:
@@ -521,15 +518,16 @@ class DailyEmulator:
         if "ending_before" in params:
             end = ids.index(params["ending_before"])
         page = newest_first[start:end]
-        page = page[: int(limit)] if "ending_before" not in params or "starting_after" in params else page[-int(limit) :]
-        return {"total_count": len(ids), "data": page}
+        backwards = "ending_before" in params and "starting_after" not in params
+        return {"total_count": len(ids), "data": page[-limit:] if backwards else page[:limit]}
 
     def _update_room(self, request: httpx.Request, name: str) -> dict[str, Any]:
         room = self._room(name)
         body = _json_body(request, ("privacy", "properties"))
         properties = body.get("properties", {})
         problems = _privacy_problems(body.get("privacy", room["privacy"]))
-        problems += _room_property_problems(properties, updating=True) + _past_exp(properties, self.clock.now())
+        problems += _room_property_problems(properties, updating=True)
+        problems += _past_exp(properties, self.clock.now())
         if problems:
             raise _Refusal(400, "invalid-request-error", "; ".join(problems))
         config = room["config"] | properties

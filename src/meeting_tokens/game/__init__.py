@@ -24,38 +24,7 @@ on loopback, e.g. `uvicorn.run(game_app(), host="127.0.0.1", port=8000)`, and op
 http://127.0.0.1:8000/ (Chromium accepts the `Secure` cookie over http on loopback).
 """
 
-from __future__ import annotations
-
-import secrets
-
-import httpx
-from starlette.applications import Starlette
-
-from meeting_tokens.api import DailyClient, DailyEmulator
 from meeting_tokens.game.app import TOKEN_STORAGES, TokenStorage, create_app, host_cookie_name
+from meeting_tokens.game.inprocess import browser, game_app
 
-__all__ = ["TOKEN_STORAGES", "browser", "create_app", "game_app", "host_cookie_name"]
-
-
-def game_app(
-    daily: DailyClient | None = None,
-    *,
-    token_storage: TokenStorage = "cookie-host",  # noqa: S107 (a mode name, not a secret)
-) -> Starlette:
-    """The game on `daily` (from `connect()`; a fresh emulator's client if None).
-
-    With an emulator behind the client, the game keeps the emulator's clock, so moving one
-    moves both.
-    """
-    daily = daily if daily is not None else DailyEmulator().client()
-    return create_app(
-        daily,
-        cookie_secret=secrets.token_bytes(32),
-        token_storage=token_storage,
-        clock=daily.emulator.clock.now if daily.emulator is not None else None,
-    )
-
-
-def browser(app: Starlette) -> httpx.AsyncClient:
-    """A cookie-keeping client for `app`; redirects are not followed, so a 303 stays visible."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://testserver")
+__all__ = ["TOKEN_STORAGES", "TokenStorage", "browser", "create_app", "game_app", "host_cookie_name"]

@@ -27,7 +27,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-from meeting_tokens.errors import DailyAPIError
+from meeting_tokens.core.errors import DailyAPIError
 
 TokenStorage = Literal["cookie-host", "readable-cookie", "local-storage"]
 TOKEN_STORAGES: tuple[str, ...] = ("cookie-host", "readable-cookie", "local-storage")

@@ -13,21 +13,21 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from meeting_tokens.claims import (
+from meeting_tokens.core.claims import (
     CAN_ADMIN,
     CAN_RECEIVE_CLAIMS,
     CAN_SEND,
     CAN_SEND_CLAIMS,
     CLAIM_NAMES,
-    PERMISSION_CLAIMS,
     LANGUAGES,
+    PERMISSION_CLAIMS,
     PROPERTY_NAMES,
     RECORDING_MODES,
     USER_ID_MAX,
 )
-from meeting_tokens.display import PART_COLOURS
-from meeting_tokens.jwt_parts import MAX_TOKEN_LENGTH
-from meeting_tokens.validation import ALLOWED_ALGORITHMS, SSH_KEY_PREFIXES
+from meeting_tokens.core.jwt_parts import MAX_TOKEN_LENGTH
+from meeting_tokens.core.validation import ALLOWED_ALGORITHMS, SSH_KEY_PREFIXES
+from meeting_tokens.drawing.display import PART_COLOURS
 from meeting_tokens.widgets.editing import FORM_FIELDS
 from meeting_tokens.widgets.findings import MIN_KEY_BYTES, RECOMMENDED_MAX_LENGTH
 from meeting_tokens.widgets.timetext import FIRST_SECOND, LAST_SECOND

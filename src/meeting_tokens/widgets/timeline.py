@@ -17,7 +17,7 @@ from typing import Any
 import matplotlib
 from matplotlib.figure import Figure
 
-from meeting_tokens.validation import is_numeric_date
+from meeting_tokens.core.validation import is_numeric_date
 from meeting_tokens.widgets.timetext import FIRST_SECOND, LAST_SECOND
 
 COLOURS = {

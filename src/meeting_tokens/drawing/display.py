@@ -9,11 +9,11 @@ import json
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from meeting_tokens.claims import PROPERTY_NAMES
+from meeting_tokens.core.claims import PROPERTY_NAMES
 
 if TYPE_CHECKING:
-    from meeting_tokens.jwt_parts import TokenParts
-    from meeting_tokens.validation import ValidationReport
+    from meeting_tokens.core.jwt_parts import TokenParts
+    from meeting_tokens.core.validation import ValidationReport
 
 # The usual colours for a JWT's parts; mid-tones that read on light and dark backgrounds.
 PART_COLOURS = {"header": "#e5195f", "payload": "#a43fd9", "signature": "#0b8fc4"}

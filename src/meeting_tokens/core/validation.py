@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from meeting_tokens import errors
-from meeting_tokens.clock import Instant, unix_time
-from meeting_tokens.errors import (
+from meeting_tokens.core import errors
+from meeting_tokens.core.clock import Instant, unix_time
+from meeting_tokens.core.errors import (
     DailyAPIError,
     ExpiredTokenError,
     InvalidClaimError,
@@ -30,7 +30,7 @@ from meeting_tokens.errors import (
     WrongDomainError,
     WrongRoomError,
 )
-from meeting_tokens.jwt_parts import TokenParts, decode_parts
+from meeting_tokens.core.jwt_parts import TokenParts, decode_parts
 
 ALLOWED_ALGORITHMS = ("HS256",)
 CHECK_NAMES = ("structure", "header", "time", "scope", "signature", "daily")
@@ -102,12 +102,12 @@ class ValidationReport:
             raise _ERRORS_BY_CODE.get(failure.code, TokenError)(failure.detail)
 
     def __repr__(self) -> str:
-        from meeting_tokens.display import report_text
+        from meeting_tokens.drawing.display import report_text
 
         return report_text(self)
 
     def _repr_html_(self) -> str:
-        from meeting_tokens.display import report_html
+        from meeting_tokens.drawing.display import report_html
 
         return report_html(self)
 

@@ -163,15 +163,19 @@ def summary(choice: str, lifetime: str = DEFAULT_LIFETIME) -> str:
     return f"{option.label}: {option.exposure} A stolen token: {stolen_useful(option, lifetime)}"
 
 
-def markdown_overview(lifetime: str = DEFAULT_LIFETIME) -> str:
+def markdown_overview(lifetime: str = DEFAULT_LIFETIME, columns: tuple[str, ...] | None = None) -> str:
     """The trade-offs as Markdown for the chapter: each option in bold, then one bullet per column.
 
     Seven columns of sentences are too wide for a table on a book page, so each option gets a
-    short list instead (`IPython.display.Markdown` renders it).
+    short list instead (``IPython.display.Markdown`` renders it). ``columns`` picks a few of
+    ``COLUMNS`` by name (all of them by default).
     """
+    chosen = [name for name in COLUMNS if name != "label"] if columns is None else list(columns)
+    if unknown := [name for name in chosen if name not in COLUMNS]:
+        raise ValueError(f"columns must be among {', '.join(COLUMNS)}, not {unknown}")
     lines: list[str] = []
     for row in tradeoff_rows(lifetime):
         lines += [f"**{row['label']}**", ""]
-        lines += [f"- *{heading}*: {row[name]}" for name, heading in COLUMNS.items() if name != "label"]
+        lines += [f"- *{COLUMNS[name]}*: {row[name]}" for name in chosen]
         lines.append("")
     return "\n".join(lines)

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from meeting_tokens.errors import InvalidPropertiesError
+from meeting_tokens.core.errors import InvalidPropertiesError
 
 # The documented table, in Daily's order.
 CLAIM_NAMES: dict[str, str] = {

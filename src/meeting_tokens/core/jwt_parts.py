@@ -14,7 +14,7 @@ import json
 import re
 from typing import Any, NamedTuple
 
-from meeting_tokens.errors import MalformedTokenError
+from meeting_tokens.core.errors import MalformedTokenError
 
 MAX_TOKEN_LENGTH = 8192  # characters; checked before any decoding
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
@@ -55,7 +55,7 @@ class TokenParts(NamedTuple):
     segments: tuple[str, str, str]
 
     def _repr_html_(self) -> str:
-        from meeting_tokens.display import parts_html
+        from meeting_tokens.drawing.display import parts_html
 
         return parts_html(self)
 

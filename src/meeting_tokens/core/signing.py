@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from meeting_tokens.claims import require_valid_properties, to_claims, unsignable_permissions
-from meeting_tokens.clock import Instant, unix_time
-from meeting_tokens.errors import InvalidPropertiesError, TokenError
-from meeting_tokens.jwt_parts import sign_hs256
+from meeting_tokens.core.claims import require_valid_properties, to_claims, unsignable_permissions
+from meeting_tokens.core.clock import Instant, unix_time
+from meeting_tokens.core.errors import InvalidPropertiesError, TokenError
+from meeting_tokens.core.jwt_parts import sign_hs256
 
 HEADER = {"alg": "HS256", "typ": "JWT"}
 
