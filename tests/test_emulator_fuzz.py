@@ -269,3 +269,10 @@ def test_the_request_log_keeps_no_token_under_any_spelling(spelling: str) -> Non
         authorized(http, "GET", spelling.format(token=token))
     logged = emulator.requests[-1].path
     assert token[8:24] not in logged and "…(redacted)" in logged
+
+
+def test_a_self_signed_token_with_a_4300_digit_negative_exp_is_refused_not_a_500(http: httpx.Client) -> None:
+    claims = {"r": "hello", "d": DEMO_DOMAIN_ID, "iat": NOW, "exp": -int("9" * 4300)}
+    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, claims, DEMO_API_KEY)
+    response = authorized(http, "GET", "/v1/meeting-tokens/" + token)
+    assert (response.status_code, response.json()["info"]) == (400, "meeting token is not valid (expired)")

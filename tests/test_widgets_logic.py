@@ -161,6 +161,18 @@ def test_without_a_key_the_inspector_runs_the_prechecks_only() -> None:
     assert token_view(token, report, NOW)["state"] == "unchecked"
 
 
+
+def test_the_inspector_reports_a_4300_digit_negative_exp_instead_of_raising():
+    exp = -int("9" * 4300)
+    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": "a", "exp": exp}, KEY)
+    view = token_view(token, inspect_token(token, api_key=KEY, now=NOW), NOW)
+
+    assert (view["state"], view["verdict"]) == (
+        "rejected",
+        f"rejected (expired): expired: exp {exp} is more than 10**4300 s ago",
+    )
+    assert view["claims"][1][3] == "outside years 1 to 9999"
+
 def test_with_the_key_the_inspector_verifies_the_signature() -> None:
     token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, KEY)
     view = token_view(token, inspect_token(token, api_key=KEY, room_name="a", now=NOW), NOW)
