@@ -570,6 +570,12 @@ def test_key_with_a_lone_surrogate_is_an_unusable_key_not_an_exception():
     assert validate(token(), api_key="key-\ud800").reason == "unusable key: it is not valid Unicode text"
 
 
+@pytest.mark.parametrize("api_key", [5, ["key"]])
+def test_an_api_key_that_is_neither_text_nor_bytes_is_a_type_error(api_key):
+    with pytest.raises(TypeError, match="api_key must be a string or bytes"):
+        validate(token(), api_key=api_key)
+
+
 def test_empty_bytes_key_is_an_unusable_key():
     assert validate(token(), api_key=b"").reason == "unusable key: it is empty"
 

@@ -210,10 +210,15 @@ def _usable_hmac_key(key: str | bytes) -> bytes:
     Empty, a PEM block, an SSH public key or a JWK's JSON: whoever passes one of these passed
     the wrong thing (RFC 8725, section 3.1: a key is used with one algorithm only).
     """
-    try:
-        secret = key.encode("utf-8") if isinstance(key, str) else bytes(key)
-    except UnicodeEncodeError:
-        raise InvalidSignatureError("unusable key: it is not valid Unicode text") from None
+    if isinstance(key, bytes):
+        secret = key
+    elif isinstance(key, str):
+        try:
+            secret = key.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidSignatureError("unusable key: it is not valid Unicode text") from None
+    else:  # a caller's mistake, not the token's: it raises
+        raise TypeError(f"api_key must be a string or bytes, not {type(key).__name__}")
     if not secret:
         raise InvalidSignatureError("unusable key: it is empty")
     if b"-----BEGIN " in secret:
