@@ -116,3 +116,28 @@ def test_inline_script_registered_twice_is_written_once() -> None:
 def test_scripts_with_different_bodies_are_all_kept() -> None:
     scripts = [_Script(None, body="let a = 1"), _Script(None, body="let b = 2")]
     assert len(unique_scripts(scripts)) == 2
+
+
+# The lowest release of each dependency that fixed its published advisories (pyproject.toml says
+# which advisory justifies each): no floor in pyproject.toml may admit an older one.
+FIXED_RELEASES = {
+    "starlette": "0.49.1",
+    "python-multipart": "0.0.22",
+    "h11": "0.16",
+    "pyjwt": "2.10.1",
+    "httpx": "0.23",
+    "uvicorn": "0.11.7",
+}
+
+
+def test_dependency_floors_exclude_releases_with_published_advisories() -> None:
+    import tomllib
+
+    from packaging.version import Version
+
+    floors = {}
+    for requirement in tomllib.loads(read("pyproject.toml"))["project"]["dependencies"]:
+        name, _, floor = requirement.partition(">=")
+        floors[name.strip().lower()] = Version(floor)
+    too_low = [name for name, fixed in FIXED_RELEASES.items() if floors.get(name, Version("0")) < Version(fixed)]
+    assert too_low == []
