@@ -5,8 +5,10 @@ from __future__ import annotations
 import os
 import pathlib
 import re
+import tomllib
 
 import yaml
+from packaging.version import Version
 
 from book_toc import toc_files
 from book_assets import copy_anywidget, unique_scripts
@@ -131,13 +133,9 @@ FIXED_RELEASES = {
 
 
 def test_dependency_floors_exclude_releases_with_published_advisories() -> None:
-    import tomllib
-
-    from packaging.version import Version
-
     floors = {}
     for requirement in tomllib.loads(read("pyproject.toml"))["project"]["dependencies"]:
         name, _, floor = requirement.partition(">=")
         floors[name.strip().lower()] = Version(floor)
-    too_low = [name for name, fixed in FIXED_RELEASES.items() if floors.get(name, Version("0")) < Version(fixed)]
-    assert too_low == []
+    fixed = {name: Version(release) for name, release in FIXED_RELEASES.items()}
+    assert [name for name in fixed if floors.get(name, Version("0")) < fixed[name]] == []
