@@ -41,9 +41,13 @@ class _BodyTooLarge(Exception):
     """The request body is over ``MAX_BODY_BYTES``: it is refused before it is all read."""
 
 
-def _refusal(status: int, info: str) -> httpx.Response:
-    """An answer the server gives before the emulator sees the request, in Daily's error shape."""
-    return httpx.Response(status, json={"error": "invalid-request-error", "info": info})
+def _refusal(status: int, info: str, *, unread_body: bool = False) -> httpx.Response:
+    """An answer the server gives before the emulator sees the request, in Daily's error shape.
+
+    With the body left unread, the connection cannot carry another request: it is closed.
+    """
+    headers = {"Connection": "close"} if unread_body else {}
+    return httpx.Response(status, json={"error": "invalid-request-error", "info": info}, headers=headers)
 
 
 async def _body(scope: Scope, receive: Callable[[], Awaitable[Message]]) -> bytes | None:
@@ -92,9 +96,10 @@ def asgi_app(emulator: DailyEmulator) -> ASGIApp:
             async with asyncio.timeout(BODY_TIMEOUT):
                 body = await _body(scope, receive)
         except TimeoutError:
-            response = _refusal(408, f"the request body did not arrive within {BODY_TIMEOUT:g} s")
+            info = f"the request body did not arrive within {BODY_TIMEOUT:g} s"
+            response = _refusal(408, info, unread_body=True)
         except _BodyTooLarge:
-            response = _refusal(413, f"the request body is over {MAX_BODY_BYTES} bytes")
+            response = _refusal(413, f"the request body is over {MAX_BODY_BYTES} bytes", unread_body=True)
         else:
             if body is None:
                 return
