@@ -473,7 +473,8 @@ async def test_create_accepts_a_request_the_browser_marks_as_same_origin(emulato
 
 async def test_create_trusts_the_browsers_sec_fetch_site_over_the_origin_header(emulator):
     async with browser(make_app(emulator)) as client:
-        response = await post_create(client, origin="http://proxy.internal", **{"sec-fetch-site": "same-origin"})
+        fetch_metadata = {"sec-fetch-site": "same-origin"}
+        response = await post_create(client, origin="http://proxy.internal", **fetch_metadata)
     assert response.status_code == 303
 
 
@@ -481,6 +482,17 @@ async def test_create_accepts_a_client_that_sends_neither_origin_nor_sec_fetch_s
     async with browser(make_app(emulator)) as client:
         response = await post_create(client)
     assert response.status_code == 303
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "message"),
+    [("GET", "/join", 405, "Method Not Allowed"), ("POST", "/no-such-page", 404, "Not Found")],
+)
+async def test_a_wrong_method_or_path_gets_the_games_json_error(emulator, method, path, status, message):
+    async with browser(make_app(emulator)) as client:
+        response = await client.request(method, path)
+    assert response.status_code == status
+    assert response.json() == {"error": message}
 
 
 # Security headers
@@ -494,7 +506,7 @@ async def test_every_response_forbids_sniffing_referrers_framing_and_caching(emu
     async with browser(make_app(emulator)) as client:
         response = await client.request(method, path)
     assert response.headers["x-content-type-options"] == "nosniff"
-    assert response.headers["referrer-policy"] == "no-referrer"
+    assert response.headers["referrer-policy"] == "same-origin"
     assert response.headers["cache-control"] == "no-store"
     assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
 

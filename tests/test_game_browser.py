@@ -353,6 +353,7 @@ def render_evidence(page, base: str, game_id: str, seen: dict[str, dict[str, str
         + "</tr>"
         for case, record in seen.items()
     )
+    page.goto("about:blank")  # leave the game's page: its policy would refuse this inline style
     page.set_content(
         "<style>body{font:16px system-ui,sans-serif;margin:2rem}td,th{border:1px solid #999;"
         "padding:.4rem .6rem;text-align:left}table{border-collapse:collapse}b{color:#c00}</style>"
