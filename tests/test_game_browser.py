@@ -29,7 +29,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from meeting_tokens.api.emulator import DailyEmulator
-from meeting_tokens.game import create_app
+from meeting_tokens.game import UVICORN_LIMITS, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / ("book/images" if os.environ.get("UPDATE_BOOK_IMAGES") == "1" else "artifacts") / "game"
@@ -81,10 +81,11 @@ CONTROL_COOKIES = {"lax-control": "Lax", "none-control": "None"}
 
 @contextmanager
 def serving(app: Callable) -> Iterator[int]:
-    """Run `app` with uvicorn on a free loopback port in a background thread; yield the port."""
+    """Run `app` with uvicorn (and the game's limits) on a free loopback port in a background
+    thread; yield the port."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **UVICORN_LIMITS))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10

@@ -5,31 +5,8 @@
 mints a fresh owner token for a player whose cookie verifies for that game; everyone else gets
 the room URL alone.
 
-From the article (daily-demos/modern-wordfare) it keeps the cookie's flags (``HttpOnly``,
-``Secure``, ``SameSite=Strict``), its signature, and the check that the cookie was made within
-10 s of its game. Where this miniature goes further, and why:
-
-- ``/create`` refuses requests that a browser marks as coming from another origin
-  (``is_cross_origin``). SameSite keeps the host cookie off cross-site requests, but creating a
-  game needs no cookie: without the check, any site could make its visitors' browsers create
-  games (and Daily rooms) and plant host cookies in them.
-- The host cookie has a ``Max-Age`` of one day, the owner token's lifetime, and the server
-  checks the signed time's age as well, since ``Max-Age`` only asks the browser to forget: in
-  the article a host cookie copied elsewhere makes its holder host forever.
-- The name carries the ``__Host-`` prefix when cookies are ``Secure``: browsers then accept the
-  cookie only with ``Secure``, ``Path=/`` and no ``Domain``, so neither a sibling subdomain nor
-  a plain-HTTP page can plant or overwrite it.
-- Every response carries a Content-Security-Policy (the page's lets only its own inline script
-  and style run, by hash, and only talk to its own origin), ``frame-ancestors`` (no framing
-  unless ``create_app`` is told which origins may), ``X-Content-Type-Options: nosniff``,
-  ``Referrer-Policy: same-origin`` (the page's URL holds the game id and the player's name) and
-  ``Cache-Control: no-store`` (``/join`` answers carry owner tokens).
-- It bounds what a client can make it hold: bodies of at most ``MAX_BODY`` bytes (413), a
-  burst of ``CREATE_BURST`` games per client address then one per ``CREATE_INTERVAL`` seconds,
-  and at most ``max_games`` games, each forgotten ``game_lifetime`` seconds after its creation
-  (both 429 with ``Retry-After``; see ``bounds``).
-- No input makes it answer 5xx: every refusal is a 4xx with ``{"error": ...}``; a 500 means
-  Daily failed, and says no more than that.
+Where it goes beyond the article, and why, is listed in the package's docstring
+(``meeting_tokens.game``); the bounds on games and on clients live in ``bounds``.
 """
 
 from __future__ import annotations
@@ -310,9 +287,8 @@ def create_app(
             return response
         return JSONResponse({**answer, "meetingToken": token})
 
-    async def routing_error(request: Request, exc: Exception) -> Response:
+    async def routing_error(request: Request, exc: HTTPException) -> Response:
         # Starlette's own 404 and 405, in the game's JSON shape (a 405 keeps its Allow header).
-        assert isinstance(exc, HTTPException)
         return error(exc.status_code, exc.detail, exc.headers)
 
     headers = {
