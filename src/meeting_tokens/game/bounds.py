@@ -67,7 +67,9 @@ class CreateLimit:
     past), and a client may run at most ``burst`` intervals ahead of the clock: a token bucket
     kept as one number per client. A client whose ``busy_until`` has passed is no different
     from a new one, so those are forgotten when the table reaches ``MAX_CLIENTS``; if it is
-    still full, new clients wait one interval, and the table stays bounded.
+    still full, new clients wait one interval, and the table stays bounded. Behind a reverse
+    proxy every client has the proxy's address unless uvicorn is told to trust its
+    ``X-Forwarded-For`` (``forwarded_allow_ips``).
     """
 
     def __init__(self, burst: int, interval: int, clock: Callable[[], float]) -> None:
