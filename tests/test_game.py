@@ -210,6 +210,36 @@ async def test_create_is_500_without_details_when_the_room_cannot_be_made():
     assert "set-cookie" not in response.headers
 
 
+class BrokenTransport(FailingDaily):
+    """A client whose requests fail before they reach Daily, with the request in the message."""
+
+    def create_room(self, **kwargs: object) -> dict[str, str]:
+        raise httpx.LocalProtocolError("Illegal header value b'Bearer sk_live_123 '")
+
+
+async def test_a_failure_of_daily_is_logged_by_status_and_error_code_only(caplog):
+    async with browser(create_app(FailingDaily(), cookie_secret=SECRET)) as client:
+        await post_create(client)
+    assert "creating the game's room failed: Daily answered 500 server-error" in caplog.text
+    assert "sk_live_123" not in caplog.text
+
+
+async def test_a_failed_request_to_daily_is_logged_by_its_kind_only(caplog):
+    async with browser(create_app(BrokenTransport(), cookie_secret=SECRET)) as client:
+        response = await post_create(client)
+    assert response.json() == {"error": "could not create the game's room"}
+    assert "creating the game's room failed: LocalProtocolError" in caplog.text
+    assert "sk_live_123" not in caplog.text
+
+
+async def test_a_failed_mint_is_logged_without_daily_s_message(caplog):
+    room = {"name": "quiz-room", "url": "https://example.daily.co/quiz-room"}
+    async with browser(create_app(FailingDaily(room), cookie_secret=SECRET)) as client:
+        await join(client, await create_game(client))
+    assert "minting a meeting token failed: Daily answered 500 server-error" in caplog.text
+    assert "sk_live_123" not in caplog.text
+
+
 # /join
 
 

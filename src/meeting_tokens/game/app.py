@@ -68,6 +68,14 @@ def error(status_code: int, message: str, headers: dict[str, str] | None = None)
     return JSONResponse({"error": message}, status_code=status_code, headers=headers)
 
 
+def failure(exc: DailyAPIError | httpx.HTTPError) -> str:
+    """A failed call to Daily, for the log: never the exception's text, which can quote the
+    request (an httpx error about a bad header carries the header, API key and all)."""
+    if isinstance(exc, DailyAPIError):
+        return f"Daily answered {exc.status_code} {exc.error}"
+    return type(exc).__name__
+
+
 def check_name(field: str, value: Any) -> str | None:
     """The problem with a game or player name, or None when it is acceptable."""
     if not isinstance(value, str) or not NAME_PATTERN.fullmatch(value):
@@ -219,7 +227,7 @@ def create_app(
         try:
             room = await run_in_threadpool(daily.create_room)
         except (DailyAPIError, httpx.HTTPError) as exc:
-            log.warning("creating the game's room failed: %s", exc)
+            log.warning("creating the game's room failed: %s", failure(exc))
             return error(500, "could not create the game's room")
         game_id = secrets.token_hex(6)
         games.add(Game(game_id, game_name, room["name"], room["url"], created_at))
@@ -270,7 +278,7 @@ def create_app(
         try:
             token = await run_in_threadpool(daily.create_meeting_token, properties)
         except (DailyAPIError, httpx.HTTPError) as exc:
-            log.warning("minting a meeting token failed: %s", exc)
+            log.warning("minting a meeting token failed: %s", failure(exc))
             return error(500, "could not create a meeting token")
         answer["isHost"] = True
         if token_storage == "readable-cookie":  # noqa: S105 (a mode name)
