@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 from urllib.parse import parse_qs, urlsplit
@@ -13,6 +14,7 @@ from itsdangerous import Signer
 from meeting_tokens.api.emulator import DailyEmulator
 from meeting_tokens.clock import FrozenClock
 from meeting_tokens.errors import DailyAPIError
+from meeting_tokens.game import app as game_app_module
 from meeting_tokens.game import browser, create_app, game_app, host_cookie_name
 
 SECRET = "test-cookie-secret"
@@ -437,6 +439,24 @@ async def test_create_with_a_body_over_4_kib_is_413_and_makes_no_game(emulator):
     assert response.status_code == 413
     assert response.json() == {"error": "the body is over 4096 bytes"}
     assert "set-cookie" not in response.headers
+
+
+async def trickle():
+    """A request body that starts and then stalls, as a slow (or malicious) client's would."""
+    yield b'{"gameID": '
+    await asyncio.sleep(3600)
+
+
+@pytest.mark.parametrize(("path", "content_type"), [("/join", "application/json"), ("/create", "")])
+async def test_a_body_that_stalls_gets_408_once_the_time_for_it_has_passed(
+    emulator, monkeypatch, path, content_type
+):
+    monkeypatch.setattr(game_app_module, "BODY_SECONDS", 0.05)
+    async with browser(make_app(emulator)) as client:
+        headers = {"content-type": content_type} if content_type else {}
+        response = await client.post(path, content=trickle(), headers=headers)
+    assert response.status_code == 408
+    assert response.json() == {"error": "the body took too long to arrive"}
 
 
 async def test_create_wants_an_urlencoded_form(emulator):

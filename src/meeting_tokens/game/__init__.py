@@ -45,7 +45,8 @@ cookie was made within 10 s of its game. Where it goes further, and why:
   (``'none'`` unless ``create_app`` names who may frame the game), ``nosniff``,
   ``Referrer-Policy: same-origin`` (the page's URL holds the game id and the player's name) and
   ``Cache-Control: no-store`` (``/join`` answers carry owner tokens).
-- It bounds what clients can make it hold: a body over 4 KiB gets 413; a client address may
+- It bounds what clients can make it hold: a body over 4 KiB gets 413, one still arriving
+  after 10 s gets 408; a client address may
   create five games at once and then one a minute; the server keeps at most 1000 games and
   forgets each a day after its creation. Both limits answer 429 with ``Retry-After``: a full
   server waits for its oldest game to expire rather than drop a game in progress.
@@ -66,10 +67,10 @@ from meeting_tokens.game.app import TOKEN_STORAGES, TokenStorage, create_app, ho
 
 __all__ = ["TOKEN_STORAGES", "UVICORN_LIMITS", "browser", "create_app", "game_app", "host_cookie_name"]
 
-# uvicorn's settings for serving the game. uvicorn has no timeout for a request's headers or
-# body, so a client that trickles them holds its connection: limit_concurrency caps how many
-# such connections there can be (beyond it uvicorn answers 503 at once), and a proxy in front
-# should time them out on the open internet.
+# uvicorn's settings for serving the game. uvicorn has no timeout for a request's headers (the
+# game times the body itself), so a client that trickles them holds its connection:
+# limit_concurrency caps how many such connections there can be (beyond it uvicorn answers 503
+# at once), and on the open internet a proxy in front should time them out.
 UVICORN_LIMITS: dict[str, Any] = {
     "timeout_keep_alive": 5,  # seconds an idle keep-alive connection stays open
     "limit_concurrency": 100,  # connections and requests at once

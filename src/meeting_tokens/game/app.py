@@ -11,6 +11,7 @@ Where it goes beyond the article, and why, is listed in the package's docstring
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import json
@@ -50,6 +51,7 @@ MAX_GAMES = 1000
 CREATE_BURST = 5  # games a client address may create at once ...
 CREATE_INTERVAL = 60  # ... and then one per this many seconds
 MAX_BODY = 4096  # bytes; two 40-character names need a few hundred
+BODY_SECONDS = 10  # for a body to arrive, once the request's headers have
 FORM_TYPE = "application/x-www-form-urlencoded"
 CSP_SOURCES = re.compile(r"[!-~]+( [!-~]+)*")  # visible ASCII words, one space apart
 log = logging.getLogger(__name__)
@@ -88,13 +90,19 @@ def media_type(request: Request) -> str:
     return request.headers.get("content-type", "").split(";")[0].strip().lower()
 
 
-async def read_body(request: Request) -> bytes | None:
-    """The request's body, or None once it passes ``MAX_BODY`` bytes (the rest is never read)."""
+async def read_body(request: Request) -> bytes | JSONResponse:
+    """The request's body, or the error to answer when it passes ``MAX_BODY`` bytes or takes
+    more than ``BODY_SECONDS`` to arrive (uvicorn has no such timeout). The rest is never read.
+    """
     body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > MAX_BODY:
-            return None
+    try:
+        async with asyncio.timeout(BODY_SECONDS):
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    return error(413, f"the body is over {MAX_BODY} bytes")
+    except TimeoutError:
+        return error(408, "the body took too long to arrive")
     return bytes(body)
 
 
@@ -209,8 +217,8 @@ def create_app(
         if media_type(request) not in ("", FORM_TYPE):
             return error(400, f"send the form as {FORM_TYPE}")
         body = await read_body(request)
-        if body is None:
-            return error(413, f"the body is over {MAX_BODY} bytes")
+        if isinstance(body, JSONResponse):
+            return body
         form = dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
         game_name, player_name = form.get("gameName"), form.get("playerName")
         problem = check_name("gameName", game_name) or check_name("playerName", player_name)
@@ -248,8 +256,8 @@ def create_app(
         if media_type(request) != "application/json":
             return error(400, "send a JSON body with Content-Type: application/json")
         raw = await read_body(request)
-        if raw is None:
-            return error(413, f"the body is over {MAX_BODY} bytes")
+        if isinstance(raw, JSONResponse):
+            return raw
         try:
             body = json.loads(raw)
         except RecursionError:
