@@ -46,10 +46,10 @@ cookie was made within 10 s of its game. Where it goes further, and why:
   ``Referrer-Policy: same-origin`` (the page's URL holds the game id and the player's name) and
   ``Cache-Control: no-store`` (``/join`` answers carry owner tokens).
 - It bounds what clients can make it hold: a body over 4 KiB gets 413, one still arriving
-  after 10 s gets 408; a client address may
-  create five games at once and then one a minute; the server keeps at most 1000 games and
-  forgets each a day after its creation. Both limits answer 429 with ``Retry-After``: a full
-  server waits for its oldest game to expire rather than drop a game in progress.
+  after 10 s gets 408; a client address may create five games at once and then one a minute;
+  the server keeps at most 1000 games and forgets each a day after its creation. Both limits
+  answer 429 with ``Retry-After``: a full server waits for its oldest game to expire rather
+  than drop a game in progress.
 - No input makes it answer 5xx: each refusal is a 4xx with ``{"error": ...}``. A 500 means
   Daily failed, and neither the answer nor the log line quotes the failure's text.
 """
