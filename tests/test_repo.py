@@ -7,9 +7,9 @@ import pathlib
 import re
 
 import yaml
+from book_assets import copy_anywidget, unique_scripts
 
 from book_toc import toc_files
-from book_assets import copy_anywidget, unique_scripts
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 WIDGETS_JS = ROOT / "book" / "widgets-js"

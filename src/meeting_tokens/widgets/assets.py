@@ -25,9 +25,9 @@ from meeting_tokens.core.claims import (
     RECORDING_MODES,
     USER_ID_MAX,
 )
-from meeting_tokens.drawing.display import PART_COLOURS
 from meeting_tokens.core.jwt_parts import MAX_TOKEN_LENGTH
 from meeting_tokens.core.validation import ALLOWED_ALGORITHMS
+from meeting_tokens.drawing.display import PART_COLOURS
 from meeting_tokens.widgets.editing import FORM_FIELDS
 from meeting_tokens.widgets.findings import MIN_KEY_BYTES, RECOMMENDED_MAX_LENGTH
 from meeting_tokens.widgets.timetext import FIRST_SECOND, LAST_SECOND
