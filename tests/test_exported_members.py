@@ -33,7 +33,6 @@ def public_names(module: types.ModuleType) -> set[str]:
     } | {
         name
         for name in getattr(module, "__all__", ())
-       
         if isinstance(getattr(module, name), types.ModuleType)
     }
 
