@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from meeting_tokens import decode_parts, precheck_claims, validate_token
+from meeting_tokens.core.jwt_parts import sign_hs256
 from meeting_tokens.drawing.display import (
     claims_html,
     claims_rows,
@@ -14,7 +15,6 @@ from meeting_tokens.drawing.display import (
     token_html,
     verdict,
 )
-from meeting_tokens.core.jwt_parts import sign_hs256
 
 API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
 ROOM = "standup"

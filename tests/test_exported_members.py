@@ -30,7 +30,11 @@ def public_names(module: types.ModuleType) -> set[str]:
         name
         for name, value in vars(module).items()
         if not name.startswith("_") and not isinstance(value, types.ModuleType) and name != "annotations"
-    } | {name for name in getattr(module, "__all__", ()) if isinstance(getattr(module, name), types.ModuleType)}
+    } | {
+        name
+        for name in getattr(module, "__all__", ())
+        if isinstance(getattr(module, name), types.ModuleType)
+    }
 
 
 @pytest.mark.parametrize("name", PUBLIC)
@@ -47,9 +51,8 @@ def chapter_imports() -> list[tuple[str, str, str]]:
         for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
             if cell["cell_type"] != "code":
                 continue
-            source = "\n".join(
-                line for line in "".join(cell["source"]).splitlines() if not line.lstrip().startswith(("%", "!"))
-            )
+            lines = "".join(cell["source"]).splitlines()
+            source = "\n".join(line for line in lines if not line.lstrip().startswith(("%", "!")))
             for node in ast.walk(ast.parse(source)):
                 if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("meeting_tokens"):
                     found += [(path.name, node.module, alias.name) for alias in node.names]

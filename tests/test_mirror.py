@@ -16,8 +16,8 @@ from typing import Any
 import pytest
 
 from meeting_tokens import b64url_encode, precheck_claims, validate_token
-from meeting_tokens.core.claims import check_properties
 from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
+from meeting_tokens.core.claims import check_properties
 from meeting_tokens.core.jwt_parts import sign_hs256
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import sign_properties

@@ -10,7 +10,13 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from meeting_tokens import b64url_decode, b64url_encode, self_sign, to_claims, to_properties, validate_token
-from meeting_tokens.core.claims import CAN_ADMIN, CAN_SEND_CLAIMS, LANGUAGES, RECORDING_MODES, check_properties
+from meeting_tokens.core.claims import (
+    CAN_ADMIN,
+    CAN_SEND_CLAIMS,
+    LANGUAGES,
+    RECORDING_MODES,
+    check_properties,
+)
 from meeting_tokens.core.errors import MalformedTokenError
 
 API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key

@@ -8,10 +8,10 @@ import re
 import tomllib
 
 import yaml
+from book_assets import copy_anywidget, unique_scripts
 from packaging.version import Version
 
 from book_toc import toc_files
-from book_assets import copy_anywidget, unique_scripts
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 WIDGETS_JS = ROOT / "book" / "widgets-js"

@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from book_assets import copy_anywidget
 from ipywidgets.embed import dependency_state, embed_data
 
-from meeting_tokens.chapters import storage_options
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
-from book_assets import copy_anywidget
+from meeting_tokens.chapters import storage_options
 from meeting_tokens.chapters.forgeries import forged_tokens
 from meeting_tokens.core.signing import self_sign
 from meeting_tokens.widgets import ClaimEditor, ExpiryExplorer, StorageTradeoffs, TokenInspector
@@ -241,5 +241,6 @@ def test_picking_a_storage_choice_highlights_its_row(page: Any, url: str) -> Non
     page.locator("#storage select").first.select_option("local-storage")
     page.locator("#storage select").nth(1).select_option("none")
     assert page.locator("#storage tr.mt-picked th").inner_text() == "localStorage"
-    assert page.locator("#storage .mt-summary").inner_text() == storage_options.summary("local-storage", "none")
+    summary = storage_options.summary("local-storage", "none")
+    assert page.locator("#storage .mt-summary").inner_text() == summary
     shot(page, url, "storage-local")

@@ -58,7 +58,8 @@ OPTIONS: tuple[StorageOption, ...] = (
         cross_site="Nothing: the host cookie is SameSite=Strict, and /join wants a JSON body that "
         "a cross-site form cannot send.",
         reload="Yes: the host cookie stays, and the page asks /join for a new token.",
-        restart="No: the host cookie is a session cookie (unless the browser restores its session).",
+        restart="Yes, for a day: the host cookie has a one-day Max-Age, and the page asks /join for "
+        "a new token.",
         rest_calls="1 (POST /meeting-tokens on every join)",
         stolen_useful="Up to {lifetime}: the token's exp; the page drops its copy once join() has it.",
         exposure="The token exists in the page only between the /join answer and join().",

@@ -1,22 +1,22 @@
 """One exception hierarchy for everything the package raises about tokens and Daily's API.
 
-```
-MeetingTokensError
-├── TokenError                    a token problem; ``code`` names its category
-│   ├── MalformedTokenError
-│   ├── UnsupportedAlgorithmError
-│   ├── ClaimError                a problem with one claim; ``claim`` names it
-│   │   ├── InvalidClaimError
-│   │   ├── MissingClaimError
-│   │   ├── ExpiredTokenError
-│   │   ├── NotYetValidError
-│   │   ├── WrongRoomError
-│   │   └── WrongDomainError
-│   ├── InvalidSignatureError
-│   ├── RejectedByDailyError
-│   └── InvalidPropertiesError    (also a ValueError)
-└── DailyAPIError                 a non-2xx answer from Daily's REST API
-```
+The tree::
+
+    MeetingTokensError
+    ├── TokenError                    a token problem; ``code`` names its category
+    │   ├── MalformedTokenError
+    │   ├── UnsupportedAlgorithmError
+    │   ├── ClaimError                a problem with one claim; ``claim`` names it
+    │   │   ├── InvalidClaimError
+    │   │   ├── MissingClaimError
+    │   │   ├── ExpiredTokenError
+    │   │   ├── NotYetValidError
+    │   │   ├── WrongRoomError
+    │   │   └── WrongDomainError
+    │   ├── InvalidSignatureError
+    │   ├── RejectedByDailyError
+    │   └── InvalidPropertiesError    (also a ValueError)
+    └── DailyAPIError                 a non-2xx answer from Daily's REST API
 
 Mistakes in the arguments of a call (an empty key, a negative leeway) are plain ``ValueError``
 or ``TypeError``, as in PyJWT. Each ``TokenError`` subclass carries a short ``code``, the reason

@@ -15,11 +15,13 @@ def game_app(
     daily: DailyClient | None = None,
     *,
     token_storage: TokenStorage = "cookie-host",  # noqa: S107 (a mode name, not a secret)
+    frame_ancestors: str = "'none'",
 ) -> Starlette:
     """The game on `daily` (from `connect()`; a fresh emulator's client if None).
 
     The game keeps the client's clock (``daily.now``: the emulator's, when there is one), so
-    moving the emulator's clock moves both.
+    moving the emulator's clock moves both. ``frame_ancestors`` names the pages that may show
+    the game in a frame (a notebook's origin, say); by default none may.
     """
     daily = daily if daily is not None else DailyEmulator().client()
     return create_app(
@@ -27,6 +29,7 @@ def game_app(
         cookie_secret=secrets.token_bytes(32),
         token_storage=token_storage,
         clock=daily.now,
+        frame_ancestors=frame_ancestors,
     )
 
 
