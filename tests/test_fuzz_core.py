@@ -109,7 +109,8 @@ def assert_a_whole_report(report: ValidationReport) -> None:
         "daily",
     ]
     assert report.valid == (report.nothing_failed and report.verified)
-    report_text(report), report_html(report), repr(report)  # every view of it can be made
+    for view in (report_text, report_html, repr):  # every view of it can be made
+        assert isinstance(view(report), str)
 
 
 @FUZZ
