@@ -46,3 +46,15 @@ def test_every_assumption_mark_in_the_book_points_to_a_listed_assumption():
 
     assert marks, "no page marks an assumption"
     assert {(name, ref) for name, ref in marks if ref not in listed} == set()
+
+
+def entries(text: str, pattern: str) -> dict[str, str]:
+    return {name: " ".join(body.split()).replace("``", "`") for name, body in re.findall(pattern, text, re.M | re.S)}
+
+
+def test_the_book_page_says_what_the_docstring_says():
+    section = emulator.__doc__.split("Assumptions\n-----------", 1)[1]
+    docstring = entries(section, r"^- ``([a-z-]+)``: (.*?)(?=^- ``|\Z)")
+    page = entries(PAGE.read_text(encoding="utf-8"), r"^`([a-z-]+)`: (.*?)$")
+
+    assert page == docstring
