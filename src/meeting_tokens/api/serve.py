@@ -14,13 +14,15 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_from_bytes
 
 import httpx
-import uvicorn
 
 from meeting_tokens.api.emulator import API_PREFIX, DailyEmulator
+
+if TYPE_CHECKING:
+    import uvicorn
 
 DEFAULT_PORT = 8787
 Scope = MutableMapping[str, Any]
@@ -65,6 +67,9 @@ def asgi_app(emulator: DailyEmulator) -> ASGIApp:
 
 
 def _server(emulator: DailyEmulator) -> uvicorn.Server:
+    # Imported here: uvicorn is the `serve` extra, and the lean install imports this module.
+    import uvicorn
+
     # No access log: the path of GET /meeting-tokens/{token} carries a token.
     config = uvicorn.Config(asgi_app(emulator), lifespan="off", log_level="warning", access_log=False)
     return uvicorn.Server(config)
@@ -106,15 +111,15 @@ def serving(emulator: DailyEmulator, *, host: str = "127.0.0.1", port: int = 0) 
         sock.close()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m meeting_tokens.api.serve", description="Daily's REST API, emulated, over HTTP."
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The serving options, shared by this module's command line and `meeting-tokens serve`."""
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks one")
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
     parser.add_argument("--no-rate-limit", action="store_true", help="switch Daily's rate limits off")
-    args = parser.parse_args(argv)
 
+
+def run(args: argparse.Namespace) -> None:
+    """Serve a fresh emulator in the foreground until Ctrl-C, printing its base URL and key."""
     emulator = DailyEmulator(rate_limit=not args.no_rate_limit)
     sock = _bind(args.host, args.port)
     print(f"Daily emulator: {base_url(sock)}")
@@ -127,6 +132,14 @@ def main(argv: list[str] | None = None) -> None:
     finally:
         sock.close()
     print("Stopped.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m meeting_tokens.api.serve", description="Daily's REST API, emulated, over HTTP."
+    )
+    add_arguments(parser)
+    run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":
