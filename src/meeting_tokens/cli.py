@@ -14,7 +14,6 @@ name, and never printed; bad input gets one line on stderr, never a traceback.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import math
 import os
@@ -245,8 +244,10 @@ def _sign(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    if importlib.util.find_spec("uvicorn") is None:
-        raise UsageError("serving needs uvicorn: pip install 'meeting_tokens[serve]'")
+    try:
+        import uvicorn  # noqa: F401 (only to say what is missing before serving)
+    except ModuleNotFoundError:
+        raise UsageError("serving needs uvicorn: pip install 'meeting_tokens[serve]'") from None
     try:
         serve.run(args)
     except OSError as exc:
