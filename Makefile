@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: book test lab notebooks bench lint clean
+.PHONY: book test lab notebooks bench lint linkcheck clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,12 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks
+
+# The book's external links, checked by Sphinx. It needs the network, so it is not part of
+# `make test`; .github/workflows/linkcheck.yml runs it once a week.
+linkcheck: $(STAMP)
+	$(BIN)/python -m meeting_tokens.book_assets book/widgets-js
+	$(BIN)/jupyter-book build . --builder linkcheck
 
 clean:
 	rm -rf _build artifacts book/widgets-js/anywidget
