@@ -17,7 +17,11 @@ class Meetings:
     """Meeting tokens for the rooms of one Daily domain."""
 
     def __init__(
-        self, api_key: str, *, base_url: str = DAILY_API_URL, transport: httpx.BaseTransport | None = None
+        self,
+        api_key: str,
+        *,
+        base_url: str = DAILY_API_URL,
+        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._http = httpx.Client(
             base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, transport=transport

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+import httpx
 import pytest
+from starlette.applications import Starlette
 
-from meeting_tokens import DailyAPIError
+from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient
+from meeting_tokens.clock import Clock
 from meeting_tokens.game import browser, game_app
 
 
-async def start_game(app) -> tuple[object, str]:
+async def start_game(app: Starlette) -> tuple[httpx.AsyncClient, str]:
     """Ada creates a game; returns her browser and the game's id."""
     host = browser(app)
     created = await host.post("/create", data={"gameName": "Quiz", "playerName": "Ada"})
@@ -18,7 +21,9 @@ async def start_game(app) -> tuple[object, str]:
     return host, parse_qs(urlsplit(created.headers["location"]).query)["gameID"][0]
 
 
-async def test_the_host_gets_an_owner_token_for_the_games_room(daily_client, daily_async_client) -> None:
+async def test_the_host_gets_an_owner_token_for_the_games_room(
+    daily_client: DailyClient, daily_async_client: AsyncDailyClient
+) -> None:
     app = game_app(daily_client)
     host, game_id = await start_game(app)
     joined = (await host.post("/join", json={"gameID": game_id, "playerName": "Ada"})).json()
@@ -27,7 +32,7 @@ async def test_the_host_gets_an_owner_token_for_the_games_room(daily_client, dai
     assert joined["roomURL"].endswith("/" + properties["room_name"])
 
 
-async def test_a_guest_gets_the_room_but_no_token(daily_client) -> None:
+async def test_a_guest_gets_the_room_but_no_token(daily_client: DailyClient) -> None:
     app = game_app(daily_client)
     _, game_id = await start_game(app)
     guest = browser(app)
@@ -35,7 +40,9 @@ async def test_a_guest_gets_the_room_but_no_token(daily_client) -> None:
     assert (joined["isHost"], "meetingToken" in joined) == (False, False)
 
 
-async def test_the_hosts_token_expires_after_a_day_on_the_emulators_clock(daily_client, daily_clock) -> None:
+async def test_the_hosts_token_expires_after_a_day_on_the_emulators_clock(
+    daily_client: DailyClient, daily_clock: Clock
+) -> None:
     app = game_app(daily_client)
     host, game_id = await start_game(app)
     token = (await host.post("/join", json={"gameID": game_id, "playerName": "Ada"})).json()["meetingToken"]
