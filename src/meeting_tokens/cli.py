@@ -1,11 +1,11 @@
-"""`meeting-tokens`: inspect, self-sign and serve Daily meeting tokens from a shell.
+"""``meeting-tokens``: inspect, self-sign and serve Daily meeting tokens from a shell::
 
     meeting-tokens inspect TOKEN                       # or: echo TOKEN | meeting-tokens inspect -
     meeting-tokens inspect --key-env DAILY_API_KEY --room hello TOKEN
     meeting-tokens sign --room hello --domain-id ID --user-name Ada --owner
     meeting-tokens serve --port 8765
 
-Standard library only, on top of the package's own names. `inspect` exits 0 when the token is
+Standard library only, on top of the package's own names. ``inspect`` exits 0 when the token is
 valid (without a key: when no pre-check failed, and it says the signature was not checked), 1
 when it is not, 2 on a usage error. API keys are read from the environment, by the variable's
 name, and never printed; bad input gets one line on stderr, never a traceback.

@@ -1,12 +1,12 @@
 """pytest fixtures for testing your own app against the emulator of Daily's REST API, offline.
 
-Installing the package registers this plugin (entry point `pytest11`), so the fixtures are there
-in any test suite of the same environment:
+Installing the package registers this plugin (entry point ``pytest11``), so the fixtures are
+there in any test suite of the same environment:
 
-- ``daily_emulator``: a fresh `DailyEmulator` for each test (Daily's rate limits included);
-- ``daily_client`` / ``daily_async_client``: a `DailyClient` / `AsyncDailyClient` wired to it
+- ``daily_emulator``: a fresh ``DailyEmulator`` for each test (Daily's rate limits included);
+- ``daily_client`` / ``daily_async_client``: a ``DailyClient`` / ``AsyncDailyClient`` wired to it
   in-process, closed after the test (the async one needs pytest-asyncio);
-- ``daily_server``: the same emulator served on 127.0.0.1 from a thread, as a `ServedEmulator`
+- ``daily_server``: the same emulator served on 127.0.0.1 from a thread, as a ``ServedEmulator``
   with ``base_url`` and ``api_key``, for code that makes real HTTP calls (needs uvicorn, the
   ``serve`` extra);
 - ``daily_clock``: the emulator's clock; ``daily_clock.advance(3600)`` moves its time.
@@ -39,7 +39,7 @@ def _async_fixture(function: Callable[..., Any]) -> Any:
 
 @dataclass(frozen=True)
 class ServedEmulator:
-    """An emulator listening on loopback: point your HTTP client at `base_url` with `api_key`."""
+    """An emulator listening on loopback: point your HTTP client at ``base_url`` with ``api_key``."""
 
     base_url: str
     api_key: str = field(repr=False)

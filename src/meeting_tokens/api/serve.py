@@ -82,6 +82,9 @@ def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listening already: a client that connects as soon as the URL is printed is queued until
+    # uvicorn starts, not refused.
+    sock.listen()
     return sock
 
 
@@ -121,12 +124,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> None:
     """Serve a fresh emulator in the foreground until Ctrl-C, printing its base URL and key."""
     emulator = DailyEmulator(rate_limit=not args.no_rate_limit)
+    server = _server(emulator)
     sock = _bind(args.host, args.port)
     print(f"Daily emulator: {base_url(sock)}")
     print(f"API key (a fake demo key): {emulator.api_key}")
     print("Ctrl-C stops it.", flush=True)
     try:
-        _server(emulator).run(sockets=[sock])
+        server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down gracefully, then re-raises the signal
         pass
     finally:
