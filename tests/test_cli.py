@@ -197,6 +197,15 @@ def test_empty_standard_input_is_a_usage_error(capsys) -> None:
     assert (status, err) == (2, "meeting-tokens inspect: error: no token: the input is empty\n")
 
 
+def test_no_token_and_no_standard_input_is_a_usage_error(capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+    status = main(["inspect"])
+    assert (status, capsys.readouterr().err) == (
+        2,
+        "meeting-tokens inspect: error: no token: give it as an argument (there is no standard input)\n",
+    )
+
+
 def test_output_has_no_colour_when_it_is_not_a_terminal(capsys) -> None:
     _, out, _ = run(capsys, "inspect", "--now", EXAMPLE_NOW, EXAMPLE)
     assert "\x1b[" not in out
@@ -302,6 +311,17 @@ def test_sign_a_token_that_never_expires_only_when_asked_for(capsys) -> None:
     status, out, _ = run(capsys, *argv)
     assert status == 0
     assert "exp" not in decode_parts(out.strip()).payload
+
+
+@pytest.mark.parametrize("expires_in", ["0", "-60", "1.5", "an hour"])
+def test_sign_expiry_is_a_positive_whole_number_of_seconds_or_never(capsys, expires_in: str) -> None:
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN, f"--expires-in={expires_in}"]
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"meeting-tokens sign: error: argument --expires-in: {expires_in!r}: give a positive whole "
+        "number of seconds, or never (see --help)\n"
+    )
 
 
 def test_sign_refuses_a_property_daily_would_refuse_in_one_line(capsys) -> None:

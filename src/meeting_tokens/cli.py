@@ -20,6 +20,7 @@ import os
 import re
 import sys
 import time
+from collections.abc import Mapping
 from typing import Any, NoReturn, TextIO
 
 from meeting_tokens.api import serve
@@ -70,7 +71,7 @@ def _unix_time(text: str) -> int:
 def _expires_in(text: str) -> int | None:
     if text == "never":
         return None
-    if not text.isdigit() or int(text) == 0:
+    if not re.fullmatch(r"[0-9]+", text) or int(text) == 0:
         raise argparse.ArgumentTypeError(f"{text!r}: give a positive whole number of seconds, or never")
     return int(text)
 
@@ -97,7 +98,7 @@ def read_key(variable: str) -> str:
     raise UsageError("--key-env takes the name of an environment variable, such as DAILY_API_KEY")
 
 
-def use_colour(stream: TextIO, environ: dict[str, str] | os._Environ[str] = os.environ) -> bool:
+def use_colour(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
     """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
     return stream.isatty() and not environ.get("NO_COLOR")
 
@@ -110,6 +111,8 @@ def _paint(text: str, hex_colour: str, colour: bool) -> str:
 
 
 def _read_token(argument: str | None) -> str:
+    if argument in (None, "-") and sys.stdin is None:
+        raise UsageError("no token: give it as an argument (there is no standard input)")
     if argument is None and sys.stdin.isatty():
         raise UsageError("no token: give it as an argument, or pipe it in and write -")
     token = sys.stdin.read() if argument in (None, "-") else argument
