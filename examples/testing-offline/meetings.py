@@ -24,7 +24,9 @@ class Meetings:
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         self._http = httpx.Client(
-            base_url=base_url, headers={"Authorization": f"Bearer {api_key}"}, transport=transport
+            base_url=base_url,
+            headers={"Authorization": f"Bearer {api_key}"},
+            transport=transport,
         )
 
     def host_token(self, room_name: str, user_name: str, *, minutes: int = 60) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -21,13 +22,19 @@ async def start_game(app: Starlette) -> tuple[httpx.AsyncClient, str]:
     return host, parse_qs(urlsplit(created.headers["location"]).query)["gameID"][0]
 
 
+async def join(player: httpx.AsyncClient, game_id: str, name: str) -> dict[str, Any]:
+    """What the game answers `name` joining from the `player` browser."""
+    answer = await player.post("/join", json={"gameID": game_id, "playerName": name})
+    return answer.json()
+
+
 async def test_the_host_gets_an_owner_token_for_the_games_room(
     daily_client: DailyClient, daily_async_client: AsyncDailyClient
 ) -> None:
-    app = game_app(daily_client)
-    host, game_id = await start_game(app)
-    joined = (await host.post("/join", json={"gameID": game_id, "playerName": "Ada"})).json()
-    properties = await daily_async_client.validate_meeting_token(joined["meetingToken"])
+    host, game_id = await start_game(game_app(daily_client))
+    joined = await join(host, game_id, "Ada")
+    token = joined["meetingToken"]
+    properties = await daily_async_client.validate_meeting_token(token)
     assert properties["is_owner"] is True
     assert joined["roomURL"].endswith("/" + properties["room_name"])
 
@@ -35,17 +42,15 @@ async def test_the_host_gets_an_owner_token_for_the_games_room(
 async def test_a_guest_gets_the_room_but_no_token(daily_client: DailyClient) -> None:
     app = game_app(daily_client)
     _, game_id = await start_game(app)
-    guest = browser(app)
-    joined = (await guest.post("/join", json={"gameID": game_id, "playerName": "Bo"})).json()
+    joined = await join(browser(app), game_id, "Bo")
     assert (joined["isHost"], "meetingToken" in joined) == (False, False)
 
 
 async def test_the_hosts_token_expires_after_a_day_on_the_emulators_clock(
     daily_client: DailyClient, daily_clock: Clock
 ) -> None:
-    app = game_app(daily_client)
-    host, game_id = await start_game(app)
-    token = (await host.post("/join", json={"gameID": game_id, "playerName": "Ada"})).json()["meetingToken"]
+    host, game_id = await start_game(game_app(daily_client))
+    token = (await join(host, game_id, "Ada"))["meetingToken"]
     daily_clock.advance(86400)
     with pytest.raises(DailyAPIError) as refused:
         daily_client.validate_meeting_token(token)
