@@ -16,7 +16,7 @@ import time
 import httpx
 import pytest
 
-from meeting_tokens import decode_parts, self_sign, validate_token
+from meeting_tokens import decode_parts, precheck_claims, self_sign, validate_token
 from meeting_tokens.api import DEMO_API_KEY
 from meeting_tokens.cli import main, use_colour
 
@@ -85,15 +85,20 @@ def test_inspect_lists_claims_with_their_long_names_and_times_in_words(capsys) -
     assert "  iat  iat                 1548721831   2019-01-29 00:30:31 UTC · issued 1 minute ago" in lines
 
 
-def test_inspect_lists_every_check_with_its_mark(capsys) -> None:
+def test_inspect_lists_every_check_with_its_mark_and_the_validators_detail(capsys) -> None:
     _, out, _ = run(capsys, "inspect", "--now", EXAMPLE_NOW, EXAMPLE)
-    assert out.splitlines()[-6:] == [
-        "  ✔ structure three base64url parts, JSON header and payload",
-        "  ✔ header    alg HS256 is allowed",
-        "  ✔ time      inside its validity window: exp in 315359638 s",
-        "  ✔ scope     for room 'hello'",
-        "  – signature not checked: pre-checks only",
-        "  – daily     not checked: pre-checks only",
+    lines = out.splitlines()[-6:]
+    assert [line[:14] for line in lines] == [
+        "  ✔ structure ",
+        "  ✔ header    ",
+        "  ✔ time      ",
+        "  ✔ scope     ",
+        "  – signature ",
+        "  – daily     ",
+    ]
+    # The wording of each detail is the validator's; the command shows it as it is.
+    assert [line[14:] for line in lines] == [
+        check.detail for check in precheck_claims(EXAMPLE, now=int(EXAMPLE_NOW)).checks
     ]
 
 
@@ -101,20 +106,22 @@ def test_inspect_with_the_signing_key_is_valid(capsys) -> None:
     status, out, _ = run(capsys, "inspect", "--key-env", "DAILY_API_KEY", signed())
     assert status == 0
     assert "valid: the signature and every check passed" in out
-    assert "  ✔ signature HMAC-SHA256 matches under the API key" in out
+    assert "\n  ✔ signature " in out
 
 
 def test_inspect_with_another_key_is_not_valid(capsys, monkeypatch) -> None:
     monkeypatch.setenv("OTHER_KEY", "some-other-key-entirely")
     status, out, _ = run(capsys, "inspect", "--key-env", "OTHER_KEY", signed())
     assert status == 1
-    assert "not valid (invalid-signature): bad signature" in out
+    assert "\nnot valid (invalid-signature): " in out
 
 
 def test_inspect_of_an_expired_token_is_not_valid_even_without_a_key(capsys) -> None:
     status, out, _ = run(capsys, "inspect", "--now", "1864081538", EXAMPLE)
     assert status == 1
-    assert "not valid (expired): expired: exp 1864081538 is 0 s ago; signature not checked" in out
+    verdict = out.splitlines()[-7]
+    assert verdict.startswith("not valid (expired): ")
+    assert verdict.endswith("; signature not checked (no --key-env)")
 
 
 def test_leeway_admits_a_token_that_expired_within_it(capsys) -> None:
@@ -125,7 +132,7 @@ def test_leeway_admits_a_token_that_expired_within_it(capsys) -> None:
 def test_inspect_for_another_room_is_not_valid(capsys) -> None:
     status, out, _ = run(capsys, "inspect", "--room", "other", "--now", EXAMPLE_NOW, EXAMPLE)
     assert status == 1
-    assert "not valid (wrong-room): wrong room: token is for 'hello', not 'other'" in out
+    assert "\nnot valid (wrong-room): " in out
 
 
 def test_inspect_reads_the_token_from_standard_input(capsys) -> None:
@@ -168,10 +175,9 @@ def test_inspect_json_of_a_token_with_a_bad_signature_names_the_failure(capsys) 
 def test_a_malformed_token_is_a_report_with_exit_1_not_a_traceback(capsys) -> None:
     status, out, err = run(capsys, "inspect", "not.a-token")
     assert status == 1
-    assert out.splitlines()[0] == (
-        "not valid (malformed): a JWS has 3 dot-separated parts, this has 2; "
-        "signature not checked (no --key-env)"
-    )
+    verdict = out.splitlines()[0]
+    assert verdict.startswith("not valid (malformed): ")
+    assert verdict.endswith("; signature not checked (no --key-env)")
     assert err == ""
 
 
@@ -327,7 +333,8 @@ def test_sign_expiry_is_a_positive_whole_number_of_seconds_or_never(capsys, expi
 def test_sign_refuses_a_property_daily_would_refuse_in_one_line(capsys) -> None:
     status, out, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN, "--user-id", "x" * 37)
     assert (status, out) == (2, "")
-    assert err == "meeting-tokens sign: error: user_id must be at most 36 characters\n"
+    assert err.startswith("meeting-tokens sign: error: user_id ")
+    assert err.count("\n") == 1
 
 
 def test_sign_refuses_a_property_given_twice(capsys) -> None:
