@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: book test test-unit lab notebooks bench lint clean
+.PHONY: book test test-unit lab notebooks bench lint linkcheck clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,7 +26,7 @@ $(STAMP): requirements.txt pyproject.toml
 # source has changed since the last good build, make has nothing to do. After a failed build the
 # saved Sphinx environment is dropped, so the next build reports every warning again.
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/images/* book/widgets-js/*.js \
-	notebooks/*.ipynb) $(shell find src -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.html')
+	notebooks/*.ipynb examples/testing-offline/*.py) $(shell find src -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.html')
 BOOK_STAMP := _build/.book-built
 
 book: $(BOOK_STAMP)
@@ -67,6 +67,12 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks book/_ext
+
+# The book's external links, checked by Sphinx. It needs the network, so it is not part of
+# `make test`; .github/workflows/linkcheck.yml runs it once a week.
+linkcheck: $(STAMP)
+	$(BIN)/python -m meeting_tokens.book_assets book/widgets-js
+	$(BIN)/jupyter-book build . --builder linkcheck
 
 clean:
 	rm -rf _build artifacts book/widgets-js/anywidget

@@ -49,7 +49,8 @@ def test_every_assumption_mark_in_the_book_points_to_a_listed_assumption():
 
 
 def entries(text: str, pattern: str) -> dict[str, str]:
-    return {name: " ".join(body.split()).replace("``", "`") for name, body in re.findall(pattern, text, re.M | re.S)}
+    found = re.findall(pattern, text, re.MULTILINE | re.DOTALL)
+    return {name: " ".join(body.split()).replace("``", "`") for name, body in found}
 
 
 def test_the_book_page_says_what_the_docstring_says():

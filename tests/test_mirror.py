@@ -19,11 +19,11 @@ from meeting_tokens import b64url_encode, precheck_claims, validate_token
 from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
 from meeting_tokens.core.claims import check_properties
 from meeting_tokens.core.jwt_parts import sign_hs256
+from meeting_tokens.drawing.timetext import duration_text, time_note
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import sign_properties
 from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
-from meeting_tokens.widgets.timetext import duration_text, time_note
 
 ORIGIN = "http://127.0.0.1:8765"
 KEY = "mirror-test-key-FAKE-0123456789abcdef"

@@ -11,12 +11,12 @@ import pytest
 from meeting_tokens.chapters import storage_options
 from meeting_tokens.core.claims import PROPERTY_CHECKS
 from meeting_tokens.core.jwt_parts import decode_parts, sign_hs256
+from meeting_tokens.drawing.timetext import duration_text, relative_time, time_note, utc_text
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import FORM_FIELDS, default_properties, sign_properties
 from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 from meeting_tokens.widgets.timeline import bands, timeline_for, timeline_svg
-from meeting_tokens.widgets.timetext import duration_text, relative_time, time_note, utc_text
 
 KEY = "logic-test-key-FAKE-0123456789abcdef"
 DOMAIN = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"

@@ -15,14 +15,15 @@ import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_from_bytes
 
 import httpx
-import uvicorn
-from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from meeting_tokens.api.emulator import API_PREFIX, MAX_BODY_BYTES, DailyEmulator
+
+if TYPE_CHECKING:
+    import uvicorn
 
 DEFAULT_PORT = 8787
 Scope = MutableMapping[str, Any]
@@ -112,39 +113,48 @@ def asgi_app(emulator: DailyEmulator) -> ASGIApp:
     return app
 
 
-class _H11WithHeadDeadline(H11Protocol):
-    """uvicorn's h11 protocol, plus a deadline for each request's head.
+def _with_head_deadline(h11_protocol: type) -> type:
+    """uvicorn's h11 protocol class, given here because uvicorn is imported only to serve."""
 
-    uvicorn's keep-alive timeout starts only after a response, and any byte received cancels it:
-    a client that opens a connection and sends nothing, or trickles a request, would hold a
-    socket for ever. Here a connection waiting for a request's head is closed after
-    ``HEAD_TIMEOUT`` seconds.
-    """
+    class _H11WithHeadDeadline(h11_protocol):  # type: ignore[valid-type,misc]
+        """uvicorn's h11 protocol, plus a deadline for each request's head.
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._head_deadline = self.loop.call_later(HEAD_TIMEOUT, self._close_if_still_waiting)
+        uvicorn's keep-alive timeout starts only after a response, and any byte received cancels it:
+        a client that opens a connection and sends nothing, or trickles a request, would hold a
+        socket for ever. Here a connection waiting for a request's head is closed after
+        ``HEAD_TIMEOUT`` seconds.
+        """
 
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        self._head_deadline.cancel()
-        self._head_deadline = self.loop.call_later(HEAD_TIMEOUT, self._close_if_still_waiting)
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._head_deadline = self.loop.call_later(HEAD_TIMEOUT, self._close_if_still_waiting)
 
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._head_deadline.cancel()
-        super().connection_lost(exc)
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._head_deadline.cancel()
+            self._head_deadline = self.loop.call_later(HEAD_TIMEOUT, self._close_if_still_waiting)
 
-    def _close_if_still_waiting(self) -> None:
-        answering = self.cycle is not None and not self.cycle.response_complete
-        if not answering and not self.transport.is_closing():
-            self.transport.close()
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._head_deadline.cancel()
+            super().connection_lost(exc)
+
+        def _close_if_still_waiting(self) -> None:
+            answering = self.cycle is not None and not self.cycle.response_complete
+            if not answering and not self.transport.is_closing():
+                self.transport.close()
+
+    return _H11WithHeadDeadline
 
 
 def _server(emulator: DailyEmulator) -> uvicorn.Server:
+    # Imported here: uvicorn is the `serve` extra, and the lean install imports this module.
+    import uvicorn
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
     # No access log: the path of GET /meeting-tokens/{token} carries a token.
     config = uvicorn.Config(
         asgi_app(emulator),
-        http=_H11WithHeadDeadline,
+        http=_with_head_deadline(H11Protocol),
         lifespan="off",
         log_level="warning",
         access_log=False,
@@ -161,6 +171,9 @@ def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listening already: a client that connects as soon as the URL is printed is queued until
+    # uvicorn starts, not refused.
+    sock.listen()
     return sock
 
 
@@ -190,27 +203,36 @@ def serving(emulator: DailyEmulator, *, host: str = "127.0.0.1", port: int = 0) 
         sock.close()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m meeting_tokens.api.serve", description="Daily's REST API, emulated, over HTTP."
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The serving options, shared by this module's command line and `meeting-tokens serve`."""
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks one")
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
     parser.add_argument("--no-rate-limit", action="store_true", help="switch Daily's rate limits off")
-    args = parser.parse_args(argv)
 
+
+def run(args: argparse.Namespace) -> None:
+    """Serve a fresh emulator in the foreground until Ctrl-C, printing its base URL and key."""
     emulator = DailyEmulator(rate_limit=not args.no_rate_limit)
+    server = _server(emulator)
     sock = _bind(args.host, args.port)
     print(f"Daily emulator: {base_url(sock)}")
     print(f"API key (a fake demo key): {emulator.api_key}")
     print("Ctrl-C stops it.", flush=True)
     try:
-        _server(emulator).run(sockets=[sock])
+        server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down gracefully, then re-raises the signal
         pass
     finally:
         sock.close()
     print("Stopped.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m meeting_tokens.api.serve", description="Daily's REST API, emulated, over HTTP."
+    )
+    add_arguments(parser)
+    run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

@@ -28,9 +28,9 @@ from meeting_tokens.core.claims import (
 from meeting_tokens.core.jwt_parts import MAX_TOKEN_LENGTH
 from meeting_tokens.core.validation import ALLOWED_ALGORITHMS, SSH_KEY_PREFIXES
 from meeting_tokens.drawing.display import PART_COLOURS
+from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND
 from meeting_tokens.widgets.editing import FORM_FIELDS
 from meeting_tokens.widgets.findings import MIN_KEY_BYTES, RECOMMENDED_MAX_LENGTH
-from meeting_tokens.widgets.timetext import FIRST_SECOND, LAST_SECOND
 
 # How mirror.js checks each property: the kinds of check in claims.PROPERTY_CHECKS, by name
 # (tests/test_widgets_logic.py holds the two to the same property names).

@@ -14,7 +14,7 @@ from meeting_tokens.core.errors import MalformedTokenError
 from meeting_tokens.core.jwt_parts import decode_parts
 from meeting_tokens.core.validation import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.drawing.display import claims_rows, report_state, verdict
-from meeting_tokens.widgets.timetext import time_note
+from meeting_tokens.drawing.timetext import time_note
 
 WHITESPACE = " \t\r\n"  # stripped from pasted tokens; the JavaScript strips exactly these
 
