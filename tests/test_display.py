@@ -13,7 +13,6 @@ from meeting_tokens.drawing.display import (
     report_html,
     report_text,
     token_html,
-    verdict,
 )
 
 API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
@@ -165,16 +164,16 @@ def test_report_repr_html_is_report_html():
 
 
 def test_verdict_of_a_valid_report():
-    assert verdict(validate(token())) == "valid: every check passed"
+    assert validate(token()).verdict == "valid: every check passed"
 
 
 def test_verdict_of_prechecks_only():
-    assert verdict(precheck_claims(token(), now=NOW)) == "pre-checks passed; signature not checked"
+    assert precheck_claims(token(), now=NOW).verdict == "pre-checks passed; signature not checked"
 
 
 def test_verdict_of_a_rejected_report():
     assert (
-        verdict(validate(token(r="other")))
+        validate(token(r="other")).verdict
         == "rejected (wrong-room): wrong room: token is for 'other', not 'standup'"
     )
 

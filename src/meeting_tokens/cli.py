@@ -122,14 +122,6 @@ def _read_token(argument: str | None) -> str:
     return token
 
 
-def _state(report: ValidationReport) -> str:
-    # Spelled out from the checks, so it does not hang on what a report names its verdict.
-    if report.failure is not None:
-        return "rejected"
-    signed = any(check.passed for check in report.checks if check.name in ("signature", "daily"))
-    return "valid" if signed else "unchecked"
-
-
 def _verdict(report: ValidationReport, state: str, keyed: bool) -> str:
     unchecked = "" if keyed else "; signature not checked (no --key-env)"
     if state == "rejected":
@@ -157,7 +149,7 @@ def inspection(token: str, report: ValidationReport, *, now: float) -> dict[str,
         "claims": claims,
         "properties": to_properties(claims),
         "times": {name: note for name, note in notes.items() if note},
-        "verdict": _state(report),
+        "verdict": report.state,
         "signature_checked": any(c.name == "signature" and c.passed is not None for c in report.checks),
         "code": report.code,
         "reason": report.reason,
@@ -184,7 +176,7 @@ def inspection_text(token: str, report: ValidationReport, *, keyed: bool, now: f
             row = f"  {claim:<{width}}  {name:<{long_width}}  {value}"
             lines.append(f"{row}   {note}" if note else row)
         lines.append("")
-    state = _state(report)
+    state = report.state
     lines.append(_paint(_verdict(report, state, keyed), _VERDICT_COLOURS[state], colour))
     lines += [f"  {MARKS[c.passed]} {c.name:<9} {c.detail}" for c in report.checks]
     return "\n".join(lines)
@@ -204,7 +196,7 @@ def _inspect(args: argparse.Namespace) -> int:
     else:
         colour = use_colour(sys.stdout)
         print(inspection_text(token, report, keyed=key is not None, now=now, colour=colour))
-    state = _state(report)
+    state = report.state
     return EXIT_VALID if state == "valid" or (state == "unchecked" and key is None) else EXIT_INVALID
 
 

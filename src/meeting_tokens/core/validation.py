@@ -15,9 +15,9 @@ import math
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from meeting_tokens.core import errors
 from meeting_tokens.core.clock import Instant, unix_time
 from meeting_tokens.core.errors import (
+    ERRORS_BY_CODE,
     DailyAPIError,
     ExpiredTokenError,
     InvalidClaimError,
@@ -34,11 +34,7 @@ from meeting_tokens.core.jwt_parts import TokenParts, decode_parts
 
 ALLOWED_ALGORITHMS = ("HS256",)
 CHECK_NAMES = ("structure", "header", "time", "scope", "signature", "daily")
-_ERRORS_BY_CODE = {
-    cls.code: cls
-    for cls in vars(errors).values()
-    if isinstance(cls, type) and issubclass(cls, TokenError)
-}
+UNCHECKED_VERDICT = "pre-checks passed; signature not checked"
 # How SSH public keys begin: such a key is not a shared secret (PyJWT refuses them too).
 SSH_KEY_PREFIXES = ("ssh-ed25519", "ssh-rsa", "ssh-dss", "ecdsa-sha2-")
 _SSH_KEY_PREFIXES = tuple(prefix.encode("ascii") for prefix in SSH_KEY_PREFIXES)
@@ -87,6 +83,21 @@ class ValidationReport:
         return self.verified and self.failure is None
 
     @property
+    def state(self) -> str:
+        """``"rejected"`` (a check failed), ``"valid"`` (a signature vouched for it and nothing
+        failed) or ``"unchecked"`` (nothing failed, but no signature check ran)."""
+        if self.failure is not None:
+            return "rejected"
+        return "valid" if self.verified else "unchecked"
+
+    @property
+    def verdict(self) -> str:
+        """The report in one line: valid, pre-checks passed only, or rejected with the reason."""
+        if self.state == "rejected":
+            return f"rejected ({self.code}): {self.reason}"
+        return "valid: every check passed" if self.state == "valid" else UNCHECKED_VERDICT
+
+    @property
     def reason(self) -> str | None:
         failure = self.failure
         return None if failure is None else failure.detail
@@ -99,7 +110,7 @@ class ValidationReport:
     def raise_for_failure(self) -> None:
         """Raise the ``TokenError`` subclass matching the first failure, if there is one."""
         if (failure := self.failure) is not None:
-            raise _ERRORS_BY_CODE.get(failure.code, TokenError)(failure.detail)
+            raise ERRORS_BY_CODE.get(failure.code, TokenError)(failure.detail)
 
     def __repr__(self) -> str:
         from meeting_tokens.drawing.display import report_text

@@ -64,25 +64,9 @@ def parts_html(parts: TokenParts) -> str:
     )
 
 
-def report_state(report: ValidationReport) -> str:
-    """ "rejected", "valid" (a signature vouched for it) or "unchecked" (pre-checks passed)."""
-    if not report.nothing_failed:
-        return "rejected"
-    return "valid" if report.valid else "unchecked"
-
-
-def verdict(report: ValidationReport) -> str:
-    """One line: valid, valid on pre-checks only, or rejected with the reason."""
-    return {
-        "rejected": f"rejected ({report.code}): {report.reason}",
-        "valid": "valid: every check passed",
-        "unchecked": "pre-checks passed; signature not checked",
-    }[report_state(report)]
-
-
 def report_text(report: ValidationReport) -> str:
     """The verdict, then one line per check with its mark."""
-    lines = [verdict(report)]
+    lines = [report.verdict]
     lines += [f"  {MARKS[c.passed]} {c.name:<9} {c.detail}" for c in report.checks]
     return "\n".join(lines)
 
@@ -95,10 +79,8 @@ def report_html(report: ValidationReport) -> str:
         f"<td>{escape(c.name)}</td><td>{escape(c.detail)}</td></tr>"
         for c in report.checks
     )
-    colour = {"valid": colours[True], "rejected": colours[False], "unchecked": colours[None]}[
-        report_state(report)
-    ]
+    colour = {"valid": colours[True], "rejected": colours[False], "unchecked": colours[None]}[report.state]
     return (
-        f'<div><b style="color:{colour}">{escape(verdict(report))}</b>'
+        f'<div><b style="color:{colour}">{escape(report.verdict)}</b>'
         f"<table><tr><th></th><th>check</th><th>detail</th></tr>{rows}</table></div>"
     )
