@@ -92,7 +92,7 @@ class ValidationReport:
 
     @property
     def verdict(self) -> str:
-        """The report in one line: valid, pre-checks passed only, or rejected with the reason."""
+        """One line for the whole report (valid, pre-checks passed only, or rejected and why)."""
         if self.state == "rejected":
             return f"rejected ({self.code}): {self.reason}"
         return "valid: every check passed" if self.state == "valid" else UNCHECKED_VERDICT
