@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from meeting_tokens import DailyEmulator
 from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID
-from meeting_tokens.core.claims import PROPERTY_CHECKS
+from meeting_tokens.core.claims import PROPERTY_KINDS
 from meeting_tokens.core.clock import FrozenClock
 from meeting_tokens.core.jwt_parts import sign_hs256
 
@@ -52,7 +52,7 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
     max_leaves=12,
 )
-property_names = st.sampled_from([*PROPERTY_CHECKS, "permissions", "domain_id"]) | st.text(max_size=12)
+property_names = st.sampled_from([*PROPERTY_KINDS, "permissions", "domain_id"]) | st.text(max_size=12)
 properties = st.dictionaries(property_names, json_values, max_size=5)
 bodies = st.one_of(
     st.just(b""),

@@ -31,10 +31,10 @@ DOMAIN = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
 ROOM = "team-standup"
 NOW = 1_750_000_000
 MODULES = {
-    "mirror.mjs": ("mirror.js",),
-    "claim_editor.mjs": ("mirror.js", "view.js", "claim_editor.js"),
-    "token_inspector.mjs": ("mirror.js", "view.js", "token_inspector.js"),
-    "expiry_explorer.mjs": ("mirror.js", "view.js", "expiry_explorer.js"),
+    "mirror.mjs": assets.MIRROR,
+    "claim_editor.mjs": (*assets.MIRROR, "view.js", "claim_editor.js"),
+    "token_inspector.mjs": (*assets.MIRROR, "view.js", "token_inspector.js"),
+    "expiry_explorer.mjs": (*assets.MIRROR, "view.js", "expiry_explorer.js"),
     "storage_tradeoffs.mjs": ("view.js", "storage_tradeoffs.js"),
 }
 VIEW_MODULES = json.dumps([name for name in MODULES if name != "mirror.mjs"])

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 
 import pytest
 
 from meeting_tokens.chapters import storage_options
-from meeting_tokens.core.claims import PROPERTY_CHECKS
+from meeting_tokens.core.claims import KIND_CHECKS, PROPERTY_KINDS
 from meeting_tokens.core.jwt_parts import decode_parts, sign_hs256
 from meeting_tokens.drawing.timetext import duration_text, relative_time, time_note, utc_text
 from meeting_tokens.widgets import assets
@@ -93,7 +94,7 @@ def test_key_length_is_counted_in_utf8_bytes() -> None:
 
 
 def test_the_form_lists_only_real_properties() -> None:
-    assert {field.name for field in FORM_FIELDS} <= set(PROPERTY_CHECKS)
+    assert {field.name for field in FORM_FIELDS} <= set(PROPERTY_KINDS)
 
 
 def test_sign_properties_puts_r_d_iat_exp_first_then_the_rest_in_order() -> None:
@@ -298,8 +299,10 @@ def test_the_markdown_overview_refuses_an_unknown_column() -> None:
 # The front-end assets ------------------------------------------------------------------------
 
 
-def test_the_javascript_knows_a_check_for_every_property_python_checks() -> None:
-    assert set(assets.PROPERTY_KINDS) == set(PROPERTY_CHECKS)
+def test_the_javascript_holds_a_checker_for_each_kind_python_checks() -> None:
+    mirror = assets.read("mirror.js")
+    block = mirror[mirror.index("const CHECKS = {") : mirror.index("\n};", mirror.index("const CHECKS = {"))]
+    assert set(re.findall(r"^  (\w+):", block, re.MULTILINE)) == set(KIND_CHECKS)
 
 
 def test_each_module_starts_with_the_tables_from_python() -> None:
@@ -311,16 +314,32 @@ def test_each_module_starts_with_the_tables_from_python() -> None:
     )
 
 
+FRONT_END_FILES = (
+    "pyvalues.js",
+    "mirror.js",
+    "view.js",
+    "claim_editor.js",
+    "token_inspector.js",
+    "expiry_explorer.js",
+    "storage_tradeoffs.js",
+)
+
+
+def test_each_file_imports_only_what_its_neighbour_exports() -> None:
+    imports = 0
+    importing = re.compile(r'^import \{([^}]*)\} from "\./([\w-]+\.js)";', re.MULTILINE)
+    exporting = re.compile(r"^export (?:const|class|function|async function) (\w+)", re.MULTILINE)
+    for name in FRONT_END_FILES:
+        for names, source in importing.findall(assets.read(name)):
+            exported = exporting.findall(assets.read(source))
+            assert {n.strip() for n in names.split(",") if n.strip()} <= set(exported), (name, source)
+            imports += 1
+    assert imports >= 1
+
+
 def test_no_module_imports_or_fetches_anything() -> None:
-    for name in (
-        "mirror.js",
-        "view.js",
-        "claim_editor.js",
-        "token_inspector.js",
-        "expiry_explorer.js",
-        "storage_tradeoffs.js",
-    ):
-        text = assets.read(name)
+    for name in FRONT_END_FILES:
+        text = assets.module(name)  # as the page gets it: the local imports are gone
         for forbidden in (
             "import ",
             "import(",
@@ -333,3 +352,17 @@ def test_no_module_imports_or_fetches_anything() -> None:
             "https://",
         ):
             assert forbidden not in text, (name, forbidden)
+
+
+def test_the_javascript_spells_out_none_of_the_tables_python_sends_it() -> None:
+    """Error codes, fixed check texts, verdicts, marks: read from ``MT``, never written in JS."""
+    constants = assets.constants()
+    values = [
+        *constants["errorCodes"].values(),
+        *constants["checkTexts"].values(),
+        *constants["verdicts"].values(),
+        *constants["marks"].values(),
+    ]
+    for name in FRONT_END_FILES:
+        text = assets.read(name)
+        assert [value for value in values if f'"{value}"' in text] == [], name

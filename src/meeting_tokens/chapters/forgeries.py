@@ -7,9 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meeting_tokens.core.jwt_parts import b64url_encode, compact_json, sign_hs256
-
-HEADER = {"alg": "HS256", "typ": "JWT"}
+from meeting_tokens.core.jwt_parts import HS256_HEADER, b64url_encode, compact_json, sign_hs256
 
 
 def _unsigned(header: dict[str, Any], payload: dict[str, Any], signature: bytes = b"") -> str:
@@ -61,10 +59,10 @@ def forged_tokens(api_key: str, *, room_name: str, domain_id: str, now: int) -> 
     claims = {"r": room_name, "d": domain_id, "iat": now - 60, "exp": now + 3600}
 
     def signed(**changes: Any) -> str:
-        return sign_hs256(HEADER, claims | changes, api_key)
+        return sign_hs256(HS256_HEADER, claims | changes, api_key)
 
     def without(name: str) -> str:
-        return sign_hs256(HEADER, {k: v for k, v in claims.items() if k != name}, api_key)
+        return sign_hs256(HS256_HEADER, {k: v for k, v in claims.items() if k != name}, api_key)
 
     valid = signed()
     return {
@@ -75,10 +73,10 @@ def forged_tokens(api_key: str, *, room_name: str, domain_id: str, now: int) -> 
         "alg none": _unsigned({"alg": "none", "typ": "JWT"}, claims),
         "alg None (other spelling)": _unsigned({"alg": "None", "typ": "JWT"}, claims),
         "HS512 header": sign_hs256({"alg": "HS512", "typ": "JWT"}, claims, api_key),
-        "crit header": sign_hs256(HEADER | {"crit": ["exp"]}, claims, api_key),
+        "crit header": sign_hs256(HS256_HEADER | {"crit": ["exp"]}, claims, api_key),
         "tampered payload": _swap_payload(valid, claims | {"exp": now + 10 * 365 * 86400}),
         "owner escalation": _swap_payload(valid, claims | {"o": True}),
-        "wrong key": sign_hs256(HEADER, claims, "an-attacker-guessed-this-key-0123456789"),
+        "wrong key": sign_hs256(HS256_HEADER, claims, "an-attacker-guessed-this-key-0123456789"),
         "expired": signed(iat=now - 7200, exp=now - 3600),
         "exp == now": signed(iat=now - 3600, exp=now),
         "not yet valid": signed(nbf=now + 60),

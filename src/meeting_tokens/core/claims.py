@@ -143,32 +143,44 @@ def _permissions(value: Any) -> list[str]:
     return problems
 
 
-PROPERTY_CHECKS: dict[str, Checker] = {
+# How each property is checked: its kind, then the kind's checker (mirror.js reads the kinds and
+# holds the same checkers under the same names).
+KIND_CHECKS: dict[str, Checker] = {
     "room_name": _room_name,
-    "exp": _seconds,
-    "nbf": _seconds,
-    "is_owner": _boolean,
-    "user_name": _string,
+    "seconds": _seconds,
+    "boolean": _boolean,
+    "string": _string,
+    "object": _object,
     "user_id": _user_id,
-    "enable_screenshare": _boolean,
-    "start_video_off": _boolean,
-    "start_audio_off": _boolean,
-    "enable_recording": _one_of(RECORDING_MODES),
-    "enable_prejoin_ui": _boolean,
-    "enable_live_captions_ui": _boolean,
-    "enable_recording_ui": _boolean,
-    "enable_terse_logging": _boolean,
-    "knocking": _boolean,
-    "start_cloud_recording": _boolean,
-    "start_cloud_recording_opts": _object,
-    "auto_start_transcription": _boolean,
-    "close_tab_on_exit": _boolean,
-    "redirect_on_meeting_exit": _string,
-    "intercom_join_alert": _boolean,
-    "meeting_join_hook": _string,
-    "eject_at_token_exp": _boolean,
-    "eject_after_elapsed": _seconds,
-    "lang": _one_of(LANGUAGES),
+    "recording": _one_of(RECORDING_MODES),
+    "language": _one_of(LANGUAGES),
+}
+PROPERTY_KINDS: dict[str, str] = {
+    "room_name": "room_name",
+    "exp": "seconds",
+    "nbf": "seconds",
+    "is_owner": "boolean",
+    "user_name": "string",
+    "user_id": "user_id",
+    "enable_screenshare": "boolean",
+    "start_video_off": "boolean",
+    "start_audio_off": "boolean",
+    "enable_recording": "recording",
+    "enable_prejoin_ui": "boolean",
+    "enable_live_captions_ui": "boolean",
+    "enable_recording_ui": "boolean",
+    "enable_terse_logging": "boolean",
+    "knocking": "boolean",
+    "start_cloud_recording": "boolean",
+    "start_cloud_recording_opts": "object",
+    "auto_start_transcription": "boolean",
+    "close_tab_on_exit": "boolean",
+    "redirect_on_meeting_exit": "string",
+    "intercom_join_alert": "boolean",
+    "meeting_join_hook": "string",
+    "eject_at_token_exp": "boolean",
+    "eject_after_elapsed": "seconds",
+    "lang": "language",
 }
 
 
@@ -182,9 +194,9 @@ def check_properties(properties: Any) -> list[str]:
             problems += _permissions(value)
         elif name == "domain_id":
             problems.append("domain_id is set by Daily from the API key, not a token property")
-        elif name not in PROPERTY_CHECKS:
+        elif name not in PROPERTY_KINDS:
             problems.append(f"{name!r} is not a meeting-token property")
-        elif (problem := PROPERTY_CHECKS[name](value)) is not None:
+        elif (problem := KIND_CHECKS[PROPERTY_KINDS[name]](value)) is not None:
             problems.append(f"{name} {problem}")
     return problems
 

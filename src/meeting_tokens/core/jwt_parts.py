@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 from meeting_tokens.core.errors import MalformedTokenError
 
 MAX_TOKEN_LENGTH = 8192  # characters; checked before any decoding
+HS256_HEADER = {"alg": "HS256", "typ": "JWT"}  # what PyJWT writes, and Daily's example token has
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 _FROM_URL_ALPHABET = bytes.maketrans(b"-_", b"+/")
 # The last character of a segment whose length is 2 or 3 past a multiple of 4 carries bits past
@@ -114,7 +115,7 @@ def compact_json(value: dict[str, Any]) -> bytes:
 # again would give the same dict.
 _COMMON_HEADERS = {
     b64url_encode(compact_json(header)): header
-    for header in ({"alg": "HS256", "typ": "JWT"}, {"alg": "HS256"})
+    for header in (HS256_HEADER, {"alg": "HS256"})
 }
 
 

@@ -13,9 +13,7 @@ from typing import Any
 from meeting_tokens.core.claims import require_valid_properties, to_claims, unsignable_permissions
 from meeting_tokens.core.clock import Instant, unix_time
 from meeting_tokens.core.errors import InvalidPropertiesError, TokenError
-from meeting_tokens.core.jwt_parts import sign_hs256
-
-HEADER = {"alg": "HS256", "typ": "JWT"}
+from meeting_tokens.core.jwt_parts import HS256_HEADER, sign_hs256
 
 
 def _require_text(name: str, value: object, hint: str) -> None:
@@ -69,4 +67,4 @@ def self_sign(
         raise InvalidPropertiesError(problems)
     head = {"r": room_name} if room_name is not None else {}
     payload = head | {"d": domain_id, "iat": issued_at} | to_claims(timed | properties)
-    return sign_hs256(HEADER, payload, api_key)
+    return sign_hs256(HS256_HEADER, payload, api_key)

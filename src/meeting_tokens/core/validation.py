@@ -34,7 +34,7 @@ from meeting_tokens.core.jwt_parts import TokenParts, decode_parts
 
 ALLOWED_ALGORITHMS = ("HS256",)
 CHECK_NAMES = ("structure", "header", "time", "scope", "signature", "daily")
-UNCHECKED_VERDICT = "pre-checks passed; signature not checked"
+VERDICTS = {"valid": "valid: every check passed", "unchecked": "pre-checks passed; signature not checked"}
 # How SSH public keys begin: such a key is not a shared secret (PyJWT refuses them too).
 SSH_KEY_PREFIXES = ("ssh-ed25519", "ssh-rsa", "ssh-dss", "ecdsa-sha2-")
 _SSH_KEY_PREFIXES = tuple(prefix.encode("ascii") for prefix in SSH_KEY_PREFIXES)
@@ -95,7 +95,7 @@ class ValidationReport:
         """One line for the whole report (valid, pre-checks passed only, or rejected and why)."""
         if self.state == "rejected":
             return f"rejected ({self.code}): {self.reason}"
-        return "valid: every check passed" if self.state == "valid" else UNCHECKED_VERDICT
+        return VERDICTS[self.state]
 
     @property
     def reason(self) -> str | None:
@@ -123,17 +123,27 @@ class ValidationReport:
         return report_html(self)
 
 
-# Checks that never vary, built once and shared by every report (a Check is immutable).
-_SKIPPED = tuple(Check(name, None, "skipped: an earlier check failed") for name in CHECK_NAMES)
-_STRUCTURE_PASSED = Check("structure", True, "three base64url parts, JSON header and payload")
+# The details of checks that never vary (the in-page mirror reads the same table).
+CHECK_TEXTS = {
+    "skipped": "skipped: an earlier check failed",
+    "structure": "three base64url parts, JSON header and payload",
+    "signature": "HMAC-SHA256 matches under the API key",
+    "daily": "Daily accepted it (GET /meeting-tokens/:token)",
+    "no_api_key": "not checked here: no api_key given",
+    "no_client": "not asked: no client given",
+    "prechecks_only": "not checked: pre-checks only",
+}
+# Those checks, built once and shared by every report (a Check is immutable).
+_SKIPPED = tuple(Check(name, None, CHECK_TEXTS["skipped"]) for name in CHECK_NAMES)
+_STRUCTURE_PASSED = Check("structure", True, CHECK_TEXTS["structure"])
 _HEADER_PASSED = {alg: Check("header", True, f"alg {alg} is allowed") for alg in ALLOWED_ALGORITHMS}
-_SIGNATURE_PASSED = Check("signature", True, "HMAC-SHA256 matches under the API key")
-_DAILY_PASSED = Check("daily", True, "Daily accepted it (GET /meeting-tokens/:token)")
-_NO_API_KEY = Check("signature", None, "not checked here: no api_key given")
-_NO_CLIENT = Check("daily", None, "not asked: no client given")
+_SIGNATURE_PASSED = Check("signature", True, CHECK_TEXTS["signature"])
+_DAILY_PASSED = Check("daily", True, CHECK_TEXTS["daily"])
+_NO_API_KEY = Check("signature", None, CHECK_TEXTS["no_api_key"])
+_NO_CLIENT = Check("daily", None, CHECK_TEXTS["no_client"])
 _PRECHECKS_ONLY = (
-    Check("signature", None, "not checked: pre-checks only"),
-    Check("daily", None, "not checked: pre-checks only"),
+    Check("signature", None, CHECK_TEXTS["prechecks_only"]),
+    Check("daily", None, CHECK_TEXTS["prechecks_only"]),
 )
 
 

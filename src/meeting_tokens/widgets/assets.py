@@ -8,6 +8,7 @@ widget's own file. No module imports anything from a URL.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict
 from functools import cache
 from importlib import resources
@@ -21,46 +22,19 @@ from meeting_tokens.core.claims import (
     CLAIM_NAMES,
     LANGUAGES,
     PERMISSION_CLAIMS,
+    PROPERTY_KINDS,
     PROPERTY_NAMES,
     RECORDING_MODES,
     USER_ID_MAX,
 )
-from meeting_tokens.core.jwt_parts import MAX_TOKEN_LENGTH
-from meeting_tokens.core.validation import ALLOWED_ALGORITHMS, SSH_KEY_PREFIXES
-from meeting_tokens.drawing.display import PART_COLOURS
+from meeting_tokens.core.errors import ERRORS_BY_CODE
+from meeting_tokens.core.jwt_parts import HS256_HEADER, MAX_TOKEN_LENGTH
+from meeting_tokens.core.validation import ALLOWED_ALGORITHMS, CHECK_TEXTS, SSH_KEY_PREFIXES, VERDICTS
+from meeting_tokens.drawing.display import MARKS, PART_COLOURS
 from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND
 from meeting_tokens.widgets.editing import FORM_FIELDS
 from meeting_tokens.widgets.findings import MIN_KEY_BYTES, RECOMMENDED_MAX_LENGTH
-
-# How mirror.js checks each property: the kinds of check in claims.PROPERTY_CHECKS, by name
-# (tests/test_widgets_logic.py holds the two to the same property names).
-PROPERTY_KINDS: dict[str, str] = {
-    "room_name": "room_name",
-    "exp": "seconds",
-    "nbf": "seconds",
-    "is_owner": "boolean",
-    "user_name": "string",
-    "user_id": "user_id",
-    "enable_screenshare": "boolean",
-    "start_video_off": "boolean",
-    "start_audio_off": "boolean",
-    "enable_recording": "recording",
-    "enable_prejoin_ui": "boolean",
-    "enable_live_captions_ui": "boolean",
-    "enable_recording_ui": "boolean",
-    "enable_terse_logging": "boolean",
-    "knocking": "boolean",
-    "start_cloud_recording": "boolean",
-    "start_cloud_recording_opts": "object",
-    "auto_start_transcription": "boolean",
-    "close_tab_on_exit": "boolean",
-    "redirect_on_meeting_exit": "string",
-    "intercom_join_alert": "boolean",
-    "meeting_join_hook": "string",
-    "eject_at_token_exp": "boolean",
-    "eject_after_elapsed": "seconds",
-    "lang": "language",
-}
+from meeting_tokens.widgets.inspection import WHITESPACE
 
 
 def constants() -> dict[str, Any]:
@@ -69,6 +43,12 @@ def constants() -> dict[str, Any]:
         "claimNames": CLAIM_NAMES,
         "propertyNames": PROPERTY_NAMES,
         "propertyKinds": PROPERTY_KINDS,
+        "hs256Header": HS256_HEADER,
+        "whitespace": WHITESPACE,
+        "marks": {json.dumps(passed): mark for passed, mark in MARKS.items()},
+        "errorCodes": {cls.__name__: code for code, cls in ERRORS_BY_CODE.items()},
+        "checkTexts": CHECK_TEXTS,
+        "verdicts": VERDICTS,
         "recordingModes": list(RECORDING_MODES),
         "languages": list(LANGUAGES),
         "canSend": list(CAN_SEND),
@@ -94,11 +74,18 @@ def read(name: str) -> str:
     return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
 
 
+# The mirror of the Python package: Python's values first, then the token logic built on them.
+MIRROR = ("pyvalues.js", "mirror.js")
+# An import of one of these files: each file names what it takes from the others, for its
+# reader; the files become one module, so the imports are dropped there.
+_LOCAL_IMPORT = re.compile(r'^import \{[^}]*\} from "\./[\w-]+\.js";\n', re.MULTILINE)
+
+
 @cache
 def module(*names: str) -> str:
-    """An ES module: `MT`, then the named files in order."""
+    """An ES module: ``MT``, then the named files in order, without their local imports."""
     header = f"const MT = {json.dumps(constants(), sort_keys=True)};\n"
-    return header + "".join(read(name) for name in names)
+    return header + "".join(_LOCAL_IMPORT.sub("", read(name)) for name in names)
 
 
 @cache

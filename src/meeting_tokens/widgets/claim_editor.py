@@ -27,7 +27,7 @@ class ClaimEditor(MirroredWidget):
     kernel only (and saved in the notebook if you save widget state).
     """
 
-    _esm = assets.module("mirror.js", "view.js", "claim_editor.js")
+    _esm = assets.module(*assets.MIRROR, "view.js", "claim_editor.js")
     _css = assets.stylesheet()
 
     api_key = traitlets.Unicode(DEMO_API_KEY).tag(sync=True)

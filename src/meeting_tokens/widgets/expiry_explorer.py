@@ -40,7 +40,7 @@ class ExpiryExplorer(MirroredWidget):
     recomputes the verdict itself, so the slider works in the static book too.
     """
 
-    _esm = assets.module("mirror.js", "view.js", "expiry_explorer.js")
+    _esm = assets.module(*assets.MIRROR, "view.js", "expiry_explorer.js")
     _css = assets.stylesheet()
 
     token = traitlets.Unicode().tag(sync=True)

@@ -5,258 +5,33 @@
 // the Python package. tests/test_mirror.py runs these functions in Chromium and compares their
 // output with Python's, byte for byte. Nothing here makes a request or stores anything.
 
-// ---------------------------------------------------------------------------------------------
-// Python's values in JavaScript. JSON objects parse to Maps (insertion order, as Python's dicts
-// keep it), integers beyond 2**53 to BigInt, and numbers written with a fraction or an exponent
-// to PyFloat: Python tells 3600 (int) from 3600.0 (float), and so must the time check.
+import {
+  isMap,
+  isDict,
+  entriesOf,
+  has,
+  get,
+  pyLen,
+  isInt,
+  pyRepr,
+  pyRound,
+  pyJson,
+  compactJson,
+  MAX_INT_DIGITS,
+  TooDeep,
+  parseJson,
+} from "./pyvalues.js";
 
-export class PyFloat {
-  constructor(value) {
-    this.value = value;
-  }
-}
-
-const isMap = (v) => v instanceof Map;
-const isDict = (v) =>
-  isMap(v) || (typeof v === "object" && v !== null && !Array.isArray(v) && !(v instanceof PyFloat));
-const entriesOf = (v) => (isMap(v) ? [...v.entries()] : Object.entries(v));
-const has = (dict, key) => (isMap(dict) ? dict.has(key) : Object.hasOwn(dict, key));
-const get = (dict, key) => (isMap(dict) ? dict.get(key) : dict[key]);
-
-// len(s) in Python counts code points; a JavaScript string's length counts UTF-16 units.
-export const pyLen = (s) => [...s].length;
-
-// isinstance(value, int) and not isinstance(value, bool)
-export const isInt = (v) => typeof v === "bigint" || (typeof v === "number" && Number.isInteger(v));
+const CODES = MT.errorCodes; // each TokenError subclass's code, by class name (errors.py)
 
 export class TokenError extends Error {
-  constructor(message, code = "token-error") {
+  constructor(message, code = CODES.TokenError) {
     super(message);
     this.code = code;
   }
 }
 
-const malformed = (message) => new TokenError(message, "malformed");
-
-// ---------------------------------------------------------------------------------------------
-// repr() of JSON values: the validator's messages quote values with repr.
-
-const NOT_PRINTABLE = /^[\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}\p{Zl}\p{Zp}\p{Zs}]$/u;
-const hex = (n, width) => n.toString(16).padStart(width, "0");
-
-function strRepr(s) {
-  const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
-  let out = quote;
-  for (const ch of s) {
-    const code = ch.codePointAt(0);
-    if (ch === quote || ch === "\\") out += "\\" + ch;
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\r") out += "\\r";
-    else if (code < 0x20 || code === 0x7f) out += "\\x" + hex(code, 2);
-    else if (code < 0x7f || !NOT_PRINTABLE.test(ch)) out += ch;
-    else if (code <= 0xff) out += "\\x" + hex(code, 2);
-    else if (code <= 0xffff) out += "\\u" + hex(code, 4);
-    else out += "\\U" + hex(code, 8);
-  }
-  return out + quote;
-}
-
-// repr(float): shortest round-trip digits, exponent form below 1e-4 and from 1e16.
-export function floatRepr(x) {
-  if (Number.isNaN(x)) return "nan";
-  if (!Number.isFinite(x)) return x > 0 ? "inf" : "-inf";
-  if (x === 0) return Object.is(x, -0) ? "-0.0" : "0.0";
-  const [mantissa, exponent] = Math.abs(x).toExponential().split("e");
-  const digits = mantissa.replace(".", "");
-  const exp = Number(exponent);
-  const sign = x < 0 ? "-" : "";
-  if (exp < -4 || exp >= 16) {
-    const m = digits.length > 1 ? digits[0] + "." + digits.slice(1) : digits;
-    return `${sign}${m}e${exp < 0 ? "-" : "+"}${String(Math.abs(exp)).padStart(2, "0")}`;
-  }
-  if (exp < 0) return `${sign}0.${"0".repeat(-exp - 1)}${digits}`;
-  const whole = digits.slice(0, exp + 1).padEnd(exp + 1, "0");
-  const fraction = digits.slice(exp + 1) || "0";
-  return `${sign}${whole}.${fraction}`;
-}
-
-export function pyRepr(v) {
-  if (v === null || v === undefined) return "None";
-  if (v === true) return "True";
-  if (v === false) return "False";
-  if (typeof v === "bigint") return v.toString();
-  if (typeof v === "number") return Number.isInteger(v) ? String(v) : floatRepr(v);
-  if (v instanceof PyFloat) return floatRepr(v.value);
-  if (typeof v === "string") return strRepr(v);
-  if (Array.isArray(v)) return "[" + v.map(pyRepr).join(", ") + "]";
-  return (
-    "{" +
-    entriesOf(v)
-      .map(([k, x]) => `${strRepr(k)}: ${pyRepr(x)}`)
-      .join(", ") +
-    "}"
-  );
-}
-
-// round(x) for a finite float: the nearest integer, halves to even, as a BigInt.
-export function pyRound(x) {
-  let r = Math.round(x);
-  if (r - x === 0.5 && r % 2 !== 0) r -= 1;
-  return BigInt(r);
-}
-
-// ---------------------------------------------------------------------------------------------
-// JSON, as Python's json module writes it (json.dumps) and reads it (json.loads).
-
-const SHORT_ESCAPES = {
-  '"': '\\"',
-  "\\": "\\\\",
-  "\n": "\\n",
-  "\r": "\\r",
-  "\t": "\\t",
-  "\b": "\\b",
-  "\f": "\\f",
-};
-
-function jsonString(s, ensureAscii) {
-  let out = '"';
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i];
-    const code = s.charCodeAt(i); // UTF-16 units: astral characters become surrogate pairs
-    if (ch in SHORT_ESCAPES) out += SHORT_ESCAPES[ch];
-    else if (code < 0x20 || (ensureAscii && code > 0x7e)) out += "\\u" + hex(code, 4);
-    else out += ch;
-  }
-  return out + '"';
-}
-
-function jsonFloat(x) {
-  if (Number.isNaN(x)) return "NaN";
-  if (!Number.isFinite(x)) return x > 0 ? "Infinity" : "-Infinity";
-  return floatRepr(x);
-}
-
-// json.dumps(value, separators=..., indent=..., ensure_ascii=...)
-export function pyJson(value, { indent = null, ensureAscii = true, separators = null } = {}) {
-  const [itemSep, keySep] = separators ?? (indent === null ? [", ", ": "] : [",", ": "]);
-  const write = (v, depth) => {
-    if (v === null || v === undefined) return "null";
-    if (v === true) return "true";
-    if (v === false) return "false";
-    if (typeof v === "bigint") return v.toString();
-    if (typeof v === "number") return Number.isInteger(v) ? String(v) : jsonFloat(v);
-    if (v instanceof PyFloat) return jsonFloat(v.value);
-    if (typeof v === "string") return jsonString(v, ensureAscii);
-    const items = Array.isArray(v)
-      ? v.map((x) => write(x, depth + 1))
-      : entriesOf(v).map(([k, x]) => jsonString(k, ensureAscii) + keySep + write(x, depth + 1));
-    const [open, close] = Array.isArray(v) ? ["[", "]"] : ["{", "}"];
-    if (items.length === 0) return open + close;
-    if (indent === null) return open + items.join(itemSep) + close;
-    const inner = "\n" + " ".repeat(indent * (depth + 1));
-    return open + inner + items.join(itemSep + inner) + "\n" + " ".repeat(indent * depth) + close;
-  };
-  return write(value, 0);
-}
-
-// The bytes PyJWT signs: json.dumps(value, separators=(",", ":")), UTF-8.
-export const compactJson = (value) => pyJson(value, { separators: [",", ":"] });
-
-const MAX_INT_DIGITS = 4300; // Python refuses to read longer integers (sys.int_info)
-const MAX_DEPTH = 900; // Python's json gives up near its recursion limit (about 1000)
-
-class TooDeep extends Error {}
-
-// json.loads(text): strict JSON plus, with constants, Python's NaN, Infinity and -Infinity.
-export function parseJson(text, { constants = false } = {}) {
-  let i = 0;
-  const fail = (what) => {
-    throw new SyntaxError(`${what} at character ${i}`);
-  };
-  const space = () => {
-    while (i < text.length && " \t\n\r".includes(text[i])) i++;
-  };
-  const word = (w) => text.startsWith(w, i) && ((i += w.length), true);
-  const number = () => {
-    const m = /^(-?(?:0|[1-9][0-9]*))(\.[0-9]+)?([eE][-+]?[0-9]+)?/.exec(text.slice(i, i + 10000));
-    if (!m) return undefined;
-    i += m[0].length;
-    if (m[2] || m[3]) return new PyFloat(Number(m[0]));
-    if (m[1].replace("-", "").length > MAX_INT_DIGITS) fail("integer with too many digits");
-    const n = Number(m[1]);
-    return Number.isSafeInteger(n) ? n : BigInt(m[1]);
-  };
-  const string = () => {
-    i++; // opening quote
-    let out = "";
-    for (;;) {
-      if (i >= text.length) fail("unterminated string");
-      const ch = text[i++];
-      if (ch === '"') return out;
-      if (ch.charCodeAt(0) < 0x20) fail("invalid control character");
-      if (ch !== "\\") {
-        out += ch;
-        continue;
-      }
-      const esc = text[i++];
-      const simple = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
-      if (esc in simple) out += simple[esc];
-      else if (esc === "u" && /^[0-9a-fA-F]{4}$/.test(text.slice(i, i + 4))) {
-        out += String.fromCharCode(parseInt(text.slice(i, i + 4), 16));
-        i += 4;
-      } else fail("invalid escape");
-    }
-  };
-  const value = (depth) => {
-    if (depth > MAX_DEPTH) throw new TooDeep();
-    space();
-    const ch = text[i];
-    if (ch === '"') return string();
-    if (ch === "{") {
-      i++;
-      const object = new Map();
-      space();
-      if (word("}")) return object;
-      for (;;) {
-        space();
-        if (text[i] !== '"') fail("expected a property name");
-        const key = string();
-        space();
-        if (!word(":")) fail("expected ':'");
-        object.set(key, value(depth + 1));
-        space();
-        if (word("}")) return object;
-        if (!word(",")) fail("expected ',' or '}'");
-      }
-    }
-    if (ch === "[") {
-      i++;
-      const array = [];
-      space();
-      if (word("]")) return array;
-      for (;;) {
-        array.push(value(depth + 1));
-        space();
-        if (word("]")) return array;
-        if (!word(",")) fail("expected ',' or ']'");
-      }
-    }
-    if (word("null")) return null;
-    if (word("true")) return true;
-    if (word("false")) return false;
-    const n = number();
-    if (n !== undefined) return n;
-    if (constants && word("NaN")) return new PyFloat(NaN);
-    if (constants && word("Infinity")) return new PyFloat(Infinity);
-    if (constants && word("-Infinity")) return new PyFloat(-Infinity);
-    fail("expecting a value");
-  };
-  const result = value(0);
-  space();
-  if (i !== text.length) fail("extra data");
-  return result;
-}
+const malformed = (message) => new TokenError(message, CODES.MalformedTokenError);
 
 // ---------------------------------------------------------------------------------------------
 // jwt_parts.py: strict base64url and the three segments.
@@ -459,7 +234,7 @@ export const propertyName = (claim) =>
 
 export async function signProperties(properties, key, { domainId, now }) {
   const problems = checkProperties(properties);
-  if (problems.length) throw new TokenError(problems.join("; "), "invalid-properties");
+  if (problems.length) throw new TokenError(problems.join("; "), CODES.InvalidPropertiesError);
   const rest = new Map(entriesOf(properties));
   const roomName = rest.get("room_name");
   const exp = rest.get("exp");
@@ -468,7 +243,7 @@ export async function signProperties(properties, key, { domainId, now }) {
   if (exp !== undefined && exp <= now) {
     throw new TokenError(
       `exp ${exp} is not after iat ${now}: the token would be born expired`,
-      "invalid-properties",
+      CODES.InvalidPropertiesError,
     );
   }
   if (typeof key !== "string" || !key) throw new TokenError("api_key must be a non-empty string");
@@ -482,14 +257,11 @@ export async function signProperties(properties, key, { domainId, now }) {
   payload.set("iat", now);
   if (exp !== undefined) payload.set("exp", exp);
   const unsignable = unsignablePermissions(properties);
-  if (unsignable.length) throw new TokenError(unsignable.join("; "), "invalid-properties");
+  if (unsignable.length) throw new TokenError(unsignable.join("; "), CODES.InvalidPropertiesError);
   for (const [name, value] of rest) {
     payload.set(claimName(name), name === "permissions" ? permissionClaims(value) : value);
   }
-  const header = new Map([
-    ["alg", "HS256"],
-    ["typ", "JWT"],
-  ]);
+  const header = new Map(Object.entries(MT.hs256Header));
   const signingInput = `${b64urlEncode(utf8.encode(compactJson(header)))}.${b64urlEncode(utf8.encode(compactJson(payload)))}`;
   const mac = await hmacSha256(keyBytes, utf8.encode(signingInput));
   return `${signingInput}.${b64urlEncode(mac)}`;
@@ -500,17 +272,17 @@ export async function signProperties(properties, key, { domainId, now }) {
 
 function checkHeader(header) {
   const alg = header.get("alg");
-  if (typeof alg !== "string") throw new TokenError("the header has no alg string", "unsupported-algorithm");
+  if (typeof alg !== "string") throw new TokenError("the header has no alg string", CODES.UnsupportedAlgorithmError);
   if (alg.toLowerCase() === "none") {
-    throw new TokenError(`alg ${pyRepr(alg)}: unsigned tokens are never accepted`, "unsupported-algorithm");
+    throw new TokenError(`alg ${pyRepr(alg)}: unsigned tokens are never accepted`, CODES.UnsupportedAlgorithmError);
   }
   if (!MT.allowedAlgorithms.includes(alg)) {
     const allowList =
       "(" + MT.allowedAlgorithms.map(pyRepr).join(", ") + (MT.allowedAlgorithms.length === 1 ? ",)" : ")");
-    throw new TokenError(`alg ${pyRepr(alg)} is not in the allow-list ${allowList}`, "unsupported-algorithm");
+    throw new TokenError(`alg ${pyRepr(alg)} is not in the allow-list ${allowList}`, CODES.UnsupportedAlgorithmError);
   }
   if (header.has("crit")) {
-    throw new TokenError("crit header: extensions this validator does not know", "unsupported-algorithm");
+    throw new TokenError("crit header: extensions this validator does not know", CODES.UnsupportedAlgorithmError);
   }
   return `alg ${alg} is allowed`;
 }
@@ -527,7 +299,7 @@ function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
     if (claims.has(name) && !isInt(claims.get(name))) {
       throw new TokenError(
         `${name} must be an integer NumericDate, not ${pyRepr(claims.get(name))}`,
-        "invalid-claim",
+        CODES.InvalidClaimError,
       );
     }
   }
@@ -535,19 +307,19 @@ function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
   const nbf = claims.get("nbf");
   const iat = claims.get("iat");
   if (exp === undefined && !allowNoExpiry)
-    throw new TokenError("no exp: the token would never expire", "missing-claim");
+    throw new TokenError("no exp: the token would never expire", CODES.MissingClaimError);
   const seconds = pyRound(now); // messages use integer arithmetic, as Python's do
   const minus = (a, b) => secondsText(BigInt(a) - BigInt(b));
   if (exp !== undefined && exp <= now - leeway) {
-    throw new TokenError(`expired: exp ${exp} is ${minus(seconds, exp)} s ago`, "expired");
+    throw new TokenError(`expired: exp ${exp} is ${minus(seconds, exp)} s ago`, CODES.ExpiredTokenError);
   }
   if (!ignoreNbf && nbf !== undefined && nbf > now + leeway) {
-    throw new TokenError(`not yet valid: nbf ${nbf} is ${minus(nbf, seconds)} s ahead`, "not-yet-valid");
+    throw new TokenError(`not yet valid: nbf ${nbf} is ${minus(nbf, seconds)} s ahead`, CODES.NotYetValidError);
   }
   if (iat !== undefined && iat > now + leeway) {
     throw new TokenError(
       `issued in the future: iat ${iat} is ${minus(iat, seconds)} s ahead`,
-      "not-yet-valid",
+      CODES.NotYetValidError,
     );
   }
   if (exp === undefined) return "no exp (allowed by the caller): never expires";
@@ -556,26 +328,26 @@ function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
 
 function checkScope(claims, roomName, domainId, allowUnscoped) {
   if (claims.has("r") && typeof claims.get("r") !== "string") {
-    throw new TokenError(`r must be a room name string, not ${pyRepr(claims.get("r"))}`, "invalid-claim");
+    throw new TokenError(`r must be a room name string, not ${pyRepr(claims.get("r"))}`, CODES.InvalidClaimError);
   }
   const room = claims.get("r");
   if (!room && !allowUnscoped) {
     // an empty r names no room: it is treated as a missing one
     const problem = claims.has("r") ? "r is empty, like no r" : "no r";
-    throw new TokenError(`${problem}: the token would open every room of the domain`, "missing-claim");
+    throw new TokenError(`${problem}: the token would open every room of the domain`, CODES.MissingClaimError);
   }
   if (roomName != null && room && room !== roomName) {
     throw new TokenError(
       `wrong room: token is for ${pyRepr(claims.get("r"))}, not ${pyRepr(roomName)}`,
-      "wrong-room",
+      CODES.WrongRoomError,
     );
   }
   if (domainId != null && !claims.has("d"))
-    throw new TokenError("no d: the token names no Daily domain", "missing-claim");
+    throw new TokenError("no d: the token names no Daily domain", CODES.MissingClaimError);
   if (domainId != null && claims.get("d") !== domainId) {
     throw new TokenError(
       `wrong domain: d is ${pyRepr(claims.get("d"))}, not ${pyRepr(domainId)}`,
-      "wrong-domain",
+      CODES.WrongDomainError,
     );
   }
   const scope = room ? `room ${pyRepr(room)}` : "every room (allowed by the caller)";
@@ -587,7 +359,7 @@ async function checkSignature(parts, key) {
   try {
     keyBytes = usableHmacKey(key);
   } catch (error) {
-    throw new TokenError(`unusable key: ${error.message}`, "invalid-signature");
+    throw new TokenError(`unusable key: ${error.message}`, CODES.InvalidSignatureError);
   }
   const expected = await hmacSha256(keyBytes, parts.signingInput);
   const actual = parts.signature;
@@ -596,10 +368,10 @@ async function checkSignature(parts, key) {
   if (difference !== 0) {
     throw new TokenError(
       "bad signature: not the HMAC-SHA256 of the token under this key",
-      "invalid-signature",
+      CODES.InvalidSignatureError,
     );
   }
-  return "HMAC-SHA256 matches under the API key";
+  return MT.checkTexts.signature;
 }
 
 // precheck_claims(token, ...) when `key` is null or undefined, else validate_token(token,
@@ -624,7 +396,7 @@ export async function checkToken(
     checks.push({
       name: "structure",
       passed: true,
-      detail: "three base64url parts, JSON header and payload",
+      detail: MT.checkTexts.structure,
       code: null,
     });
   } catch (error) {
@@ -636,12 +408,12 @@ export async function checkToken(
     ["header", () => checkHeader(parts.header)],
     ["time", () => checkTime(parts.payload, now, leeway, ignoreNbf, allowNoExpiry)],
     ["scope", () => checkScope(parts.payload, roomName, domainId, allowUnscoped)],
-    ["signature", precheck ? "not checked: pre-checks only" : () => checkSignature(parts, key)],
-    ["daily", precheck ? "not checked: pre-checks only" : "not asked: no client given"],
+    ["signature", precheck ? MT.checkTexts.prechecks_only : () => checkSignature(parts, key)],
+    ["daily", precheck ? MT.checkTexts.prechecks_only : MT.checkTexts.no_client],
   ];
   let failed = parts === null;
   for (const [name, step] of steps) {
-    if (failed) checks.push({ name, passed: null, detail: "skipped: an earlier check failed", code: null });
+    if (failed) checks.push({ name, passed: null, detail: MT.checkTexts.skipped, code: null });
     else if (typeof step === "string") checks.push({ name, passed: null, detail: step, code: null });
     else {
       try {
@@ -666,7 +438,7 @@ export const isValid = (report) => isVerified(report) && nothingFailed(report);
 export function verdict(report) {
   const failure = failureOf(report);
   if (failure) return `rejected (${failure.code}): ${failure.detail}`;
-  return isValid(report) ? "valid: every check passed" : "pre-checks passed; signature not checked";
+  return isValid(report) ? MT.verdicts.valid : MT.verdicts.unchecked;
 }
 
 export function reportState(report) {
@@ -744,7 +516,14 @@ export function findings(properties, key, token) {
   return found;
 }
 
-export const stripToken = (token) => token.replace(/^[ \t\r\n]+|[ \t\r\n]+$/g, "");
+// inspection.py: token.strip(WHITESPACE)
+export function stripToken(token) {
+  let start = 0;
+  let end = token.length;
+  while (start < end && MT.whitespace.includes(token[start])) start++;
+  while (end > start && MT.whitespace.includes(token[end - 1])) end--;
+  return token.slice(start, end);
+}
 
 // inspect_token(...) then token_view(...): what the inspector shows.
 export async function inspectToken(token, { key = "", roomName = "", now, leeway = 0 } = {}) {

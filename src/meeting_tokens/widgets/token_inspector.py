@@ -22,7 +22,7 @@ class TokenInspector(MirroredWidget):
     token is a report like any other, never an exception.
     """
 
-    _esm = assets.module("mirror.js", "view.js", "token_inspector.js")
+    _esm = assets.module(*assets.MIRROR, "view.js", "token_inspector.js")
     _css = assets.stylesheet()
 
     token = traitlets.Unicode().tag(sync=True)

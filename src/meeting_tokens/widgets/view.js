@@ -91,7 +91,7 @@ function tokenNode(view, raw) {
   );
 }
 
-const MARKS = { true: "✔", false: "✘", null: "–" };
+const MARKS = MT.marks; // display.MARKS, keyed "true", "false" and "null"
 
 function reportNode(view) {
   const rows = view.checks.map(([name, passed, detail]) =>
