@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: book test lab notebooks bench lint clean
+.PHONY: book test lab lab-reset notebooks bench lint clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,12 +39,33 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 
 # One pytest run: unit tests, the book built strictly and checked in Chromium, and every
 # notebook re-executed and compared with its committed outputs (nbval, with the sanitizer).
+# Without Chromium every browser test would fail on its own; say once what to install instead.
 test: $(STAMP)
+	@command -v chromium >/dev/null || { echo "make test needs Debian's chromium for its browser tests: run 'apt-get install chromium' (or 'bash .ci/run', which installs it and runs the tests)"; exit 1; }
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
 
+# JupyterLab on a copy of the chapters (workspace/, git-ignored), so a learner's edits and Lab's
+# autosave never touch the committed notebooks; `make lab-reset` throws the copy away. The server's
+# root is the repository, so the chapters' figures (../book/images/) load as they do in the book.
+#   make lab LAB_PORT=8899 LAB_BROWSER=no     another port, and no browser opened (remote machines)
+# As root (containers, CI machines, many cloud workspaces) Jupyter refuses to start without
+# --allow-root, so it is added when the user id is 0.
+LAB_PORT ?= 8888
+LAB_BROWSER ?= yes
+LAB_WORKSPACE ?= workspace
+LAB_OPTIONS = --ServerApp.port=$(LAB_PORT) \
+	--ServerApp.root_dir=$(CURDIR) --ContentsManager.preferred_dir=$(LAB_WORKSPACE) \
+	$(if $(filter no,$(LAB_BROWSER)),--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	@test -d $(LAB_WORKSPACE) || { cp -R notebooks $(LAB_WORKSPACE) && \
+		echo "Copied notebooks/ to $(LAB_WORKSPACE)/: edit freely there; 'make lab-reset' starts over."; }
+	$(BIN)/jupyter lab $(LAB_OPTIONS)
+
+lab-reset:
+	rm -rf $(LAB_WORKSPACE)
+	@echo "Removed $(LAB_WORKSPACE)/: the next 'make lab' starts from fresh copies of notebooks/."
 
 # Re-executes every chapter in place, storing widget state, so notebooks are committed executed.
 notebooks: $(STAMP)
