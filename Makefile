@@ -25,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 # Executes the chapters (results cached in _build/.jupyter_cache) and writes _build/html; when no
 # source has changed since the last good build, make has nothing to do. After a failed build the
 # saved Sphinx environment is dropped, so the next build reports every warning again.
-BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/images/* book/widgets-js/*.js \
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/images/* book/widgets-js/*.js book/theme/* \
 	notebooks/*.ipynb) $(shell find src -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.html')
 BOOK_STAMP := _build/.book-built
 

@@ -54,6 +54,7 @@ function render({ model, el: root }) {
           Object.keys(table.columns).map((name) =>
             el(name === "label" ? "th" : "td", {
               text: name === "stolen_useful" ? table.stolen[life][row.key] : row[name],
+              "data-column": table.columns[name], // the heading, shown beside the cell on phones
             }),
           ),
         ),

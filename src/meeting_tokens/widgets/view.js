@@ -38,10 +38,18 @@ const KEY_NOTES = {
     "Your key goes only to this notebook's Python kernel, which signs with it; nothing is sent anywhere else.",
 };
 
-// Ask the kernel, if there is one, to say so. In a static page nothing answers.
-function detectKernel(model, onKernel) {
+// How long a kernel gets to answer the ping before the page takes itself for a static page.
+const KERNEL_WAIT_MS = 400;
+
+// Ask the kernel, if there is one, to say so: `onKernel` when it answers, `onStatic` when nothing
+// has answered after KERNEL_WAIT_MS (a static page, where nothing ever does).
+function detectKernel(model, onKernel, onStatic) {
+  let answered = false;
   const listener = (message) => {
-    if (message && message.type === "pong") onKernel();
+    if (message && message.type === "pong") {
+      answered = true;
+      onKernel();
+    }
   };
   model.on("msg:custom", listener);
   try {
@@ -49,19 +57,23 @@ function detectKernel(model, onKernel) {
   } catch {
     // No comm channel: a static page.
   }
-  return () => model.off("msg:custom", listener);
+  const timer = onStatic ? setTimeout(() => answered || onStatic(), KERNEL_WAIT_MS) : null;
+  return () => {
+    clearTimeout(timer);
+    model.off("msg:custom", listener);
+  };
 }
 
 // Follow the model for the edit/answer handshake (see base.py): show Python's answer once it
 // answers the latest edit (`answered` echoes `revision`), refresh the form when Python changes
 // an input, and tell `onKernel` when a kernel answers the ping. Returns what stops all of it.
-function followModel(model, { outputs, inputs, onAnswer, onInputs, onKernel }) {
+function followModel(model, { outputs, inputs, onAnswer, onInputs, onKernel, onStatic }) {
   const answered = () => {
     if (model.get("answered") === model.get("revision")) onAnswer();
   };
   model.on(outputs, answered);
   model.on(inputs, onInputs);
-  const stopDetect = detectKernel(model, onKernel);
+  const stopDetect = detectKernel(model, onKernel, onStatic);
   return () => {
     model.off(outputs, answered);
     model.off(inputs, onInputs);
@@ -78,8 +90,22 @@ function saveChanges(model) {
   }
 }
 
+// What a widget echoes of a long text: its start and end, and how much was left out, so that a
+// 20 KB paste does not push the verdict thousands of pixels down.
+const ECHO_LIMIT = 1200;
+
+function shorten(text, limit = ECHO_LIMIT) {
+  if (text.length <= limit) return text;
+  const head = Math.floor(limit * 0.75);
+  const tail = limit - head;
+  return `${text.slice(0, head)} … (${text.length - limit} characters not shown) … ${text.slice(-tail)}`;
+}
+
 function tokenNode(view, raw) {
-  if (!view.segments) return el("div", { className: "mt-token mt-raw", text: raw || "(empty)" });
+  if (!view.segments) return el("div", { className: "mt-token mt-raw", text: shorten(raw) || "(empty)" });
+  if (view.segments.join(".").length > ECHO_LIMIT) {
+    return el("div", { className: "mt-token mt-raw", text: shorten(view.segments.join(".")) });
+  }
   const parts = ["header", "payload", "signature"];
   const spans = view.segments.map((segment, i) =>
     el("span", { style: `color:${MT.partColours[parts[i]]}`, text: segment }),
@@ -91,6 +117,29 @@ function tokenNode(view, raw) {
   );
 }
 
+// Copy to the clipboard: the Clipboard API where the page may use it, else the older
+// execCommand("copy") on a hidden text area. Resolves to whether the browser copied.
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Not allowed here (an http page that is not localhost, an old browser): fall back.
+  }
+  const area = el("textarea", { readonly: true, style: "position:fixed;top:0;left:0;opacity:0" });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let copied = false;
+  try {
+    copied = document.execCommand("copy");
+  } catch {
+    copied = false;
+  }
+  area.remove();
+  return copied;
+}
+
 const MARKS = { true: "✔", false: "✘", null: "–" };
 
 function reportNode(view) {
@@ -100,7 +149,7 @@ function reportNode(view) {
       { className: `mt-check-${passed}` },
       el("td", { className: "mt-mark", text: MARKS[passed] }),
       el("td", { text: name }),
-      el("td", { text: detail }),
+      el("td", { text: shorten(detail, 400) }),
     ),
   );
   return el(
@@ -124,7 +173,7 @@ function claimsNode(view) {
       {},
       el("td", {}, el("code", { text: claim })),
       el("td", { text: property }),
-      el("td", {}, el("code", { text: value })),
+      el("td", {}, el("code", { text: shorten(value, 400) })),
       el("td", { className: "mt-note", text: note }),
     ),
   );
@@ -143,8 +192,8 @@ function decodedNode(view) {
   return el(
     "div",
     { className: "mt-decoded" },
-    block("header", view.header),
-    block("payload", view.payload),
+    block("header", shorten(view.header)),
+    block("payload", shorten(view.payload)),
     el(
       "div",
       {},
