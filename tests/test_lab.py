@@ -96,7 +96,8 @@ def chapter(lab: Lab, chromium: Any) -> Iterator[Any]:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(lab.url(f"lab/tree/{WORKSPACE}/05-storage.ipynb"))
     page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
-    page.wait_for_selector(".jp-MarkdownCell img[src*='04-xss-cookie-host']", state="attached", timeout=30_000)
+    figure = ".jp-MarkdownCell img[src*='04-xss-cookie-host']"
+    page.wait_for_selector(figure, state="attached", timeout=30_000)
     yield page
     context.close()
 

@@ -235,7 +235,8 @@ def test_pasting_garbage_gives_a_message_not_an_error(page: Any) -> None:
 def test_an_empty_inspector_asks_for_a_token(page: Any) -> None:
     page.locator("#inspector textarea").fill("")
     page.wait_for_function(
-        "() => document.querySelector('#inspector .mt-verdict').innerText === 'Paste a token above to check it.'"
+        "(v) => document.querySelector('#inspector .mt-verdict').innerText === v",
+        arg="Paste a token above to check it.",
     )
     assert page.locator("#inspector .mt-report").count() == 0
 
@@ -266,7 +267,8 @@ def test_a_token_pasted_into_the_editor_is_decoded_and_checked_with_the_key(page
     assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
     page.locator("#editor .mt-token-box").fill(token[:-2] + "AA")
     page.wait_for_function(
-        "() => document.querySelector('#editor .mt-verdict').innerText.startsWith('rejected (invalid-signature)')"
+        "(v) => document.querySelector('#editor .mt-verdict').innerText.startsWith(v)",
+        arg="rejected (invalid-signature)",
     )
 
 
