@@ -15,6 +15,7 @@ from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import FORM_FIELDS, default_properties, sign_properties
 from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
+from meeting_tokens.widgets.storage_tradeoffs import table_data
 from meeting_tokens.widgets.timeline import bands, timeline_for, timeline_svg
 from meeting_tokens.widgets.timetext import duration_text, relative_time, time_note, utc_text
 
@@ -309,3 +310,11 @@ def test_no_module_imports_or_fetches_anything() -> None:
             "https://",
         ):
             assert forbidden not in text, (name, forbidden)
+
+
+def test_the_storage_table_keeps_its_column_and_lifetime_order_in_lists() -> None:
+    # A notebook saves widget state with sorted dict keys, so the page reads the order from lists.
+    table = table_data()
+    assert table["column_order"] == list(storage.COLUMNS)
+    assert table["column_order"][0] == "label"
+    assert table["lifetime_order"] == ["5m", "1h", "1d", "30d", "none"]

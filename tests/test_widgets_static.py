@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ipywidgets
 import jwt
 import pytest
 from ipywidgets.embed import dependency_state, embed_data
@@ -40,7 +41,7 @@ READER_NOW = NOW + 1000  # the reader's clock in the browser: later than the bui
 ROOM = "team-standup"
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 VIEW_TYPE = "application/vnd.jupyter.widget-view+json"
-WIDGET_SCRIPTS = ("require.js", "require-config.js", "embed-amd.js")  # _config.yml's order
+WIDGET_SCRIPTS = ("anywidget-static.js",)  # _config.yml's nb_ipywidgets_js
 
 
 def static_page(widgets: dict[str, Any]) -> str:
@@ -77,6 +78,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "storage": StorageTradeoffs(),
     }
     (folder / "index.html").write_text(static_page(widgets), encoding="utf-8")
+    # A plain ipywidget is not an anywidget: that page needs the full widget manager.
+    others = {"slider": ipywidgets.IntSlider(7, description="seven"), "storage": StorageTradeoffs()}
+    (folder / "plain.html").write_text(static_page(others), encoding="utf-8")
     return folder
 
 
@@ -324,3 +328,16 @@ def test_picking_a_storage_choice_highlights_its_row(page: Any, url: str) -> Non
     assert page.locator("#storage tr.mt-picked th").inner_text() == "localStorage"
     assert page.locator("#storage .mt-summary").inner_text() == storage.summary("local-storage", "none")
     shot(page, url, "storage-local")
+
+
+def test_a_page_with_plain_ipywidgets_gets_the_full_widget_manager(chromium: Any, site: Path) -> None:
+    context = chromium.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto((site / "plain.html").as_uri())
+    page.wait_for_selector("#slider .widget-slider", timeout=30_000)
+    page.wait_for_selector("#storage .mt-tradeoffs tbody tr")
+    context.close()
+    assert any(url.endswith("/embed-amd.js") for url in requested)
+    assert [url for url in requested if not url.startswith(LOCAL)] == []

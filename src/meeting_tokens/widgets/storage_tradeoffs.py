@@ -12,9 +12,14 @@ from meeting_tokens.widgets import assets
 
 
 def table_data() -> dict[str, Any]:
-    """Every cell the page may show, for every lifetime: the page only picks among them."""
+    """Every cell the page may show, for every lifetime: the page only picks among them.
+
+    The orders are lists too: a notebook saves widget state with its dict keys sorted.
+    """
     return {
         "columns": storage.COLUMNS,
+        "column_order": list(storage.COLUMNS),
+        "lifetime_order": list(storage.LIFETIMES),
         "lifetimes": {key: words for key, (_, words) in storage.LIFETIMES.items()},
         "rows": storage.tradeoff_rows(),
         "stolen": {
