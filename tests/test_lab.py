@@ -38,6 +38,10 @@ class Lab:
     def url(self, path: str) -> str:
         return f"{self.base_url}/{path}?token={self.token}"
 
+    def notebook(self, name: str) -> str:
+        """The notebook's URL in the test's workspace; `reset` drops the layout a previous run saved."""
+        return f"{self.base_url}/lab/tree/{WORKSPACE}/{name}?reset&token={self.token}"
+
 
 def free_port() -> int:
     with socket.socket() as probe:
@@ -94,7 +98,7 @@ def chapter(lab: Lab, chromium: Any) -> Iterator[Any]:
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.goto(lab.url(f"lab/tree/{WORKSPACE}/05-storage.ipynb"))
+    page.goto(lab.notebook("05-storage.ipynb"))
     page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
     figure = ".jp-MarkdownCell img[src*='04-xss-cookie-host']"
     page.wait_for_selector(figure, state="attached", timeout=30_000)
@@ -108,20 +112,58 @@ def test_make_lab_copies_the_chapters_to_its_workspace(lab: Lab) -> None:
 
 
 def test_the_chapter_figure_renders_as_an_image_that_loads(chapter: Any) -> None:
-    figure = chapter.locator(".jp-MarkdownCell img[src*='04-xss-cookie-host']").first
-    figure.scroll_into_view_if_needed()
-    chapter.wait_for_function("(img) => img.complete && img.naturalWidth > 0", arg=figure.element_handle())
+    chapter.wait_for_function(
+        """() => [...document.querySelectorAll(".jp-MarkdownCell img[src*='04-xss-cookie-host']")].some(
+             (img) => img.complete && img.naturalWidth > 0)""",
+        timeout=30_000,
+    )
+    chapter.evaluate(
+        """() => document.querySelector(".jp-MarkdownCell img[src*='04-xss-cookie-host']").scrollIntoView()"""
+    )
     chapter.screenshot(path=SCREENSHOTS / "05-storage-figure.png")
 
 
 def test_the_chapter_warning_renders_as_an_admonition(chapter: Any) -> None:
-    warning = chapter.locator(".jp-MarkdownCell .myst-admonition-warning").first
-    warning.scroll_into_view_if_needed()
-    assert warning.locator(".myst-admonition-header").inner_text() == "Warning"
-    assert warning.locator(".myst-admonition-body").inner_text().strip() != ""
+    # jupyterlab-myst may render a cell again (once the glossary lookups settle), so the check
+    # reads the document afresh until it holds rather than keeping hold of one element.
+    chapter.wait_for_function(
+        """() => [...document.querySelectorAll('.jp-MarkdownCell .myst-admonition-warning')].some(
+             (a) => a.querySelector('.myst-admonition-header')?.textContent.trim() === 'Warning'
+               && a.querySelector('.myst-admonition-body')?.textContent.trim() !== '')""",
+        timeout=30_000,
+    )
+    chapter.evaluate(
+        "() => document.querySelector('.jp-MarkdownCell .myst-admonition-warning').scrollIntoView()"
+    )
     chapter.screenshot(path=SCREENSHOTS / "05-storage-warning.png")
 
 
 def test_no_myst_syntax_is_left_as_text(chapter: Any) -> None:
     text = "\n".join(chapter.locator(".jp-MarkdownCell .myst").all_inner_texts())
     assert [raw for raw in RAW_MYST if raw in text] == []
+
+
+def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chromium: Any) -> None:
+    """Run the widget gallery: the editor's answers then come from the kernel, at Python's `now`."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(lab.notebook("widget-gallery.ipynb"))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.locator(".lm-MenuBar-item", has_text="Run").click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+    clock = page.locator(".mt-editor .mt-clock")
+    clock.wait_for(timeout=60_000)
+    page.wait_for_function(
+        "(el) => el.innerText.includes('the Python kernel')", arg=clock.element_handle(), timeout=30_000
+    )
+    page.locator(".mt-editor .mt-form label", has_text="Room (room_name)").locator("input").fill("board-room")
+    output = page.locator(".mt-editor .mt-output")
+    page.wait_for_function(
+        "(el) => el.innerText.includes('computed by the Python kernel')",
+        arg=output.element_handle(),
+        timeout=30_000,
+    )
+    assert page.locator(".mt-editor .mt-key-note").inner_text().startswith("Your key goes only to")
+    clock.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "widget-gallery-editor-kernel.png")
+    context.close()

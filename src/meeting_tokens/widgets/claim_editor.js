@@ -94,8 +94,8 @@ function render({ model, el: root }) {
   // in a static page, the reader's own.
   let clock = "stored";
   const CLOCKS = {
-    stored: "the instant the machine that made this widget gave it",
-    kernel: "the instant the Python kernel gave this widget (its now)",
+    stored: "the instant this widget was saved with",
+    kernel: "the instant the Python kernel set (the widget's now)",
     reader: "by your device's clock (no Python kernel runs this page)",
   };
   const now = () => (clock === "reader" ? readerClock() : model.get("now"));

@@ -38,11 +38,13 @@ const KEY_NOTES = {
     "Your key goes only to this notebook's Python kernel, which signs with it; nothing is sent anywhere else.",
 };
 
-// How long a kernel gets to answer the ping before the page takes itself for a static page.
-const KERNEL_WAIT_MS = 400;
+// How long a kernel gets to answer the ping before the page takes itself for a static page, when
+// sending did not already say so. Generous: a busy kernel in JupyterLab may take a while.
+const KERNEL_WAIT_MS = 2000;
 
-// Ask the kernel, if there is one, to say so: `onKernel` when it answers, `onStatic` when nothing
-// has answered after KERNEL_WAIT_MS (a static page, where nothing ever does).
+// Ask the kernel, if there is one, to say so: `onKernel` when it answers, `onStatic` when sending
+// fails (the book's static pages, see book/widgets-js/anywidget-static.js) or nothing has
+// answered after KERNEL_WAIT_MS (the full widget manager's static pages send into the void).
 function detectKernel(model, onKernel, onStatic) {
   let answered = false;
   const listener = (message) => {
@@ -52,12 +54,14 @@ function detectKernel(model, onKernel, onStatic) {
     }
   };
   model.on("msg:custom", listener);
+  let timer = null;
   try {
     model.send({ type: "ping" });
+    if (onStatic) timer = setTimeout(() => answered || onStatic(), KERNEL_WAIT_MS);
   } catch {
     // No comm channel: a static page.
+    if (onStatic) queueMicrotask(onStatic);
   }
-  const timer = onStatic ? setTimeout(() => answered || onStatic(), KERNEL_WAIT_MS) : null;
   return () => {
     clearTimeout(timer);
     model.off("msg:custom", listener);
