@@ -68,11 +68,13 @@
             });
           });
       },
-      // As in the widget manager's static pages: there is no kernel to save to or to message.
+      // No kernel to save to or to message: both say so at once (the widgets catch it).
       save_changes: function () {
         throw new Error("Syncing error: no comm channel defined");
       },
-      send: function () {},
+      send: function () {
+        throw new Error("no kernel: this is a static page");
+      },
     };
   }
 
