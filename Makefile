@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: book test lab lab-reset notebooks bench lint clean
+.PHONY: book test test-unit lab lab-reset notebooks bench lint linkcheck clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -26,14 +26,14 @@ $(STAMP): requirements.txt pyproject.toml
 # source has changed since the last good build, make has nothing to do. After a failed build the
 # saved Sphinx environment is dropped, so the next build reports every warning again.
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/images/* book/widgets-js/*.js book/theme/* \
-	notebooks/*.ipynb) $(shell find src -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.html')
+	notebooks/*.ipynb examples/testing-offline/*.py) $(shell find src -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.html')
 BOOK_STAMP := _build/.book-built
 
 book: $(BOOK_STAMP)
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
 $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
-	$(BIN)/python -m meeting_tokens.book_assets book/widgets-js
+	$(BIN)/python book/_ext/book_assets.py book/widgets-js
 	$(BIN)/jupyter-book build . -W -n --keep-going || { rm -rf _build/.doctrees; exit 1; }
 	touch $@
 
@@ -44,6 +44,10 @@ test: $(STAMP)
 	@command -v chromium >/dev/null || { echo "make test needs Debian's chromium for its browser tests: run 'apt-get install chromium' (or 'bash .ci/run', which installs it and runs the tests)"; exit 1; }
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
+
+# The unit tests alone: no browser, no book build, no notebook (a few seconds).
+test-unit: $(STAMP)
+	$(BIN)/python -m pytest -m "not browser and not book and not notebook" tests
 
 # JupyterLab on a copy of the chapters (workspace/, git-ignored), so a learner's edits and Lab's
 # autosave never touch the committed notebooks; `make lab-reset` throws the copy away. The server's
@@ -84,7 +88,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/ruff check src tests benchmarks book/_ext
+
+# The book's external links, checked by Sphinx. It needs the network, so it is not part of
+# `make test`; .github/workflows/linkcheck.yml runs it once a week.
+linkcheck: $(STAMP)
+	$(BIN)/python book/_ext/book_assets.py book/widgets-js
+	$(BIN)/jupyter-book build . --builder linkcheck
 
 clean:
 	rm -rf _build artifacts book/widgets-js/anywidget

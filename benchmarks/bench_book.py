@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--pytest", action="store_true", help="also time `pytest tests`")
     args = parser.parse_args(argv or [])
 
-    timed([sys.executable, "-m", "meeting_tokens.book_assets", "book/widgets-js"], 60)
+    timed([sys.executable, "book/_ext/book_assets.py", "book/widgets-js"], 60)
     with tempfile.TemporaryDirectory(prefix="bench-book-") as output:
         build = [_bin("jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
         build += ["--path-output", output]

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import pathlib
 import shutil
+import sys
 from collections.abc import Iterator
 
 import pytest
+
+# The book's build tooling is a local Sphinx extension beside the book, not part of the package.
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "book" / "_ext"))
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -34,3 +39,19 @@ def chromium() -> Iterator[object]:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs, so the fast ones can run alone (`make test-unit`).
+
+    ``browser``: Debian's Chromium; ``book``: the book built strictly; ``notebook``: a chapter
+    re-executed by nbval. A test with none of these is a unit test.
+    """
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "chromium" in fixtures:
+            item.add_marker("browser")
+        if "book_build" in fixtures:
+            item.add_marker("book")
+        if item.nodeid.startswith("notebooks/"):
+            item.add_marker("notebook")

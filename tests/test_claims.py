@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from meeting_tokens.claims import (
+from meeting_tokens.core.claims import (
     CLAIM_NAMES,
     PROPERTY_NAMES,
     UNDOCUMENTED_CLAIMS,
@@ -13,7 +13,7 @@ from meeting_tokens.claims import (
     to_claims,
     to_properties,
 )
-from meeting_tokens.errors import InvalidPropertiesError
+from meeting_tokens.core.errors import InvalidPropertiesError
 
 # The table from https://docs.daily.co/reference/rest-api/meeting-tokens, row by row, in its order.
 DOCUMENTED_TABLE = [
@@ -88,10 +88,45 @@ def test_to_claims_keeps_undocumented_properties_under_their_long_name():
     }
 
 
-def test_to_claims_leaves_permission_keys_as_they_are():
-    permissions = {"hasPresence": False, "canSend": ["audio"], "canAdmin": ["participants"]}
+def test_to_claims_writes_permissions_in_daily_abbreviated_shape():
+    permissions = {
+        "hasPresence": False,
+        "canSend": ["video", "audio", "screenVideo", "screenAudio"],
+        "canReceive": {"base": False},
+        "canAdmin": ["participants"],
+    }
 
-    assert to_claims({"permissions": permissions}) == {"p": permissions}
+    assert to_claims({"permissions": permissions}) == {
+        "p": {"hp": False, "cs": "v,a,sv,sa", "cr": {"b": False}, "canAdmin": ["participants"]}
+    }
+
+
+def test_to_claims_keeps_can_send_booleans():
+    assert to_claims({"permissions": {"canSend": True}}) == {"p": {"cs": True}}
+
+
+def test_to_properties_reads_permissions_back_under_their_long_names():
+    claims = {"p": {"hp": True, "cs": "a,sv", "cr": {"b": True}, "canAdmin": True}}
+
+    assert to_properties(claims) == {
+        "permissions": {
+            "hasPresence": True,
+            "canSend": ["audio", "screenVideo"],
+            "canReceive": {"base": True},
+            "canAdmin": True,
+        }
+    }
+
+
+def test_an_empty_can_send_list_round_trips_through_an_empty_string():
+    assert to_claims({"permissions": {"canSend": []}}) == {"p": {"cs": ""}}
+    assert to_properties({"p": {"cs": ""}}) == {"permissions": {"canSend": []}}
+
+
+def test_permissions_round_trip_through_the_claims():
+    permissions = {"canSend": ["screenAudio", "customVideo"], "canReceive": {"base": True, "byUserId": {}}}
+
+    assert to_properties(to_claims({"permissions": permissions})) == {"permissions": permissions}
 
 
 def test_to_properties_uses_the_long_names():

@@ -23,7 +23,7 @@ from meeting_tokens import (
 )
 from meeting_tokens.api import DEMO_API_KEY, RetryPolicy
 from meeting_tokens.api.client import retry_after_seconds
-from meeting_tokens.clock import FrozenClock
+from meeting_tokens.core.clock import FrozenClock
 
 NOW = 1_700_000_000
 KEY = "test-key-FAKE-0123456789abcdef0123456789abcdef"
@@ -212,7 +212,10 @@ def test_a_wait_never_exceeds_max_wait() -> None:
     assert waits == [30.0]
 
 
-@pytest.mark.parametrize(("value", "seconds"), [("7", 7.0), (" 2 ", 2.0), ("soon", None), (None, None)])
+@pytest.mark.parametrize(
+    ("value", "seconds"),
+    [("7", 7.0), (" 2 ", 2.0), ("soon", None), (None, None), ("²", None), ("٣", None), ("-1", None)],
+)
 def test_retry_after_is_read_as_seconds(value: str | None, seconds: float | None) -> None:
     assert retry_after_seconds(value) == seconds
 
@@ -261,10 +264,36 @@ def test_a_refused_key_is_not_repeated_in_the_error() -> None:
     assert KEY not in str(caught.value) and KEY not in repr(caught.value)
 
 
-@pytest.mark.parametrize("key", ["", "ключ", None])
-def test_the_key_must_be_a_non_empty_ascii_string(key: object) -> None:
-    with pytest.raises(ValueError, match="api_key must be a non-empty ASCII string"):
-        DailyClient(key)  # type: ignore[arg-type]
+@pytest.mark.parametrize(
+    ("key", "problem"),
+    [
+        ("", "api_key is empty"),
+        (KEY + "\n", "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
+        (KEY + " ", "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
+        ("\t" + KEY, "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
+        (KEY + "\u00a0", "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
+        ("ключ-" + KEY, "api_key contains characters outside ASCII"),
+        (KEY + "\x00", "api_key contains a control character"),
+        (KEY + "\x7f", "api_key contains a control character"),
+    ],
+    ids=["empty", "newline", "space", "tab", "nbsp", "cyrillic", "nul", "del"],
+)
+@pytest.mark.parametrize("client_class", [DailyClient, AsyncDailyClient])
+def test_a_key_that_cannot_go_in_a_header_is_refused_without_showing_it(
+    client_class: type, key: str, problem: str
+) -> None:
+    with pytest.raises(ValueError) as caught:
+        client_class(key)
+    assert str(caught.value) == f"{problem}; the key is not shown here"
+
+
+def test_a_key_that_is_not_a_string_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="api_key must be a string, not NoneType"):
+        DailyClient(None)  # type: ignore[arg-type]
+
+
+def test_every_printable_ascii_character_may_be_in_a_key() -> None:
+    DailyClient("".join(chr(code) for code in range(0x21, 0x7F))).close()
 
 
 # Lifecycle
@@ -320,6 +349,18 @@ def test_connect_with_key_and_live_talks_to_daily(environment: Callable[..., Non
     client = connect()
     assert (client.emulator, client.base_url) == (None, "https://api.daily.co/v1")
     assert KEY not in repr(client)
+
+
+def test_connect_refuses_a_live_key_with_a_trailing_newline_naming_the_variable(
+    environment: Callable[..., None],
+) -> None:
+    environment(DAILY_API_KEY=KEY + "\n", MEETING_TOKENS_LIVE="1")
+    with pytest.raises(ValueError) as caught:
+        connect()
+    assert str(caught.value) == (
+        "DAILY_API_KEY contains whitespace (a space or a line break, perhaps pasted with it); "
+        "its value is not shown here"
+    )
 
 
 def test_each_connect_gets_a_fresh_emulator(environment: Callable[..., None]) -> None:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import pytest
 
 from meeting_tokens import decode_parts, precheck_claims, validate_token
-from meeting_tokens.display import (
+from meeting_tokens.core.jwt_parts import sign_hs256
+from meeting_tokens.drawing.display import (
     claims_html,
     claims_rows,
     parts_html,
     report_html,
     report_text,
     token_html,
-    verdict,
 )
-from meeting_tokens.jwt_parts import sign_hs256
 
 API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
 ROOM = "standup"
@@ -165,16 +164,16 @@ def test_report_repr_html_is_report_html():
 
 
 def test_verdict_of_a_valid_report():
-    assert verdict(validate(token())) == "valid: every check passed"
+    assert validate(token()).verdict == "valid: every check passed"
 
 
 def test_verdict_of_prechecks_only():
-    assert verdict(precheck_claims(token(), now=NOW)) == "pre-checks passed; signature not checked"
+    assert precheck_claims(token(), now=NOW).verdict == "pre-checks passed; signature not checked"
 
 
 def test_verdict_of_a_rejected_report():
     assert (
-        verdict(validate(token(r="other")))
+        validate(token(r="other")).verdict
         == "rejected (wrong-room): wrong room: token is for 'other', not 'standup'"
     )
 

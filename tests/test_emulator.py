@@ -14,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
+import jwt
 import pytest
 
 from meeting_tokens import (
@@ -25,7 +26,7 @@ from meeting_tokens import (
     validate_token,
 )
 from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID, RequestRecord, RetryPolicy
-from meeting_tokens.clock import FrozenClock
+from meeting_tokens.core.clock import FrozenClock
 
 NOW = 1_700_000_000
 BASE_URL = "https://api.daily.co/v1"
@@ -362,7 +363,11 @@ async def test_path_outside_v1_is_not_found(emulator: DailyEmulator) -> None:
 
 @pytest.mark.parametrize(
     ("method", "path", "allowed"),
-    [("DELETE", "/meeting-tokens", "POST"), ("POST", "/", "GET"), ("PUT", "/rooms/hello", "GET")],
+    [
+        ("DELETE", "/meeting-tokens", "POST"),
+        ("POST", "/", "GET"),
+        ("PUT", "/rooms/hello", "GET, POST, DELETE"),
+    ],
 )
 async def test_wrong_method_is_405_with_an_allow_header(
     http: Awaited, method: str, path: str, allowed: str
@@ -537,3 +542,256 @@ def test_the_limiter_counts_exactly_under_threads(limited: DailyEmulator) -> Non
     with ThreadPoolExecutor(max_workers=8) as pool:
         codes = list(pool.map(lambda _: statuses(limited, 1)[0], range(200)))
     assert (codes.count(200), codes.count(429)) == (20, 180)
+
+
+# Self-signed tokens as Daily's guide defines them: r, iat and d are required
+
+
+# Without d the domain check fails first, before the signature tells that the token is self-signed.
+@pytest.mark.parametrize(
+    ("claim", "reason"),
+    [("r", "self-signed without r"), ("iat", "self-signed without iat"), ("d", "missing-claim")],
+)
+async def test_self_signed_token_without_a_required_claim_is_refused(
+    api: Awaited, emulator: DailyEmulator, claim: str, reason: str
+) -> None:
+    payload = {"r": "hello", "iat": NOW, "d": emulator.domain_id, "exp": NOW + 60}
+    del payload[claim]
+    token = jwt.encode(payload, emulator.api_key, algorithm="HS256")
+
+    status, error, info = await refusal(api.validate_meeting_token(token))
+
+    assert (status, error) == (400, "invalid-request-error")
+    assert info == f"meeting token is not valid ({reason})"
+
+
+async def test_self_signed_token_with_an_empty_room_is_refused(api: Awaited, emulator: DailyEmulator) -> None:
+    token = jwt.encode({"r": "", "iat": NOW, "d": emulator.domain_id}, emulator.api_key, algorithm="HS256")
+
+    assert (await refusal(api.validate_meeting_token(token)))[2] == (
+        "meeting token is not valid (self-signed without r)"
+    )
+
+
+async def test_self_signed_token_without_exp_validates(api: Awaited, emulator: DailyEmulator) -> None:
+    payload = {"r": "hello", "iat": NOW, "d": emulator.domain_id}
+    token = jwt.encode(payload, emulator.api_key, algorithm="HS256")
+
+    assert await api.validate_meeting_token(token) == {"room_name": "hello"}
+
+
+# Permissions: camelCase lists in the REST body, Daily's abbreviations in the claim
+
+
+async def test_minted_permissions_are_abbreviated_in_the_claim(api: Awaited) -> None:
+    permissions = {"hasPresence": True, "canSend": ["video", "audio"], "canReceive": {"base": False}}
+    token = await api.create_meeting_token({"room_name": "hello", "permissions": permissions})
+
+    assert decode_parts(token).payload["p"] == {"hp": True, "cs": "v,a", "cr": {"b": False}}
+
+
+async def test_minted_permissions_validate_back_under_their_long_names(api: Awaited) -> None:
+    permissions = {"canSend": ["screenVideo"], "canAdmin": ["participants"]}
+    token = await api.create_meeting_token({"room_name": "hello", "permissions": permissions})
+
+    assert (await api.validate_meeting_token(token))["permissions"] == permissions
+
+
+async def test_self_signed_permissions_validate_back_under_their_long_names(
+    api: Awaited, emulator: DailyEmulator
+) -> None:
+    permissions = {"hasPresence": False, "canSend": ["audio"]}
+    token = own_token(emulator, permissions=permissions)
+
+    assert (await api.validate_meeting_token(token))["permissions"] == permissions
+
+
+async def test_minting_with_an_unknown_permission_names_it(api: Awaited) -> None:
+    status, error, info = await refusal(api.create_meeting_token({"permissions": {"canFly": True}}))
+
+    assert (status, error) == (400, "invalid-request-error")
+    assert info == "permissions.canFly is not a known permission"
+
+
+async def test_minting_keeps_a_non_ascii_user_name(api: Awaited) -> None:
+    token = await api.create_meeting_token({"room_name": "hello", "user_name": "Zoë 東京"})
+
+    assert decode_parts(token).payload["u"] == "Zoë 東京"
+    assert (await api.validate_meeting_token(token))["user_name"] == "Zoë 東京"
+
+
+# Rooms as real clients use them: list, change, delete; float exp and nested properties
+
+
+async def test_room_exp_may_be_a_float_as_pipecat_sends_it(api: Awaited) -> None:
+    room = await api.create_room("bot", properties={"exp": NOW + 7200.5, "eject_at_room_exp": True})
+
+    assert room["config"] == {"exp": NOW + 7200.5, "eject_at_room_exp": True}
+
+
+async def test_room_float_exp_in_the_past_uses_dailys_wording(api: Awaited) -> None:
+    _, _, info = await refusal(api.create_room("late", properties={"exp": NOW - 0.5}))
+
+    assert info == f"exp was '{NOW - 0.5}', which is in the past rather than in the future"
+
+
+async def test_nested_room_properties_are_kept_as_given(api: Awaited) -> None:
+    sip = {"display_name": "Phone", "sip_mode": "dial-in", "num_endpoints": 1}
+    room = await api.create_room("phone", properties={"sip": sip, "enable_dialout": True})
+
+    assert room["config"] == {"sip": sip, "enable_dialout": True}
+    assert (await api.get_room("phone"))["config"]["sip"] == sip
+
+
+async def test_unknown_room_property_is_named_and_nothing_is_created(api: Awaited) -> None:
+    status, error, info = await refusal(api.create_room("odd", properties={"max_people": 4}))
+
+    assert (status, error) == (400, "invalid-request-error")
+    assert info == "properties.max_people is not a room property"
+    assert (await refusal(api.get_room("odd")))[0] == 404
+
+
+async def test_room_property_of_the_wrong_type_is_named(api: Awaited) -> None:
+    _, _, info = await refusal(api.create_room("odd", properties={"max_participants": "4", "exp": True}))
+
+    assert info == (
+        "properties.max_participants must be an integer; properties.exp must be a number of seconds"
+    )
+
+
+async def test_list_rooms_is_newest_first_with_the_total_count(api: Awaited, emulator: DailyEmulator) -> None:
+    for name in ("a", "b", "c"):
+        await api.create_room(name)
+        emulator.clock.advance(1)
+
+    listing = await api.list_rooms()
+
+    assert listing["total_count"] == 3
+    assert [room["name"] for room in listing["data"]] == ["c", "b", "a"]
+
+
+async def test_list_rooms_pages_with_limit_and_starting_after(api: Awaited) -> None:
+    for name in ("a", "b", "c", "d"):
+        await api.create_room(name)
+
+    first = await api.list_rooms(limit=2)
+    second = await api.list_rooms(limit=2, starting_after=first["data"][-1]["id"])
+
+    assert [room["name"] for room in first["data"]] == ["d", "c"]
+    assert [room["name"] for room in second["data"]] == ["b", "a"]
+    assert second["total_count"] == 4
+
+
+async def test_list_rooms_pages_back_with_ending_before(api: Awaited) -> None:
+    rooms = [await api.create_room(name) for name in ("a", "b", "c", "d")]
+
+    page = await api.list_rooms(limit=2, ending_before=rooms[1]["id"])
+
+    assert [room["name"] for room in page["data"]] == ["d", "c"]
+
+
+@pytest.mark.parametrize("query", ["limit=0", "limit=101", "limit=two", "starting_after=nope"])
+async def test_list_rooms_refuses_a_bad_paging_parameter(http: Awaited, query: str) -> None:
+    response = await http.get("/rooms?" + query, headers=auth())
+
+    assert (response.status_code, response.json()["error"]) == (400, "invalid-request-error")
+    assert query.split("=")[0] in response.json()["info"]
+
+
+async def test_update_room_changes_privacy_and_merges_properties(api: Awaited) -> None:
+    await api.create_room("hello", properties={"start_video_off": True})
+
+    room = await api.update_room("hello", privacy="private", properties={"exp": NOW + 60})
+
+    assert room["privacy"] == "private"
+    assert room["config"] == {"start_video_off": True, "exp": NOW + 60}
+    assert (await api.get_room("hello")) == room
+
+
+async def test_update_room_with_null_clears_a_property(api: Awaited) -> None:
+    await api.create_room("phone", properties={"sip": {"sip_mode": "dial-in"}})
+
+    assert (await api.update_room("phone", properties={"sip": None}))["config"] == {}
+
+
+async def test_update_room_with_a_bad_property_changes_nothing(api: Awaited) -> None:
+    await api.create_room("hello")
+
+    status, _, info = await refusal(api.update_room("hello", privacy="secret", properties={"nbf": "soon"}))
+
+    assert status == 400
+    assert info == "privacy must be public or private; properties.nbf must be a number of seconds"
+    assert (await api.get_room("hello"))["privacy"] == "public"
+
+
+async def test_update_missing_room_is_not_found(api: Awaited) -> None:
+    assert (await refusal(api.update_room("ghost", privacy="private")))[:2] == (404, "not-found")
+
+
+async def test_delete_room_answers_name_and_deleted(api: Awaited) -> None:
+    await api.create_room("hello")
+
+    assert await api.delete_room("hello") == {"name": "hello", "deleted": True}
+    assert (await refusal(api.get_room("hello")))[0] == 404
+
+
+async def test_delete_missing_room_is_not_found(api: Awaited) -> None:
+    assert (await refusal(api.delete_room("ghost")))[:2] == (404, "not-found")
+
+
+@pytest.mark.parametrize("path", ["/rooms/", "/rooms/hello/", "/meeting-tokens/"])
+async def test_trailing_slashes_reach_the_same_endpoint(http: Awaited, path: str) -> None:
+    await http.post("/rooms", json={"name": "hello"}, headers=auth())
+    method = "POST" if path == "/meeting-tokens/" else "GET"
+
+    response = await http.request(method, path, headers=auth(), json={} if method == "POST" else None)
+
+    assert response.status_code == 200
+
+
+def test_the_number_of_rooms_is_bounded(emulator: DailyEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("meeting_tokens.api.emulator.MAX_ROOMS", 2)
+    client = emulator.client()
+    client.create_room("a")
+    client.create_room("b")
+
+    with pytest.raises(DailyAPIError) as caught:
+        client.create_room("c")
+
+    assert (caught.value.status_code, caught.value.info) == (400, "this domain already has 2 rooms")
+
+
+# Conformance: the requests Daily's own Python framework (pipecat's DailyRESTHelper) sends
+
+PIPECAT_ROOM = {
+    "privacy": "public",
+    "properties": {
+        "exp": NOW + 300.123456,  # pipecat: time.time() + 5 * 60, a float
+        "enable_chat": False,
+        "enable_prejoin_ui": True,
+        "enable_emoji_reactions": False,
+        "eject_at_room_exp": True,
+        "enable_dialout": True,
+        "sip": {"display_name": "sw-sip-dialin", "video": False, "sip_mode": "dial-in", "num_endpoints": 1},
+    },
+}
+
+
+async def test_pipecat_creates_a_room_with_a_float_exp_and_sip(http: Awaited) -> None:
+    response = await http.post("/rooms", json=PIPECAT_ROOM, headers=auth())
+
+    assert response.status_code == 200
+    room = response.json()
+    assert (room["privacy"], room["config"]) == ("public", PIPECAT_ROOM["properties"])
+    assert room["url"] == f"https://hands-on-demo.daily.co/{room['name']}"
+
+
+async def test_pipecat_mints_an_owner_token_and_deletes_the_room(http: Awaited) -> None:
+    room = (await http.post("/rooms", json=PIPECAT_ROOM, headers=auth())).json()
+    body = {"properties": {"room_name": room["name"], "is_owner": True, "exp": NOW + 600}}
+
+    token = (await http.post("/meeting-tokens", json=body, headers=auth())).json()["token"]
+    deleted = await http.delete(f"/rooms/{room['name']}", headers=auth())
+
+    assert decode_parts(token).payload["o"] is True
+    assert (deleted.status_code, deleted.json()) == (200, {"name": room["name"], "deleted": True})

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 
 from meeting_tokens import DailyEmulator
 from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID
-from meeting_tokens.claims import PROPERTY_CHECKS
-from meeting_tokens.clock import FrozenClock
+from meeting_tokens.core.claims import PROPERTY_CHECKS
+from meeting_tokens.core.clock import FrozenClock
+from meeting_tokens.core.jwt_parts import sign_hs256
 
 NOW = 1_700_000_000
 ORIGIN = "https://api.daily.co"
@@ -190,3 +191,88 @@ def test_a_token_with_a_huge_future_exp_validates(http: httpx.Client) -> None:
 
 def test_the_demo_domain_is_the_one_served(http: httpx.Client) -> None:
     assert authorized(http, "GET", "/v1").json()["domain_id"] == DEMO_DOMAIN_ID
+
+
+# Findings of the security review: each answered in Daily's shape, never a 500.
+
+
+def test_a_lone_surrogate_in_a_body_is_a_json_parsing_error(http: httpx.Client) -> None:
+    response = authorized(http, "POST", "/v1/rooms", content=b'{"name": "\\ud800"}')
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "json-parsing-error", "info": "the request body is not valid JSON (a lone surrogate)"},
+    )
+
+
+def test_a_lone_surrogate_in_a_minted_user_name_is_refused(http: httpx.Client) -> None:
+    content = b'{"properties": {"user_name": "Zo\\udc00"}}'
+    response = authorized(http, "POST", "/v1/meeting-tokens", content=content)
+    assert (response.status_code, response.json()["error"]) == (400, "json-parsing-error")
+
+
+def test_a_surrogate_pair_is_a_character_like_any_other(http: httpx.Client) -> None:
+    content = b'{"properties": {"user_name": "\\ud83d\\ude00"}}'
+    assert authorized(http, "POST", "/v1/meeting-tokens", content=content).status_code == 200
+
+
+def test_a_self_signed_token_with_a_lone_surrogate_is_not_valid(http: httpx.Client) -> None:
+    claims = {"r": "hello", "d": DEMO_DOMAIN_ID, "iat": NOW, "exp": NOW + 60, "u": "\ud800"}
+    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, claims, DEMO_API_KEY)
+    response = authorized(http, "GET", "/v1/meeting-tokens/" + token)
+    assert (response.status_code, response.json()["info"]) == (400, "meeting token is not valid (malformed)")
+
+
+def test_a_body_over_a_mebibyte_is_refused_with_413(http: httpx.Client) -> None:
+    response = authorized(http, "POST", "/v1/rooms", content=b" " * (1024 * 1024 + 1))
+    assert (response.status_code, response.json()) == (
+        413,
+        {"error": "invalid-request-error", "info": "the request body is over 1048576 bytes"},
+    )
+
+
+def test_unknown_fields_are_named_five_at_most(http: httpx.Client) -> None:
+    content = json.dumps({f"field-{n}": n for n in range(10_000)}).encode()
+    response = authorized(http, "POST", "/v1/rooms", content=content)
+    assert response.json()["info"] == (
+        "unknown fields ['field-0', 'field-1', 'field-2', 'field-3', 'field-4'] and 9995 more; "
+        "expected name, privacy, properties"
+    )
+
+
+def test_no_error_info_echoes_more_than_2000_characters(http: httpx.Client) -> None:
+    properties = {f"p{n}": n for n in range(20_000)}
+    content = json.dumps({"properties": properties}).encode()
+    response = authorized(http, "POST", "/v1/meeting-tokens", content=content)
+    assert response.status_code == 400
+    assert len(response.json()["info"]) == 2001  # 2000 characters and an ellipsis
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    [
+        "/v1/meeting-tokens/{token}",
+        "//v1//meeting-tokens/{token}",
+        "/v1/meeting-tokens//{token}",
+        "/v1/meeting-tokens/{token}/",
+        "/v1/meeting%2Dtokens/{token}",
+        "/v1/meeting%252Dtokens/{token}",
+        "/v1/Meeting-Tokens/{token}",
+        "/v1/rooms/{token}",
+        "/{token}",
+    ],
+)
+def test_the_request_log_keeps_no_token_under_any_spelling(spelling: str) -> None:
+    emulator = DailyEmulator(clock=FrozenClock(NOW), rate_limit=False)
+    with emulator.client() as client:
+        token = client.create_meeting_token({"room_name": "hello"})
+    with httpx.Client(transport=emulator.transport) as http:
+        authorized(http, "GET", spelling.format(token=token))
+    logged = emulator.requests[-1].path
+    assert token[8:24] not in logged and "…(redacted)" in logged
+
+
+def test_a_self_signed_token_with_a_4300_digit_negative_exp_is_refused_not_a_500(http: httpx.Client) -> None:
+    claims = {"r": "hello", "d": DEMO_DOMAIN_ID, "iat": NOW, "exp": -int("9" * 4300)}
+    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, claims, DEMO_API_KEY)
+    response = authorized(http, "GET", "/v1/meeting-tokens/" + token)
+    assert (response.status_code, response.json()["info"]) == (400, "meeting token is not valid (expired)")

@@ -1,8 +1,12 @@
 """The game in a real browser: Debian's Chromium, driven by Playwright, against uvicorn.
 
 What only a browser can confirm: a script cannot read the HttpOnly host cookie although the
-browser sends it; a token kept in a readable cookie or in localStorage is one script away; and
-SameSite=Strict keeps the host cookie off requests that another site starts. The screenshots
+browser sends it; a token kept in a readable cookie or in localStorage is one script away;
+SameSite=Strict keeps the host cookie off requests that another site starts; another site can
+neither create a game in the visitor's browser nor frame the game; and the page's
+Content-Security-Policy stops a script injected into its markup. (The injected-script tests run
+their script through Playwright, that is through the DevTools protocol, which no page policy
+governs: they show what a script that got in anyway could read.) The screenshots
 land in artifacts/game/; with UPDATE_BOOK_IMAGES=1 they replace the storage chapter's pictures in
 book/images/game/ (game ids, ports and dates differ on every run, so that is opt-in).
 """
@@ -25,7 +29,7 @@ from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from meeting_tokens.api.emulator import DailyEmulator
-from meeting_tokens.game import create_app
+from meeting_tokens.game import UVICORN_LIMITS, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / ("book/images" if os.environ.get("UPDATE_BOOK_IMAGES") == "1" else "artifacts") / "game"
@@ -58,15 +62,30 @@ ATTACKER_PAGE = """<!doctype html>
   else document.links[0].click();
 </script>
 """
+# Two more pages of another site: one posts a form to the game's /create as soon as it loads,
+# the other shows the game's page in a frame.
+ATTACKER_CREATE_PAGE = """<!doctype html>
+<title>Another site</title>
+<form method="post" action="{target}/create">
+  <input name="gameName" value="Planted"><input name="playerName" value="Eve">
+</form>
+<script>document.forms[0].submit();</script>
+"""
+ATTACKER_FRAME_PAGE = """<!doctype html>
+<title>Another site</title>
+<h1>Another site frames the game</h1>
+<iframe src="{target}/" width="600" height="300"></iframe>
+"""
 CONTROL_COOKIES = {"lax-control": "Lax", "none-control": "None"}
 
 
 @contextmanager
 def serving(app: Callable) -> Iterator[int]:
-    """Run `app` with uvicorn on a free loopback port in a background thread; yield the port."""
+    """Run `app` with uvicorn (and the game's limits) on a free loopback port in a background
+    thread; yield the port."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **UVICORN_LIMITS))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 10
@@ -110,18 +129,31 @@ def attacker_app(target: str) -> Starlette:
         game_id = escape(request.query_params.get("gameID", ""))
         return HTMLResponse(ATTACKER_PAGE.format(origin=escape(origin), target=target, game_id=game_id))
 
-    return Starlette(routes=[Route("/post", page), Route("/link", page)])
+    async def create_page(request):
+        return HTMLResponse(ATTACKER_CREATE_PAGE.format(target=target))
+
+    async def frame_page(request):
+        return HTMLResponse(ATTACKER_FRAME_PAGE.format(target=target))
+
+    return Starlette(
+        routes=[
+            Route("/post", page),
+            Route("/link", page),
+            Route("/create", create_page),
+            Route("/frame", frame_page),
+        ]
+    )
 
 
 @pytest.fixture
 def game(request) -> Iterator[tuple[str, list[dict[str, str]]]]:
-    """The game at http://127.0.0.1:<port> with the token storage named by the test's param."""
+    """The game at http://127.0.0.1:<port>; the test's param names the token storage, or gives
+    ``create_app``'s options as a dict."""
+    param = getattr(request, "param", "cookie-host")
+    options = param if isinstance(param, dict) else {"token_storage": param}
     emulator = DailyEmulator()
     app = create_app(
-        emulator.client(),
-        cookie_secret="browser-test-secret",
-        token_storage=getattr(request, "param", "cookie-host"),
-        clock=emulator.clock.now,
+        emulator.client(), cookie_secret="browser-test-secret", clock=emulator.clock.now, **options
     )
     log: list[dict[str, str]] = []
     with serving(recording(app, log)) as port:
@@ -154,11 +186,11 @@ def test_host_cookie_is_hidden_from_scripts_yet_sent_on_join(game, context):
     page.screenshot(path=SCREENSHOTS / "02-host-joined.png")
     [cookie] = context.cookies()
     assert "gh-" not in page.evaluate("document.cookie")
-    assert f"gh-{game_id}" in last(log, "POST /join")["cookies"].split()
+    assert f"__Host-gh-{game_id}" in last(log, "POST /join")["cookies"].split()
     assert page.evaluate("callFrame.joined.claims.o") is True
     assert page.evaluate("meetingToken") is None
     assert (cookie["name"], cookie["httpOnly"], cookie["secure"], cookie["sameSite"]) == (
-        f"gh-{game_id}",
+        f"__Host-gh-{game_id}",
         True,
         True,
         "Strict",
@@ -243,7 +275,7 @@ def test_host_cookie_stays_home_when_another_site_starts_the_request(game, conte
             seen[case] = last(log, request)
     render_evidence(page, base, game_id, seen)
     page.screenshot(path=SCREENSHOTS / "07-cross-site-blocked.png", full_page=True)
-    host_cookie = f"gh-{game_id}"
+    host_cookie = f"__Host-gh-{game_id}"
     assert {case: (r["sec-fetch-site"], r["cookies"]) for case, r in seen.items()} == {
         "another site posts a form to /join": ("cross-site", "none-control"),
         "another site links to the game page": ("cross-site", "lax-control none-control"),
@@ -254,9 +286,63 @@ def test_host_cookie_stays_home_when_another_site_starts_the_request(game, conte
     }
 
 
+def test_another_site_cannot_create_a_game_in_the_visitors_browser(game, context):
+    base, log = game
+    page = context.new_page()
+    with serving(attacker_app(base)) as port:
+        page.goto(f"http://localhost:{port}/create")
+        page.wait_for_url(f"{base}/create")
+    assert last(log, "POST /create")["sec-fetch-site"] == "cross-site"
+    assert "only the game's own pages may create games" in page.inner_text("body")
+    assert context.cookies() == []
+
+
+def test_the_game_page_refuses_to_be_framed_by_another_site(game, context):
+    base, log = game
+    page = context.new_page()
+    with serving(attacker_app(base)) as port:
+        page.goto(f"http://localhost:{port}/frame")
+        page.wait_for_load_state("load")
+        page.screenshot(path=SCREENSHOTS / "08-framing-refused.png")
+        [frame] = page.main_frame.child_frames
+    assert last(log, "GET /")["sec-fetch-site"] == "cross-site"
+    assert frame.url != f"{base}/"
+
+
+@pytest.mark.parametrize("game", [{"frame_ancestors": "http://localhost:*"}], indirect=True)
+def test_the_game_page_can_be_framed_by_the_origins_frame_ancestors_names(game, context):
+    base, _ = game
+    page = context.new_page()
+    with serving(attacker_app(base)) as port:
+        page.goto(f"http://localhost:{port}/frame")
+        [frame] = page.main_frame.child_frames
+        frame.wait_for_selector("form#create:not([hidden])")
+    assert frame.url == f"{base}/"
+
+
+def test_the_page_policy_stops_a_script_injected_into_its_markup(game, context):
+    base, _ = game
+    page = context.new_page()
+    create_and_join(page, base)
+    page.evaluate(
+        """() => {
+          const script = document.createElement("script");
+          script.textContent = "window.injectedScriptRan = true";
+          document.body.append(script);
+          const img = document.createElement("img");
+          img.setAttribute("onerror", "window.injectedHandlerRan = true");
+          img.src = "/no-such-image";
+          document.body.append(img);
+        }"""
+    )
+    page.wait_for_timeout(200)
+    assert page.evaluate("window.injectedScriptRan === undefined && window.injectedHandlerRan === undefined")
+    assert page.evaluate("callFrame.joined.claims.o") is True
+
+
 def render_evidence(page, base: str, game_id: str, seen: dict[str, dict[str, str]]) -> None:
     """Draw which cookies the game server received in each case, for the chapter's figure."""
-    names = {f"gh-{game_id}": "Strict", **CONTROL_COOKIES}
+    names = {f"__Host-gh-{game_id}": "Strict", **CONTROL_COOKIES}
     head = "".join(f"<th><code>{escape(n)}</code><br>SameSite={s}</th>" for n, s in names.items())
     rows = "".join(
         f"<tr><td>{escape(case)}<br><small>{escape(record['request'])}, Sec-Fetch-Site: "
@@ -268,6 +354,7 @@ def render_evidence(page, base: str, game_id: str, seen: dict[str, dict[str, str
         + "</tr>"
         for case, record in seen.items()
     )
+    page.goto("about:blank")  # leave the game's page: its policy would refuse this inline style
     page.set_content(
         "<style>body{font:16px system-ui,sans-serif;margin:2rem}td,th{border:1px solid #999;"
         "padding:.4rem .6rem;text-align:left}table{border-collapse:collapse}b{color:#c00}</style>"

@@ -8,8 +8,8 @@ import hmac
 import jwt
 import pytest
 
-from meeting_tokens.errors import MalformedTokenError
-from meeting_tokens.jwt_parts import (
+from meeting_tokens.core.errors import MalformedTokenError
+from meeting_tokens.core.jwt_parts import (
     MAX_TOKEN_LENGTH,
     TokenParts,
     b64url_decode,

@@ -16,14 +16,14 @@ from typing import Any
 import pytest
 
 from meeting_tokens import b64url_encode, precheck_claims, validate_token
-from meeting_tokens.claims import check_properties
-from meeting_tokens.forgeries import EXPECTED_CODES, forged_tokens
-from meeting_tokens.jwt_parts import sign_hs256
+from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
+from meeting_tokens.core.claims import check_properties
+from meeting_tokens.core.jwt_parts import sign_hs256
+from meeting_tokens.drawing.timetext import duration_text, time_note
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import sign_properties
 from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
-from meeting_tokens.widgets.timetext import duration_text, time_note
 
 ORIGIN = "http://127.0.0.1:8765"
 KEY = "mirror-test-key-FAKE-0123456789abcdef"
@@ -136,6 +136,9 @@ PROPERTY_SETS: list[dict[str, Any]] = [
         "start_cloud_recording_opts": {"layout": {"preset": "grid"}, "n": [1, 2, None]},
         "redirect_on_meeting_exit": "https://example.com/bye?x=1&y=</script>",
     },
+    {"room_name": ROOM, "permissions": {"canSend": ["screenAudio", "video", "screenVideo", "audio"]}},
+    {"room_name": ROOM, "permissions": {"canSend": [], "canReceive": {"base": False, "byUserId": {}}}},
+    {"room_name": ROOM, "permissions": {"canSend": True, "hasPresence": False, "canAdmin": ["participants"]}},
     {"room_name": "x" * 128, "exp": NOW + 10**9, "user_name": "long " * 400},
     {"room_name": ROOM, "exp": NOW + 3600, "user_id": "😀" * 36},
 ] + [
@@ -170,6 +173,7 @@ def test_page_signs_the_same_token_as_python(page: Any, properties: dict[str, An
 
 WRONG_PROPERTIES: list[dict[str, Any]] = [
     {"room_name": ""},
+    {"room_name": ROOM, "permissions": {"canSend": ["video", "customVideo", "customAudio"]}},
     {"room_name": 7},
     {"exp": "1750003600"},
     {"exp": True},
@@ -209,6 +213,8 @@ NOT_SECRETS = [
     "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA user@host",
     '{"kty": "oct", "k": "c2VjcmV0"}',
     '[{"keys": {"kty": "oct"}}]',
+    '\ufeff [{"keys": {"kty": "oct"}}]',
+    "-----BEGIN PRIVATE KEY----- truncated",
 ]
 UNUSUAL_KEYS = ["short", "ключ-🔑", '{"not": "a jwk"}', "x" * 200, "  spaced  ", *NOT_SECRETS]
 
@@ -325,6 +331,9 @@ AWKWARD_TOKENS = {
     "over 8192 characters": "a" * 8193,
     "signature of zero bytes": raw_token(HS256, b'{"r":"a","exp":1750003600}', b""),
     "nested 3000 deep": raw_token(HS256, b"[" * 3000 + b"]" * 3000),
+    "an empty room": raw_token(HS256, b'{"r":"","exp":1750003600}'),
+    "exp of minus 4300 nines": raw_token(HS256, b'{"r":"a","exp":-' + b"9" * 4300 + b"}"),
+    "nbf of 4300 nines": raw_token(HS256, b'{"r":"a","exp":1750003600,"nbf":' + b"9" * 4300 + b"}"),
 }
 
 
@@ -338,7 +347,7 @@ def test_page_checks_awkward_tokens_like_python(page: Any, label: str, key: str 
 
 
 @pytest.mark.parametrize("key", ["", *NOT_SECRETS], ids=range(len(NOT_SECRETS) + 1))
-def test_page_refuses_to_verify_with_the_keys_pyjwt_refuses(page: Any, key: str) -> None:
+def test_page_refuses_to_verify_with_the_keys_python_refuses(page: Any, key: str) -> None:
     token = CORPUS["valid"]
     python = validate_token(token, api_key=key, room_name=ROOM, now=NOW)
     assert python.code == "invalid-signature" and python.reason.startswith("unusable key: ")
@@ -358,7 +367,27 @@ def test_page_agrees_on_exp_and_nbf_boundaries(page: Any, now: float, leeway: fl
 # ---------------------------------------------------------------------------------------------
 # What the inspector shows, and the words for times.
 
-INSPECTED = {**CORPUS, **AWKWARD_TOKENS}
+WITH_PERMISSIONS = {
+    "self-signed with permissions": sign_properties(
+        KEY,
+        {
+            "room_name": ROOM,
+            "exp": NOW + 60,
+            "permissions": {"canSend": ["audio"], "canReceive": {"base": True}},
+        },
+        domain_id=DOMAIN,
+        now=NOW,
+    ).token
+}
+INSPECTED = {**CORPUS, **AWKWARD_TOKENS, **WITH_PERMISSIONS}
+
+
+def test_the_inspector_shows_the_abbreviated_permissions_claim() -> None:
+    token = WITH_PERMISSIONS["self-signed with permissions"]
+    view = token_view(token, inspect_token(token, api_key=KEY, room_name=ROOM, now=NOW), NOW)
+
+    assert ["p", "permissions", '{"cs": "a", "cr": {"b": true}}', ""] in view["claims"]
+    assert view["state"] == "valid"
 
 
 @pytest.mark.parametrize("label", list(INSPECTED))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import os
 import pathlib
 import re
+import tomllib
 
 import yaml
+from book_assets import copy_anywidget, stub_fontawesome, unique_scripts
+from packaging.version import Version
 
 from book_toc import toc_files
-from meeting_tokens.book_assets import copy_anywidget, stub_fontawesome, unique_scripts
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 WIDGETS_JS = ROOT / "book" / "widgets-js"
@@ -131,3 +133,25 @@ def test_inline_script_registered_twice_is_written_once() -> None:
 def test_scripts_with_different_bodies_are_all_kept() -> None:
     scripts = [_Script(None, body="let a = 1"), _Script(None, body="let b = 2")]
     assert len(unique_scripts(scripts)) == 2
+
+
+# The lowest release of each dependency that fixed its published advisories (pyproject.toml says
+# which advisory justifies each): no floor in pyproject.toml may admit an older one.
+FIXED_RELEASES = {
+    "starlette": "0.49.1",
+    "h11": "0.16",
+    "pyjwt": "2.10.1",
+    "httpx": "0.23",
+    "uvicorn": "0.11.7",
+}
+
+
+def test_dependency_floors_exclude_releases_with_published_advisories() -> None:
+    project = tomllib.loads(read("pyproject.toml"))["project"]
+    floors = {}
+    for requirement in project["dependencies"] + sum(project["optional-dependencies"].values(), []):
+        name, _, floor = requirement.partition(">=")
+        if floor:
+            floors[name.strip().lower()] = Version(floor.split(",")[0])
+    fixed = {name: Version(release) for name, release in FIXED_RELEASES.items()}
+    assert [name for name in fixed if floors.get(name, Version("0")) < fixed[name]] == []

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
+import socket
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
 from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient, DailyEmulator
+from meeting_tokens.api import serve
 from meeting_tokens.api.serve import serving
-from meeting_tokens.clock import FrozenClock
+from meeting_tokens.core.clock import FrozenClock
 
 NOW = 1_700_000_000
 
@@ -67,8 +72,8 @@ def test_errors_arrive_with_dailys_body_over_http(base_url: str) -> None:
 
 
 def test_a_wrong_method_gets_405_with_allow_over_http(base_url: str, emulator: DailyEmulator) -> None:
-    response = httpx.delete(f"{base_url}/rooms/x", headers={"Authorization": f"Bearer {emulator.api_key}"})
-    assert (response.status_code, response.headers["allow"]) == (405, "GET")
+    response = httpx.put(f"{base_url}/rooms/x", headers={"Authorization": f"Bearer {emulator.api_key}"})
+    assert (response.status_code, response.headers["allow"]) == (405, "GET, POST, DELETE")
     assert response.json()["error"] == "invalid-request-error"
 
 
@@ -77,6 +82,69 @@ def test_a_20_kb_path_gets_dailys_404_over_http(base_url: str, emulator: DailyEm
         f"{base_url}/{'x' * 20_000}", headers={"Authorization": f"Bearer {emulator.api_key}"}
     )
     assert (response.status_code, response.json()["error"]) == (404, "not-found")
+
+
+def raw_exchange(base_url: str, request: bytes, *, timeout: float = 10.0) -> bytes:
+    """Send these exact bytes on a new connection; everything the server sends until it closes."""
+    address = urlsplit(base_url)
+    with socket.create_connection((address.hostname, address.port), timeout=timeout) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+        return received
+
+
+def status_and_body(answer: bytes) -> tuple[int, object]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), json.loads(body)
+
+
+def test_a_path_over_64_kib_gets_dailys_414_not_a_500(base_url: str) -> None:
+    request = b"GET /v1/" + b"x" * 70_000 + b" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+    answer = raw_exchange(base_url, request)
+    assert status_and_body(answer) == (
+        414,
+        {"error": "invalid-request-error", "info": "the request path is over 61440 characters"},
+    )
+
+
+def test_a_body_over_the_limit_gets_dailys_413_unread(base_url: str, emulator: DailyEmulator) -> None:
+    response = httpx.post(
+        f"{base_url}/rooms",
+        headers={"Authorization": f"Bearer {emulator.api_key}"},
+        content=b"[" + b"1," * 600_000 + b"1]",
+    )
+    assert (response.status_code, response.json()) == (
+        413,
+        {"error": "invalid-request-error", "info": "the request body is over 1048576 bytes"},
+    )
+
+
+def test_a_declared_length_over_the_limit_gets_413_before_any_body(base_url: str) -> None:
+    answer = raw_exchange(
+        base_url, b"POST /v1/rooms HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999\r\n\r\n", timeout=5
+    )
+    assert status_and_body(answer)[0] == 413
+
+
+def test_a_connection_that_never_sends_a_request_is_closed(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(serve, "HEAD_TIMEOUT", 0.3)
+    started = time.monotonic()
+    assert raw_exchange(base_url, b"GET /v1/ HTTP/1.1\r\nHo", timeout=5) == b""
+    assert time.monotonic() - started < 3
+
+
+def test_a_body_that_trickles_gets_dailys_408(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(serve, "BODY_TIMEOUT", 0.3)
+    request = b"POST /v1/rooms HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n{}"
+    answer = raw_exchange(base_url, request, timeout=5)
+    assert status_and_body(answer) == (
+        408,
+        {"error": "invalid-request-error", "info": "the request body did not arrive within 0.3 s"},
+    )
 
 
 async def test_async_client_works_over_http(base_url: str, emulator: DailyEmulator) -> None:

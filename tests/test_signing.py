@@ -10,7 +10,7 @@ import jwt
 import pytest
 
 from meeting_tokens import decode_parts, self_sign
-from meeting_tokens.errors import InvalidPropertiesError, TokenError
+from meeting_tokens.core.errors import InvalidPropertiesError, TokenError
 
 API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
 DOMAIN_ID = "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44"
@@ -169,8 +169,8 @@ def test_non_string_room_name_is_refused():
         sign(room_name=42)
 
 
-def test_exp_as_a_property_is_refused():
-    with pytest.raises(TokenError, match="pass exp through its own argument"):
+def test_exp_as_a_property_is_a_type_error():
+    with pytest.raises(TypeError, match="pass exp through its own argument"):
         sign(exp=NOW + 60)
 
 
@@ -179,22 +179,39 @@ def test_iat_as_a_property_is_refused():
         sign(iat=NOW)
 
 
-@pytest.mark.parametrize("expires_in", [0, -60, 1.5, True, "3600"])
-def test_expires_in_must_be_a_positive_whole_number(expires_in):
-    with pytest.raises(TokenError, match="expires_in must be a positive whole number"):
+@pytest.mark.parametrize("expires_in", [0, -60])
+def test_expires_in_that_is_not_positive_is_a_value_error(expires_in):
+    with pytest.raises(ValueError, match="expires_in must be a positive whole number"):
         sign(expires_in=expires_in)
 
 
-@pytest.mark.parametrize("api_key", ["", None, b"bytes-key-0123456789abcdef0123456789"])
-def test_api_key_must_be_a_non_empty_string(api_key):
-    with pytest.raises(TokenError, match="api_key must be a non-empty string"):
+@pytest.mark.parametrize("expires_in", [1.5, True, "3600"])
+def test_expires_in_that_is_not_an_integer_is_a_type_error(expires_in):
+    with pytest.raises(TypeError, match="expires_in must be a positive whole number"):
+        sign(expires_in=expires_in)
+
+
+def test_an_empty_api_key_is_a_value_error_not_a_token_error():
+    with pytest.raises(ValueError, match="^api_key must be a non-empty string$") as caught:
+        self_sign("", room_name="standup", domain_id=DOMAIN_ID, now=NOW)
+
+    assert not isinstance(caught.value, TokenError)
+
+
+@pytest.mark.parametrize("api_key", [None, b"bytes-key-0123456789abcdef0123456789"])
+def test_an_api_key_that_is_not_a_string_is_a_type_error(api_key):
+    with pytest.raises(TypeError, match="api_key must be a non-empty string, not "):
         self_sign(api_key, room_name="standup", domain_id=DOMAIN_ID, now=NOW)
 
 
-@pytest.mark.parametrize("domain_id", ["", None])
-def test_domain_id_must_be_a_non_empty_string(domain_id):
-    with pytest.raises(TokenError, match="domain_id must be a non-empty string"):
-        sign(domain_id=domain_id)
+def test_an_empty_domain_id_is_a_value_error():
+    with pytest.raises(ValueError, match="domain_id must be a non-empty string"):
+        sign(domain_id="")
+
+
+def test_a_domain_id_that_is_not_a_string_is_a_type_error():
+    with pytest.raises(TypeError, match="domain_id must be a non-empty string"):
+        sign(domain_id=None)
 
 
 def test_refusal_never_echoes_the_api_key():

@@ -69,7 +69,7 @@ class Site:
 @pytest.fixture(scope="session")
 def book_build() -> subprocess.CompletedProcess:
     """Build the book as `make book` does, but re-reading every page, once per test session."""
-    from meeting_tokens.book_assets import copy_anywidget
+    from book_assets import copy_anywidget
 
     copy_anywidget(ROOT / "book" / "widgets-js")
     jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 
 from meeting_tokens import ValidationReport, precheck_claims, validate_token
-from meeting_tokens.errors import (
+from meeting_tokens.core.errors import (
     DailyAPIError,
     ExpiredTokenError,
     InvalidClaimError,
@@ -22,7 +22,7 @@ from meeting_tokens.errors import (
     WrongDomainError,
     WrongRoomError,
 )
-from meeting_tokens.jwt_parts import b64url_decode, b64url_encode, compact_json, sign_hs256
+from meeting_tokens.core.jwt_parts import b64url_decode, b64url_encode, compact_json, sign_hs256
 
 API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
 OTHER_KEY = "test-only-other-fake-key-0123456789abcdef"
@@ -154,7 +154,11 @@ def test_report_is_immutable():
 def test_prechecks_pass_a_good_token_without_verifying_it():
     report = precheck_claims(token(), room_name=ROOM, now=NOW)
 
-    assert (report.valid, report.verified) == (True, False)
+    assert (report.nothing_failed, report.verified) == (True, False)
+
+
+def test_prechecks_alone_never_call_a_token_valid():
+    assert precheck_claims(token(), room_name=ROOM, now=NOW).valid is False
 
 
 def test_prechecks_skip_signature_and_daily():
@@ -164,7 +168,9 @@ def test_prechecks_skip_signature_and_daily():
 
 
 def test_prechecks_pass_a_token_signed_with_any_key():
-    assert precheck_claims(token(key=OTHER_KEY), room_name=ROOM, now=NOW).valid is True
+    report = precheck_claims(token(key=OTHER_KEY), room_name=ROOM, now=NOW)
+
+    assert (report.nothing_failed, report.valid) == (True, False)
 
 
 def test_prechecks_reject_an_expired_token():
@@ -181,6 +187,12 @@ def test_prechecks_check_the_domain_when_given():
 
 def test_full_validation_is_verified():
     assert validate(token()).verified is True
+
+
+def test_a_failed_report_is_neither_valid_nor_nothing_failed():
+    report = validate(token(key=OTHER_KEY))
+
+    assert (report.valid, report.nothing_failed) == (False, False)
 
 
 # Header
@@ -406,6 +418,28 @@ def test_token_without_r_is_accepted_when_allowed():
     )
 
 
+def test_token_with_an_empty_r_is_rejected_like_one_without_r():
+    report = validate(token(r=""), room_name=None)
+
+    assert (report.code, report.reason) == (
+        "missing-claim",
+        "r is empty, like no r: the token would open every room of the domain",
+    )
+
+
+def test_token_with_an_empty_r_is_rejected_by_the_prechecks():
+    assert precheck_claims(token(r=""), now=NOW).code == "missing-claim"
+
+
+def test_token_with_an_empty_r_counts_as_unscoped_when_that_is_allowed():
+    report = validate(token(r=""), allow_unscoped=True)
+
+    assert (report.valid, report.checks[3].detail) == (
+        True,
+        "for every room (allowed by the caller) of this domain",
+    )
+
+
 def test_token_for_another_room_is_rejected():
     report = validate(token(r="other-room"))
 
@@ -502,13 +536,48 @@ def test_same_claims_respelled_do_not_verify():
 def test_empty_api_key_is_an_unusable_key():
     report = validate(token(), api_key="")
 
-    assert (report.code, report.reason) == ("invalid-signature", "unusable key: HMAC key must not be empty.")
+    assert (report.code, report.reason) == ("invalid-signature", "unusable key: it is empty")
 
 
 def test_pem_shaped_api_key_is_an_unusable_key():
     pem = "-----BEGIN PUBLIC KEY-----\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE\n-----END PUBLIC KEY-----"
 
-    assert validate(token(), api_key=pem).reason.startswith("unusable key:")
+    assert validate(token(), api_key=pem).reason == (
+        "unusable key: it looks like a PEM key or certificate, not a shared secret"
+    )
+
+
+def test_ssh_public_key_is_an_unusable_key():
+    assert validate(token(), api_key="ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA user@host").reason == (
+        "unusable key: it looks like an SSH public key, not a shared secret"
+    )
+
+
+@pytest.mark.parametrize("jwk", ['{"kty": "oct", "k": "c2VjcmV0"}', '\ufeff [{"keys": {"kty": "oct"}}]'])
+def test_jwk_json_is_an_unusable_key(jwk):
+    assert validate(token(), api_key=jwk).reason == (
+        "unusable key: it looks like a JWK; pass its secret, not its JSON"
+    )
+
+
+def test_json_that_is_not_a_jwk_is_a_usable_key():
+    key = '{"not": "a jwk"}'
+
+    assert validate(token(key=key), api_key=key).valid is True
+
+
+def test_key_with_a_lone_surrogate_is_an_unusable_key_not_an_exception():
+    assert validate(token(), api_key="key-\ud800").reason == "unusable key: it is not valid Unicode text"
+
+
+@pytest.mark.parametrize("api_key", [5, ["key"]])
+def test_an_api_key_that_is_neither_text_nor_bytes_is_a_type_error(api_key):
+    with pytest.raises(TypeError, match="api_key must be a string or bytes"):
+        validate(token(), api_key=api_key)
+
+
+def test_empty_bytes_key_is_an_unusable_key():
+    assert validate(token(), api_key=b"").reason == "unusable key: it is empty"
 
 
 def test_api_key_may_be_bytes():
@@ -661,6 +730,47 @@ def test_oversized_token_is_reported_by_size():
     assert validate("a" * 8193).reason == "token is 8193 characters, over 8192"
 
 
+HUGE_NEGATIVE = -int("9" * 4300)  # the longest integer Python's json reads
+
+
+def test_huge_negative_exp_is_reported_expired_not_raised():
+    report = validate(token(exp=HUGE_NEGATIVE))
+
+    assert (report.code, report.reason) == (
+        "expired",
+        f"expired: exp {HUGE_NEGATIVE} is more than 10**4300 s ago",
+    )
+
+
+def test_huge_negative_exp_is_reported_by_the_prechecks_too():
+    assert precheck_claims(token(exp=HUGE_NEGATIVE), now=NOW).code == "expired"
+
+
+@pytest.mark.parametrize("claim", ["nbf", "iat"])
+def test_huge_positive_nbf_and_iat_are_reported_not_raised(claim):
+    huge = int("9" * 4300)
+    words = {"nbf": "not yet valid", "iat": "issued in the future"}[claim]
+
+    assert validate(token(**{claim: huge})).reason == f"{words}: {claim} {huge} is {huge - NOW} s ahead"
+
+
+def deepest_parseable(claim: str) -> str:
+    """A token whose claim is a list nested as deeply as this Python's json can still read."""
+    for depth in range(2000, 0, -10):
+        payload = b'{"%s":' % claim.encode() + b"[" * depth + b"]" * depth + b"}"
+        candidate = f"{b64url_encode(compact_json(HEADER))}.{b64url_encode(payload)}.AA"
+        if validate(candidate).code != "malformed":
+            return candidate
+    raise AssertionError("no depth parses")
+
+
+@pytest.mark.parametrize("claim", ["r", "exp", "d"])
+def test_claims_nested_as_deep_as_json_allows_come_back_as_reports(claim):
+    report = validate_token(deepest_parseable(claim), api_key=API_KEY, domain_id=DOMAIN_ID, now=NOW)
+
+    assert report.code in ("invalid-claim", "missing-claim", "wrong-domain")
+
+
 # raise_for_failure
 
 
@@ -750,7 +860,7 @@ def test_daily_example_passes_the_prechecks_at_a_fixed_time():
         DAILY_EXAMPLE, room_name="hello", domain_id=DAILY_EXAMPLE_DOMAIN, now=DAILY_EXAMPLE_NOW
     )
 
-    assert report.valid is True
+    assert (report.nothing_failed, report.valid) == (True, False)
 
 
 @pytest.mark.parametrize("key", [API_KEY, "secret", "your-api-key", DAILY_EXAMPLE_DOMAIN])

@@ -9,8 +9,8 @@ import traitlets
 
 from meeting_tokens import decode_parts
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
-from meeting_tokens.forgeries import forged_tokens
-from meeting_tokens.jwt_parts import sign_hs256
+from meeting_tokens.chapters.forgeries import forged_tokens
+from meeting_tokens.core.jwt_parts import sign_hs256
 from meeting_tokens.widgets import ClaimEditor, ExpiryExplorer, StorageTradeoffs, TokenInspector
 
 NOW = 1_750_000_000
@@ -122,7 +122,7 @@ def test_a_ping_from_the_page_gets_a_pong() -> None:
 
 def test_the_inspector_without_a_key_says_the_signature_is_unchecked() -> None:
     inspector = TokenInspector(token_for(iat=NOW, exp=NOW + 3600), now=NOW)
-    assert inspector.report.valid and not inspector.report.verified
+    assert inspector.report.nothing_failed and not inspector.report.valid
     assert inspector.view["verdict"] == "pre-checks passed; signature not checked"
 
 
@@ -154,7 +154,7 @@ def test_a_malformed_token_gives_a_message_not_a_traceback(garbage: str) -> None
 def test_pasting_a_new_token_recomputes_the_report() -> None:
     inspector = TokenInspector("", now=NOW)
     inspector.token = token_for(iat=NOW, exp=NOW + 60)
-    assert inspector.report.valid
+    assert inspector.report.nothing_failed
 
 
 def test_the_room_the_token_is_used_for_is_checked() -> None:
@@ -166,7 +166,7 @@ def test_without_now_the_inspector_checks_at_the_current_time() -> None:
     before = time.time()
     inspector = TokenInspector(token_for(iat=int(before) - 10, exp=int(before) + 3600))
     assert before <= inspector.checked_at <= time.time()
-    assert inspector.report.valid
+    assert inspector.report.nothing_failed
 
 
 # ExpiryExplorer ------------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_without_now_the_inspector_checks_at_the_current_time() -> None:
 def test_the_explorer_starts_a_third_into_the_tokens_life() -> None:
     explorer = ExpiryExplorer(token_for(iat=NOW, exp=NOW + 3600))
     assert explorer.now == NOW + 1200
-    assert explorer.report.valid
+    assert explorer.report.nothing_failed
 
 
 def test_moving_now_past_exp_changes_the_verdict_to_expired() -> None:
@@ -187,7 +187,7 @@ def test_moving_now_past_exp_changes_the_verdict_to_expired() -> None:
 
 def test_leeway_keeps_the_token_valid_just_past_exp() -> None:
     explorer = ExpiryExplorer(token_for(iat=NOW, exp=NOW + 3600), leeway=30, now=NOW + 3629)
-    assert explorer.report.valid
+    assert explorer.report.nothing_failed
     explorer.now = NOW + 3630
     assert explorer.report.code == "expired"
 

@@ -8,16 +8,16 @@ import json
 
 import pytest
 
-from meeting_tokens import storage
-from meeting_tokens.claims import PROPERTY_CHECKS
-from meeting_tokens.jwt_parts import decode_parts, sign_hs256
+from meeting_tokens.chapters import storage_options
+from meeting_tokens.core.claims import PROPERTY_CHECKS
+from meeting_tokens.core.jwt_parts import decode_parts, sign_hs256
+from meeting_tokens.drawing.timetext import duration_text, relative_time, time_note, utc_text
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import FORM_FIELDS, default_properties, sign_properties
 from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 from meeting_tokens.widgets.storage_tradeoffs import table_data
 from meeting_tokens.widgets.timeline import bands, timeline_for, timeline_svg
-from meeting_tokens.widgets.timetext import duration_text, relative_time, time_note, utc_text
 
 KEY = "logic-test-key-FAKE-0123456789abcdef"
 DOMAIN = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
@@ -162,6 +162,18 @@ def test_without_a_key_the_inspector_runs_the_prechecks_only() -> None:
     assert token_view(token, report, NOW)["state"] == "unchecked"
 
 
+
+def test_the_inspector_reports_a_4300_digit_negative_exp_instead_of_raising():
+    exp = -int("9" * 4300)
+    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": "a", "exp": exp}, KEY)
+    view = token_view(token, inspect_token(token, api_key=KEY, now=NOW), NOW)
+
+    assert (view["state"], view["verdict"]) == (
+        "rejected",
+        f"rejected (expired): expired: exp {exp} is more than 10**4300 s ago",
+    )
+    assert view["claims"][1][3] == "outside years 1 to 9999"
+
 def test_with_the_key_the_inspector_verifies_the_signature() -> None:
     token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, KEY)
     view = token_view(token, inspect_token(token, api_key=KEY, room_name="a", now=NOW), NOW)
@@ -238,31 +250,31 @@ def test_the_timeline_svg_is_the_same_on_every_run() -> None:
 
 
 def test_the_storage_table_has_the_six_choices_of_the_chapter() -> None:
-    assert [row["key"] for row in storage.tradeoff_rows()] == [
+    assert [row["key"] for row in storage_options.tradeoff_rows()] == [
         "article", "httponly-cookie", "readable-cookie", "local-storage", "session-storage", "memory",
     ]  # fmt: skip
 
 
 def test_every_row_fills_every_column() -> None:
-    for row in storage.tradeoff_rows("5m"):
-        assert all(row[name] for name in storage.COLUMNS)
+    for row in storage_options.tradeoff_rows("5m"):
+        assert all(row[name] for name in storage_options.COLUMNS)
 
 
 def test_the_lifetime_decides_how_long_a_stolen_token_stays_useful() -> None:
-    local = storage.OPTIONS_BY_KEY["local-storage"]
-    assert storage.stolen_useful(local, "5m") == "Up to 5 minutes: until its exp."
-    assert storage.stolen_useful(local, "none").startswith("Forever: with no exp")
+    local = storage_options.OPTIONS_BY_KEY["local-storage"]
+    assert storage_options.stolen_useful(local, "5m") == "Up to 5 minutes: until its exp."
+    assert storage_options.stolen_useful(local, "none").startswith("Forever: with no exp")
 
 
 def test_an_unknown_lifetime_or_choice_is_refused() -> None:
     with pytest.raises(ValueError, match="lifetime must be one of"):
-        storage.tradeoff_rows("1y")
+        storage_options.tradeoff_rows("1y")
     with pytest.raises(ValueError, match="choice must be one of"):
-        storage.summary("cookie-jar")
+        storage_options.summary("cookie-jar")
 
 
 def test_the_markdown_overview_has_a_bold_title_and_six_bullets_per_choice() -> None:
-    lines = storage.markdown_overview().splitlines()
+    lines = storage_options.markdown_overview().splitlines()
     titles = [line for line in lines if line.startswith("**")]
     bullets = [line for line in lines if line.startswith("- *")]
     article = "Re-minted per join; host marked by a signed HttpOnly cookie (the article's design)"
@@ -270,6 +282,18 @@ def test_the_markdown_overview_has_a_bold_title_and_six_bullets_per_choice() -> 
     assert len(titles) == 6
     assert len(bullets) == 6 * 6
     assert bullets[0].startswith("- *What an XSS payload can read*: Not the host cookie (HttpOnly).")
+
+
+def test_the_markdown_overview_can_show_only_some_columns() -> None:
+    lines = storage_options.markdown_overview(columns=("cross_site",)).splitlines()
+    bullets = [line for line in lines if line.startswith("- *")]
+    assert len(bullets) == 6
+    assert bullets[0].startswith("- *What a cross-site request carries*: Nothing: the host cookie")
+
+
+def test_the_markdown_overview_refuses_an_unknown_column() -> None:
+    with pytest.raises(ValueError, match="columns must be among"):
+        storage_options.markdown_overview(columns=("colour",))
 
 
 # The front-end assets ------------------------------------------------------------------------
@@ -315,6 +339,6 @@ def test_no_module_imports_or_fetches_anything() -> None:
 def test_the_storage_table_keeps_its_column_and_lifetime_order_in_lists() -> None:
     # A notebook saves widget state with sorted dict keys, so the page reads the order from lists.
     table = table_data()
-    assert table["column_order"] == list(storage.COLUMNS)
+    assert table["column_order"] == list(storage_options.COLUMNS)
     assert table["column_order"][0] == "label"
     assert table["lifetime_order"] == ["5m", "1h", "1d", "30d", "none"]

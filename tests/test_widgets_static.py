@@ -23,13 +23,13 @@ from typing import Any
 import ipywidgets
 import jwt
 import pytest
+from book_assets import copy_anywidget
 from ipywidgets.embed import dependency_state, embed_data
 
-from meeting_tokens import storage
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
-from meeting_tokens.book_assets import copy_anywidget
-from meeting_tokens.forgeries import forged_tokens
-from meeting_tokens.signing import self_sign
+from meeting_tokens.chapters import storage_options
+from meeting_tokens.chapters.forgeries import forged_tokens
+from meeting_tokens.core.signing import self_sign
 from meeting_tokens.widgets import ClaimEditor, ExpiryExplorer, StorageTradeoffs, TokenInspector
 from meeting_tokens.widgets.editing import sign_properties
 from meeting_tokens.widgets.inspection import inspect_token, token_view
@@ -326,7 +326,8 @@ def test_picking_a_storage_choice_highlights_its_row(page: Any, url: str) -> Non
     page.locator("#storage select").first.select_option("local-storage")
     page.locator("#storage select").nth(1).select_option("none")
     assert page.locator("#storage tr.mt-picked th").inner_text() == "localStorage"
-    assert page.locator("#storage .mt-summary").inner_text() == storage.summary("local-storage", "none")
+    summary = storage_options.summary("local-storage", "none")
+    assert page.locator("#storage .mt-summary").inner_text() == summary
     shot(page, url, "storage-local")
 
 

@@ -1,16 +1,15 @@
-"""Daily's REST API: a client (sync and async), an in-process emulator, and `connect()`."""
+"""Daily's REST API: a client (sync and async), an in-process emulator, and ``connect()``."""
 
-from __future__ import annotations
-
-import os
-
+from meeting_tokens.api.admission import Admission
 from meeting_tokens.api.client import DAILY_API_URL, AsyncDailyClient, DailyClient, RetryPolicy
+from meeting_tokens.api.connection import connect
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID, DailyEmulator, RequestRecord
 
 __all__ = [
     "DAILY_API_URL",
     "DEMO_API_KEY",
     "DEMO_DOMAIN_ID",
+    "Admission",
     "AsyncDailyClient",
     "DailyClient",
     "DailyEmulator",
@@ -18,16 +17,3 @@ __all__ = [
     "RetryPolicy",
     "connect",
 ]
-
-
-def connect() -> DailyClient:
-    """The client every notebook starts with: real Daily only when asked for twice over.
-
-    With `DAILY_API_KEY` set and `MEETING_TOKENS_LIVE=1`, a `DailyClient` for api.daily.co
-    (its `.emulator` is None). Otherwise a client of a fresh `DailyEmulator`, reachable as
-    `client.emulator` to move its clock or rotate its key.
-    """
-    api_key = os.environ.get("DAILY_API_KEY")
-    if api_key and os.environ.get("MEETING_TOKENS_LIVE") == "1":
-        return DailyClient(api_key, base_url=DAILY_API_URL)
-    return DailyEmulator().client()

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import re
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -21,13 +22,32 @@ from urllib.parse import quote
 
 import httpx
 
-from meeting_tokens.errors import DailyAPIError
+from meeting_tokens.core.errors import DailyAPIError
 
 if TYPE_CHECKING:
     from meeting_tokens.api.emulator import DailyEmulator
 
 DAILY_API_URL = "https://api.daily.co/v1"
 DEFAULT_TIMEOUT = 10.0  # seconds, for connecting, reading and writing alike
+_PRINTABLE_ASCII = re.compile(r"[!-~]+")  # what a key in an Authorization header may hold
+
+
+def api_key_problem(api_key: str) -> str | None:
+    """What is wrong with ``api_key`` as a Daily API key, in words that never quote it; None if fine.
+
+    A key travels in an HTTP header, so only printable ASCII without spaces will do. A pasted
+    key's trailing newline is the usual culprit: refused here, it would otherwise fail the
+    first request with an error message that contains the whole key.
+    """
+    if _PRINTABLE_ASCII.fullmatch(api_key):
+        return None
+    if not api_key:
+        return "is empty"
+    if any(character.isspace() for character in api_key):
+        return "contains whitespace (a space or a line break, perhaps pasted with it)"
+    if not api_key.isascii():
+        return "contains characters outside ASCII"
+    return "contains a control character"
 
 
 @dataclass(frozen=True)
@@ -58,7 +78,7 @@ def retry_after_seconds(value: str | None) -> float | None:
     if value is None:
         return None
     value = value.strip()
-    if value.isdigit():
+    if value.isascii() and value.isdigit():  # "²".isdigit() is True, and float("²") fails
         return float(value)
     try:
         moment = parsedate_to_datetime(value)
@@ -94,8 +114,18 @@ def _create_room(name: str | None, privacy: str | None, properties: dict[str, An
     return _Call("POST", "/rooms", body={k: v for k, v in fields.items() if v is not None})
 
 
-def _get_room(name: str) -> _Call:
-    return _Call("GET", "/rooms/" + quote(name, safe=""))
+def _room(method: str, name: str, body: dict[str, Any] | None = None) -> _Call:
+    return _Call(method, "/rooms/" + quote(name, safe=""), body=body)
+
+
+def _update_room(name: str, privacy: str | None, properties: dict[str, Any] | None) -> _Call:
+    fields = {"privacy": privacy, "properties": properties}
+    return _room("POST", name, {k: v for k, v in fields.items() if v is not None})
+
+
+def _list_rooms(limit: int | None, ending_before: str | None, starting_after: str | None) -> _Call:
+    fields = {"limit": limit, "ending_before": ending_before, "starting_after": starting_after}
+    return _Call("GET", "/rooms", params={k: str(v) for k, v in fields.items() if v is not None})
 
 
 def _answer(response: httpx.Response, call: _Call) -> Any:
@@ -116,21 +146,31 @@ def _answer(response: httpx.Response, call: _Call) -> Any:
 class _ClientCore:
     """What both shells share: settings, the Authorization header, the calls, repr."""
 
-    emulator: DailyEmulator | None = None
-    """The emulator behind this client (set by `DailyEmulator.client()`); None for real Daily."""
-
     def __init__(
-        self, api_key: str, base_url: str, timeout: float | httpx.Timeout, retry: RetryPolicy
+        self,
+        api_key: str,
+        base_url: str,
+        timeout: float | httpx.Timeout,
+        retry: RetryPolicy,
+        emulator: DailyEmulator | None,
     ) -> None:
-        if not isinstance(api_key, str) or not api_key or not api_key.isascii():
-            raise ValueError("api_key must be a non-empty ASCII string")
+        if not isinstance(api_key, str):
+            raise TypeError(f"api_key must be a string, not {type(api_key).__name__}")
+        if (problem := api_key_problem(api_key)) is not None:
+            raise ValueError(f"api_key {problem}; the key is not shown here")
         self.base_url = base_url.rstrip("/")
         self.retry = retry
+        self.emulator = emulator
+        """The emulator behind this client (``DailyEmulator.client()`` passes it); None for Daily."""
         self._http_options: dict[str, Any] = {
             "base_url": self.base_url,
             "headers": {"Authorization": f"Bearer {api_key}"},
             "timeout": timeout,
         }
+
+    def now(self) -> float:
+        """Unix seconds on Daily's side: the emulator's clock, or this machine's for real Daily."""
+        return self.emulator.clock.now() if self.emulator is not None else time.time()
 
     def __repr__(self) -> str:
         via = f", emulator={self.emulator!r}" if self.emulator is not None else ""
@@ -149,8 +189,9 @@ class DailyClient(_ClientCore):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 (frozen, so sharing it is safe)
         sleep: Callable[[float], None] = time.sleep,
+        emulator: DailyEmulator | None = None,
     ) -> None:
-        super().__init__(api_key, base_url, timeout, retry)
+        super().__init__(api_key, base_url, timeout, retry, emulator)
         self._http = httpx.Client(transport=transport, **self._http_options)
         self._sleep = sleep
 
@@ -163,7 +204,10 @@ class DailyClient(_ClientCore):
             self._sleep(wait)
 
     def create_meeting_token(self, properties: dict[str, Any]) -> str:
-        """`POST /meeting-tokens`: a token signed by Daily, which only Daily can check."""
+        """`POST /meeting-tokens`: a token signed by Daily with a key it does not name.
+
+        So, we infer, only Daily can check it (``validate_meeting_token``).
+        """
         return self._send(_mint(properties))
 
     def validate_meeting_token(self, token: str, *, ignore_nbf: bool = False) -> dict[str, Any]:
@@ -185,8 +229,28 @@ class DailyClient(_ClientCore):
         return self._send(_create_room(name, privacy, properties))
 
     def get_room(self, name: str) -> dict[str, Any]:
-        """`GET /rooms/:name`: the room, or `DailyAPIError` 404 `not-found`."""
-        return self._send(_get_room(name))
+        """``GET /rooms/:name``: the room, or ``DailyAPIError`` 404 ``not-found``."""
+        return self._send(_room("GET", name))
+
+    def list_rooms(
+        self,
+        *,
+        limit: int | None = None,
+        ending_before: str | None = None,
+        starting_after: str | None = None,
+    ) -> dict[str, Any]:
+        """``GET /rooms``: ``{"total_count", "data"}``, newest first; page with room ids."""
+        return self._send(_list_rooms(limit, ending_before, starting_after))
+
+    def update_room(
+        self, name: str, *, privacy: str | None = None, properties: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """``POST /rooms/:name``: change a room's privacy and properties; the room comes back."""
+        return self._send(_update_room(name, privacy, properties))
+
+    def delete_room(self, name: str) -> dict[str, Any]:
+        """``DELETE /rooms/:name``: ``{"name", "deleted": True}``, or 404 ``not-found``."""
+        return self._send(_room("DELETE", name))
 
     def close(self) -> None:
         self._http.close()
@@ -210,8 +274,9 @@ class AsyncDailyClient(_ClientCore):
         timeout: float | httpx.Timeout = DEFAULT_TIMEOUT,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 (frozen, so sharing it is safe)
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        emulator: DailyEmulator | None = None,
     ) -> None:
-        super().__init__(api_key, base_url, timeout, retry)
+        super().__init__(api_key, base_url, timeout, retry, emulator)
         self._http = httpx.AsyncClient(transport=transport, **self._http_options)
         self._sleep = sleep
 
@@ -224,7 +289,10 @@ class AsyncDailyClient(_ClientCore):
             await self._sleep(wait)
 
     async def create_meeting_token(self, properties: dict[str, Any]) -> str:
-        """`POST /meeting-tokens`: a token signed by Daily, which only Daily can check."""
+        """`POST /meeting-tokens`: a token signed by Daily with a key it does not name.
+
+        So, we infer, only Daily can check it (``validate_meeting_token``).
+        """
         return await self._send(_mint(properties))
 
     async def validate_meeting_token(self, token: str, *, ignore_nbf: bool = False) -> dict[str, Any]:
@@ -246,8 +314,28 @@ class AsyncDailyClient(_ClientCore):
         return await self._send(_create_room(name, privacy, properties))
 
     async def get_room(self, name: str) -> dict[str, Any]:
-        """`GET /rooms/:name`: the room, or `DailyAPIError` 404 `not-found`."""
-        return await self._send(_get_room(name))
+        """``GET /rooms/:name``: the room, or ``DailyAPIError`` 404 ``not-found``."""
+        return await self._send(_room("GET", name))
+
+    async def list_rooms(
+        self,
+        *,
+        limit: int | None = None,
+        ending_before: str | None = None,
+        starting_after: str | None = None,
+    ) -> dict[str, Any]:
+        """``GET /rooms``: ``{"total_count", "data"}``, newest first; page with room ids."""
+        return await self._send(_list_rooms(limit, ending_before, starting_after))
+
+    async def update_room(
+        self, name: str, *, privacy: str | None = None, properties: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
+        """``POST /rooms/:name``: change a room's privacy and properties; the room comes back."""
+        return await self._send(_update_room(name, privacy, properties))
+
+    async def delete_room(self, name: str) -> dict[str, Any]:
+        """``DELETE /rooms/:name``: ``{"name", "deleted": True}``, or 404 ``not-found``."""
+        return await self._send(_room("DELETE", name))
 
     async def aclose(self) -> None:
         await self._http.aclose()

@@ -9,18 +9,21 @@ app's tests, through `serving()`) at the printed base URL with the printed demo 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, MutableMapping
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_from_bytes
 
 import httpx
-import uvicorn
 
-from meeting_tokens.api.emulator import API_PREFIX, DailyEmulator
+from meeting_tokens.api.emulator import API_PREFIX, MAX_BODY_BYTES, DailyEmulator
+
+if TYPE_CHECKING:
+    import uvicorn
 
 DEFAULT_PORT = 8787
 Scope = MutableMapping[str, Any]
@@ -29,10 +32,59 @@ ASGIApp = Callable[
     [Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]
 ]
 _PATH_SAFE = "!$&'()*+,;=:@/%-._~"  # RFC 3986 path characters: everything else gets %-escaped
+MAX_TARGET_LENGTH = 60 * 1024  # characters of path and query: httpx refuses URLs over 64 KiB
+HEAD_TIMEOUT = 10.0  # seconds for a request's head to arrive, on a new or an idle connection
+BODY_TIMEOUT = 10.0  # seconds for a request's whole body to arrive
+KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection stays open (uvicorn's default)
+
+
+class _BodyTooLarge(Exception):
+    """The request body is over ``MAX_BODY_BYTES``: it is refused before it is all read."""
+
+
+def _refusal(status: int, info: str, *, unread_body: bool = False) -> httpx.Response:
+    """An answer the server gives before the emulator sees the request, in Daily's error shape.
+
+    With the body left unread, the connection cannot carry another request: it is closed.
+    """
+    headers = {"Connection": "close"} if unread_body else {}
+    return httpx.Response(status, json={"error": "invalid-request-error", "info": info}, headers=headers)
+
+
+async def _body(scope: Scope, receive: Callable[[], Awaitable[Message]]) -> bytes | None:
+    """The request body (None if the client went away), never more than ``MAX_BODY_BYTES``."""
+    for name, value in scope["headers"]:
+        if name == b"content-length" and value.isdigit() and int(value) > MAX_BODY_BYTES:
+            raise _BodyTooLarge
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return None
+        body += message.get("body", b"")
+        if len(body) > MAX_BODY_BYTES:
+            raise _BodyTooLarge
+        if not message.get("more_body", False):
+            return bytes(body)
+
+
+def _answer(emulator: DailyEmulator, scope: Scope, body: bytes) -> httpx.Response:
+    """The emulator's answer to the request, or a 414/400 when no URL can be made of it."""
+    target = quote_from_bytes(scope.get("raw_path") or scope["path"].encode(), safe=_PATH_SAFE)
+    if scope["query_string"]:
+        target += "?" + quote_from_bytes(scope["query_string"], safe=_PATH_SAFE + "?")
+    if len(target) > MAX_TARGET_LENGTH:
+        return _refusal(414, f"the request path is over {MAX_TARGET_LENGTH} characters")
+    try:
+        url = "http://emulator" + target
+        request = httpx.Request(scope["method"], url, headers=scope["headers"], content=body)
+    except httpx.InvalidURL:
+        return _refusal(400, "the request path is not a URL path")
+    return emulator.handle(request)
 
 
 def asgi_app(emulator: DailyEmulator) -> ASGIApp:
-    """An ASGI application that answers every HTTP request with `emulator.handle`."""
+    """An ASGI application that answers every HTTP request with ``emulator.handle``."""
 
     async def app(
         scope: Scope,
@@ -41,21 +93,18 @@ def asgi_app(emulator: DailyEmulator) -> ASGIApp:
     ) -> None:
         if scope["type"] != "http":
             return
-        body = bytearray()
-        while True:
-            message = await receive()
-            if message["type"] == "http.disconnect":
+        try:
+            async with asyncio.timeout(BODY_TIMEOUT):
+                body = await _body(scope, receive)
+        except TimeoutError:
+            info = f"the request body did not arrive within {BODY_TIMEOUT:g} s"
+            response = _refusal(408, info, unread_body=True)
+        except _BodyTooLarge:
+            response = _refusal(413, f"the request body is over {MAX_BODY_BYTES} bytes", unread_body=True)
+        else:
+            if body is None:
                 return
-            body += message.get("body", b"")
-            if not message.get("more_body", False):
-                break
-        target = quote_from_bytes(scope.get("raw_path") or scope["path"].encode(), safe=_PATH_SAFE)
-        if scope["query_string"]:
-            target += "?" + quote_from_bytes(scope["query_string"], safe=_PATH_SAFE + "?")
-        request = httpx.Request(
-            scope["method"], "http://emulator" + target, headers=scope["headers"], content=bytes(body)
-        )
-        response = emulator.handle(request)
+            response = _answer(emulator, scope, body)
         await send(
             {"type": "http.response.start", "status": response.status_code, "headers": response.headers.raw}
         )
@@ -64,9 +113,54 @@ def asgi_app(emulator: DailyEmulator) -> ASGIApp:
     return app
 
 
+def _with_head_deadline(h11_protocol: type) -> type:
+    """uvicorn's h11 protocol class, given here because uvicorn is imported only to serve."""
+
+    class _H11WithHeadDeadline(h11_protocol):  # type: ignore[valid-type,misc]
+        """uvicorn's h11 protocol, plus a deadline for each request's head.
+
+        uvicorn's keep-alive timeout starts only after a response, and any byte received cancels it:
+        a client that opens a connection and sends nothing, or trickles a request, would hold a
+        socket for ever. Here a connection waiting for a request's head is closed after
+        ``HEAD_TIMEOUT`` seconds.
+        """
+
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self._head_deadline = self.loop.call_later(HEAD_TIMEOUT, self._close_if_still_waiting)
+
+        def on_response_complete(self) -> None:
+            super().on_response_complete()
+            self._head_deadline.cancel()
+            self._head_deadline = self.loop.call_later(HEAD_TIMEOUT, self._close_if_still_waiting)
+
+        def connection_lost(self, exc: Exception | None) -> None:
+            self._head_deadline.cancel()
+            super().connection_lost(exc)
+
+        def _close_if_still_waiting(self) -> None:
+            answering = self.cycle is not None and not self.cycle.response_complete
+            if not answering and not self.transport.is_closing():
+                self.transport.close()
+
+    return _H11WithHeadDeadline
+
+
 def _server(emulator: DailyEmulator) -> uvicorn.Server:
+    # Imported here: uvicorn is the `serve` extra, and the lean install imports this module.
+    import uvicorn
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
     # No access log: the path of GET /meeting-tokens/{token} carries a token.
-    config = uvicorn.Config(asgi_app(emulator), lifespan="off", log_level="warning", access_log=False)
+    config = uvicorn.Config(
+        asgi_app(emulator),
+        http=_with_head_deadline(H11Protocol),
+        lifespan="off",
+        log_level="warning",
+        access_log=False,
+        timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
+        h11_max_incomplete_event_size=MAX_TARGET_LENGTH + 16 * 1024,  # the longest path, and headers
+    )
     return uvicorn.Server(config)
 
 
@@ -77,6 +171,9 @@ def _bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
+    # Listening already: a client that connects as soon as the URL is printed is queued until
+    # uvicorn starts, not refused.
+    sock.listen()
     return sock
 
 
@@ -106,27 +203,36 @@ def serving(emulator: DailyEmulator, *, host: str = "127.0.0.1", port: int = 0) 
         sock.close()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(
-        prog="python -m meeting_tokens.api.serve", description="Daily's REST API, emulated, over HTTP."
-    )
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The serving options, shared by this module's command line and `meeting-tokens serve`."""
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks one")
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
     parser.add_argument("--no-rate-limit", action="store_true", help="switch Daily's rate limits off")
-    args = parser.parse_args(argv)
 
+
+def run(args: argparse.Namespace) -> None:
+    """Serve a fresh emulator in the foreground until Ctrl-C, printing its base URL and key."""
     emulator = DailyEmulator(rate_limit=not args.no_rate_limit)
+    server = _server(emulator)
     sock = _bind(args.host, args.port)
     print(f"Daily emulator: {base_url(sock)}")
     print(f"API key (a fake demo key): {emulator.api_key}")
     print("Ctrl-C stops it.", flush=True)
     try:
-        _server(emulator).run(sockets=[sock])
+        server.run(sockets=[sock])
     except KeyboardInterrupt:  # uvicorn shuts down gracefully, then re-raises the signal
         pass
     finally:
         sock.close()
     print("Stopped.")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m meeting_tokens.api.serve", description="Daily's REST API, emulated, over HTTP."
+    )
+    add_arguments(parser)
+    run(parser.parse_args(argv))
 
 
 if __name__ == "__main__":

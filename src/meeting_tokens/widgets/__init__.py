@@ -3,7 +3,8 @@
 Each is an anywidget. ClaimEditor, TokenInspector and ExpiryExplorer compute in Python and,
 through a JavaScript mirror of the same logic, in the page too: in the static book they keep
 working without a kernel. The logic lives in plain modules beside them (editing, inspection,
-timeline, findings, timetext), tested without any front end.
+timeline, findings), tested without any front end; times in words come from
+``meeting_tokens.drawing.timetext``, which the command line shares.
 """
 
 from meeting_tokens.widgets.claim_editor import ClaimEditor

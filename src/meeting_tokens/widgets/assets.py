@@ -13,21 +13,24 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from meeting_tokens.claims import (
+from meeting_tokens.core.claims import (
     CAN_ADMIN,
+    CAN_RECEIVE_CLAIMS,
     CAN_SEND,
+    CAN_SEND_CLAIMS,
     CLAIM_NAMES,
     LANGUAGES,
+    PERMISSION_CLAIMS,
     PROPERTY_NAMES,
     RECORDING_MODES,
     USER_ID_MAX,
 )
-from meeting_tokens.display import PART_COLOURS
-from meeting_tokens.jwt_parts import MAX_TOKEN_LENGTH
-from meeting_tokens.validation import ALLOWED_ALGORITHMS
+from meeting_tokens.core.jwt_parts import MAX_TOKEN_LENGTH
+from meeting_tokens.core.validation import ALLOWED_ALGORITHMS, SSH_KEY_PREFIXES
+from meeting_tokens.drawing.display import PART_COLOURS
+from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND
 from meeting_tokens.widgets.editing import FORM_FIELDS
 from meeting_tokens.widgets.findings import MIN_KEY_BYTES, RECOMMENDED_MAX_LENGTH
-from meeting_tokens.widgets.timetext import FIRST_SECOND, LAST_SECOND
 
 # How mirror.js checks each property: the kinds of check in claims.PROPERTY_CHECKS, by name
 # (tests/test_widgets_logic.py holds the two to the same property names).
@@ -70,8 +73,12 @@ def constants() -> dict[str, Any]:
         "languages": list(LANGUAGES),
         "canSend": list(CAN_SEND),
         "canAdmin": list(CAN_ADMIN),
+        "permissionClaims": PERMISSION_CLAIMS,
+        "canSendClaims": CAN_SEND_CLAIMS,
+        "canReceiveClaims": CAN_RECEIVE_CLAIMS,
         "userIdMax": USER_ID_MAX,
         "allowedAlgorithms": list(ALLOWED_ALGORITHMS),
+        "sshKeyPrefixes": list(SSH_KEY_PREFIXES),
         "maxTokenLength": MAX_TOKEN_LENGTH,
         "recommendedMaxLength": RECOMMENDED_MAX_LENGTH,
         "minKeyBytes": MIN_KEY_BYTES,

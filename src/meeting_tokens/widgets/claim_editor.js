@@ -23,7 +23,13 @@ async function signPayload(payloadText, key) {
   if (!key) throw new TokenError("type a key to sign with", "invalid-key");
   const part = (value) => b64urlEncode(utf8.encode(compactJson(value)));
   const signingInput = `${part(HS256_HEADER)}.${part(payload)}`;
-  const mac = await hmacSha256(prepareKey(key), utf8.encode(signingInput));
+  let keyBytes;
+  try {
+    keyBytes = usableHmacKey(key);
+  } catch (error) {
+    throw new TokenError(`unusable key: ${error.message}`, "invalid-key");
+  }
+  const mac = await hmacSha256(keyBytes, utf8.encode(signingInput));
   return `${signingInput}.${b64urlEncode(mac)}`;
 }
 

@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from meeting_tokens.claims import LANGUAGES, RECORDING_MODES, check_properties
-from meeting_tokens.errors import TokenError
-from meeting_tokens.signing import self_sign
+from meeting_tokens.core.claims import LANGUAGES, RECORDING_MODES, check_properties
+from meeting_tokens.core.errors import TokenError
+from meeting_tokens.core.signing import self_sign
 
 
 @dataclass(frozen=True)
@@ -80,6 +80,6 @@ def sign_properties(api_key: str, properties: Mapping[str, Any], *, domain_id: s
             allow_no_expiry=True,
             **rest,
         )
-    except TokenError as exc:
+    except (TokenError, TypeError, ValueError) as exc:  # argument mistakes read the same here
         return Signed(None, str(exc))
     return Signed(token)

@@ -9,7 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-RECOMMENDED_MAX_LENGTH = 2048  # Daily's advice for a whole token, in characters
+# Daily recommends keeping a whole token under this many characters (create-meeting-token page).
+RECOMMENDED_MAX_LENGTH = 2048
 MIN_KEY_BYTES = 32  # HS256 keys should be at least as long as the hash (RFC 7518, section 3.2)
 
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from meeting_tokens.display import claims_rows, report_state, verdict
-from meeting_tokens.errors import MalformedTokenError
-from meeting_tokens.jwt_parts import decode_parts
-from meeting_tokens.validation import ValidationReport, precheck_claims, validate_token
-from meeting_tokens.widgets.timetext import time_note
+from meeting_tokens.core.errors import MalformedTokenError
+from meeting_tokens.core.jwt_parts import decode_parts
+from meeting_tokens.core.validation import ValidationReport, precheck_claims, validate_token
+from meeting_tokens.drawing.display import claims_rows
+from meeting_tokens.drawing.timetext import time_note
 
 WHITESPACE = " \t\r\n"  # stripped from pasted tokens; the JavaScript strips exactly these
 
@@ -58,6 +58,6 @@ def token_view(token: str, report: ValidationReport, now: float) -> dict[str, An
         "signature_bytes": None if parts is None else len(parts.signature),
         "claims": [] if report.claims is None else claim_rows(report.claims, now),
         "checks": [[c.name, c.passed, c.detail, c.code] for c in report.checks],
-        "verdict": verdict(report),
-        "state": report_state(report),
+        "verdict": report.verdict,
+        "state": report.state,
     }

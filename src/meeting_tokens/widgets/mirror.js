@@ -319,80 +319,25 @@ export function decodeParts(token) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// HMAC-SHA256 through WebCrypto, and PyJWT's refusals of keys that are not HMAC secrets.
+// HMAC-SHA256 through WebCrypto, and the project's refusals of keys that are not shared secrets.
 
-const PEM_LABELS = [
-  "CERTIFICATE",
-  "TRUSTED CERTIFICATE",
-  "PRIVATE KEY",
-  "PUBLIC KEY",
-  "ENCRYPTED PRIVATE KEY",
-  "OPENSSH PRIVATE KEY",
-  "DSA PRIVATE KEY",
-  "RSA PRIVATE KEY",
-  "RSA PUBLIC KEY",
-  "EC PRIVATE KEY",
-  "DH PARAMETERS",
-  "NEW CERTIFICATE REQUEST",
-  "CERTIFICATE REQUEST",
-  "SSH2 PUBLIC KEY",
-  "SSH2 ENCRYPTED PRIVATE KEY",
-  "X509 CRL",
-];
-const PEM_MARKER = new RegExp(`(?=(----[- ](BEGIN|END) (${PEM_LABELS.join("|")})[- ]----))`, "g");
-const SSH_PREFIXES = [
-  "ssh-ed25519",
-  "ssh-rsa",
-  "ssh-dss",
-  "ecdsa-sha2-nistp256",
-  "ecdsa-sha2-nistp384",
-  "ecdsa-sha2-nistp521",
-];
+const leadingSpace = (text) => text.replace(/^[ \t\r\n]*/, "");
 
-function looksLikePem(key) {
-  const begins = new Map();
-  for (const m of key.matchAll(PEM_MARKER)) {
-    if (m[2] === "BEGIN") begins.set(m[3], m.index + m[1].length);
-    else if (begins.has(m[3]) && begins.get(m[3]) < m.index) return true;
-  }
-  return false;
-}
-
-function looksLikeJwk(key) {
-  let value;
-  try {
-    value = parseJson(key.replace(/^\ufeff/, ""), { constants: true });
-  } catch {
-    return false;
-  }
-  const pending = [value];
-  while (pending.length) {
-    const v = pending.pop();
-    if (isMap(v)) {
-      if (v.has("kty")) return true;
-      pending.push(...v.values());
-    } else if (Array.isArray(v)) pending.push(...v);
-  }
-  return false;
-}
-
-// HMACAlgorithm.prepare_key (PyJWT), which the signature check uses: the key's UTF-8 bytes,
-// unless it is plainly not a secret.
-export function prepareKey(key) {
+// validation._usable_hmac_key(key): the key's UTF-8 bytes, unless it is plainly not a secret.
+// Each refusal's message follows "unusable key: " in the signature check's detail.
+export function usableHmacKey(key) {
+  if (/\p{Cs}/u.test(key)) throw new TokenError("it is not valid Unicode text", "invalid-key");
   const bytes = utf8.encode(key);
-  if (bytes.length === 0) throw new TokenError("HMAC key must not be empty.", "invalid-key");
-  if (looksLikePem(key) || SSH_PREFIXES.some((p) => key.startsWith(p))) {
-    throw new TokenError(
-      "The specified key is an asymmetric key or x509 certificate and should not be used as an HMAC secret.",
-      "invalid-key",
-    );
+  if (bytes.length === 0) throw new TokenError("it is empty", "invalid-key");
+  if (key.includes("-----BEGIN ")) {
+    throw new TokenError("it looks like a PEM key or certificate, not a shared secret", "invalid-key");
   }
-  if (looksLikeJwk(key)) {
-    throw new TokenError(
-      "The specified key looks like a JWK and should not be used directly as an HMAC secret. " +
-        "Load it via PyJWK / HMACAlgorithm.from_jwk first.",
-      "invalid-key",
-    );
+  if (MT.sshKeyPrefixes.some((prefix) => key.startsWith(prefix))) {
+    throw new TokenError("it looks like an SSH public key, not a shared secret", "invalid-key");
+  }
+  const head = leadingSpace(leadingSpace(key).replace(/^\ufeff/, ""));
+  if ((head.startsWith("{") || head.startsWith("[")) && key.includes('"kty"')) {
+    throw new TokenError("it looks like a JWK; pass its secret, not its JSON", "invalid-key");
   }
   return bytes;
 }
@@ -476,6 +421,36 @@ export function checkProperties(properties) {
 
 export const claimName = (property) =>
   Object.hasOwn(MT.claimNames, property) ? MT.claimNames[property] : property;
+const shortName = (table, name) => (Object.hasOwn(table, name) ? table[name] : name);
+
+// claims.py: unsignable_permissions(properties)
+export function unsignablePermissions(properties) {
+  const permissions = isDict(properties) && has(properties, "permissions") ? get(properties, "permissions") : null;
+  const canSend = isDict(permissions) && has(permissions, "canSend") ? get(permissions, "canSend") : null;
+  if (!Array.isArray(canSend)) return [];
+  return canSend
+    .filter((item) => !Object.hasOwn(MT.canSendClaims, item))
+    .map(
+      (item) =>
+        `permissions.canSend ${pyRepr(item)} has no short form in Daily's self-signing guide; ` +
+        "mint the token through the REST API instead",
+    );
+}
+
+// claims.py: _permission_claims(permissions), the value of the p claim
+function permissionClaims(permissions) {
+  if (!isDict(permissions)) return permissions;
+  const claims = new Map();
+  for (let [name, value] of entriesOf(permissions)) {
+    if (name === "canSend" && Array.isArray(value)) {
+      value = value.map((item) => shortName(MT.canSendClaims, item)).join(",");
+    } else if (name === "canReceive" && isDict(value)) {
+      value = new Map(entriesOf(value).map(([key, item]) => [shortName(MT.canReceiveClaims, key), item]));
+    }
+    claims.set(shortName(MT.permissionClaims, name), value);
+  }
+  return claims;
+}
 export const propertyName = (claim) =>
   Object.hasOwn(MT.propertyNames, claim) ? MT.propertyNames[claim] : claim;
 
@@ -506,7 +481,11 @@ export async function signProperties(properties, key, { domainId, now }) {
   payload.set("d", domainId);
   payload.set("iat", now);
   if (exp !== undefined) payload.set("exp", exp);
-  for (const [name, value] of rest) payload.set(claimName(name), value);
+  const unsignable = unsignablePermissions(properties);
+  if (unsignable.length) throw new TokenError(unsignable.join("; "), "invalid-properties");
+  for (const [name, value] of rest) {
+    payload.set(claimName(name), name === "permissions" ? permissionClaims(value) : value);
+  }
   const header = new Map([
     ["alg", "HS256"],
     ["typ", "JWT"],
@@ -536,6 +515,13 @@ function checkHeader(header) {
   return `alg ${alg} is allowed`;
 }
 
+// validation._seconds(count): Python prints no integer of more than 4300 digits.
+function secondsText(count) {
+  const digits = (count < 0n ? -count : count).toString();
+  if (digits.length <= MAX_INT_DIGITS) return count.toString();
+  return count > 0n ? "more than 10**4300" : "less than -10**4300";
+}
+
 function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
   for (const name of ["exp", "nbf", "iat"]) {
     if (claims.has(name) && !isInt(claims.get(name))) {
@@ -551,7 +537,7 @@ function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
   if (exp === undefined && !allowNoExpiry)
     throw new TokenError("no exp: the token would never expire", "missing-claim");
   const seconds = pyRound(now); // messages use integer arithmetic, as Python's do
-  const minus = (a, b) => BigInt(a) - BigInt(b);
+  const minus = (a, b) => secondsText(BigInt(a) - BigInt(b));
   if (exp !== undefined && exp <= now - leeway) {
     throw new TokenError(`expired: exp ${exp} is ${minus(seconds, exp)} s ago`, "expired");
   }
@@ -572,10 +558,13 @@ function checkScope(claims, roomName, domainId, allowUnscoped) {
   if (claims.has("r") && typeof claims.get("r") !== "string") {
     throw new TokenError(`r must be a room name string, not ${pyRepr(claims.get("r"))}`, "invalid-claim");
   }
-  if (!claims.has("r") && !allowUnscoped) {
-    throw new TokenError("no r: the token would open every room of the domain", "missing-claim");
+  const room = claims.get("r");
+  if (!room && !allowUnscoped) {
+    // an empty r names no room: it is treated as a missing one
+    const problem = claims.has("r") ? "r is empty, like no r" : "no r";
+    throw new TokenError(`${problem}: the token would open every room of the domain`, "missing-claim");
   }
-  if (roomName != null && claims.has("r") && claims.get("r") !== roomName) {
+  if (roomName != null && room && room !== roomName) {
     throw new TokenError(
       `wrong room: token is for ${pyRepr(claims.get("r"))}, not ${pyRepr(roomName)}`,
       "wrong-room",
@@ -589,14 +578,14 @@ function checkScope(claims, roomName, domainId, allowUnscoped) {
       "wrong-domain",
     );
   }
-  const room = claims.has("r") ? `room ${pyRepr(claims.get("r"))}` : "every room (allowed by the caller)";
-  return `for ${room}` + (domainId != null ? " of this domain" : "");
+  const scope = room ? `room ${pyRepr(room)}` : "every room (allowed by the caller)";
+  return `for ${scope}` + (domainId != null ? " of this domain" : "");
 }
 
 async function checkSignature(parts, key) {
   let keyBytes;
   try {
-    keyBytes = prepareKey(key);
+    keyBytes = usableHmacKey(key);
   } catch (error) {
     throw new TokenError(`unusable key: ${error.message}`, "invalid-signature");
   }
@@ -667,20 +656,22 @@ export async function checkToken(
   return { checks, claims: parts === null ? null : parts.payload };
 }
 
-// ValidationReport's properties and display.verdict.
+// ValidationReport's properties (failure, verified, nothing_failed, valid) and display.verdict.
 export const failureOf = (report) => report.checks.find((c) => c.passed === false) ?? null;
 export const isVerified = (report) =>
   report.checks.some((c) => (c.name === "signature" || c.name === "daily") && c.passed);
+export const nothingFailed = (report) => failureOf(report) === null;
+export const isValid = (report) => isVerified(report) && nothingFailed(report);
 
 export function verdict(report) {
   const failure = failureOf(report);
   if (failure) return `rejected (${failure.code}): ${failure.detail}`;
-  return isVerified(report) ? "valid: every check passed" : "pre-checks passed; signature not checked";
+  return isValid(report) ? "valid: every check passed" : "pre-checks passed; signature not checked";
 }
 
 export function reportState(report) {
-  if (failureOf(report)) return "rejected";
-  return isVerified(report) ? "valid" : "unchecked";
+  if (!nothingFailed(report)) return "rejected";
+  return isValid(report) ? "valid" : "unchecked";
 }
 
 // ---------------------------------------------------------------------------------------------

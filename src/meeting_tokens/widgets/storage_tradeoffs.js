@@ -1,5 +1,5 @@
 // StorageTradeoffs' front end (after view.js; see assets.py). Every cell comes from
-// meeting_tokens.storage through the `table` trait; the page only picks and highlights, so the
+// meeting_tokens.chapters.storage_options through the `table` trait; the page only picks and highlights, so the
 // selection works without a kernel.
 
 function render({ model, el: root }) {

@@ -7,8 +7,8 @@ from typing import Any
 
 import traitlets
 
-from meeting_tokens.clock import Instant, unix_time
-from meeting_tokens.validation import ValidationReport
+from meeting_tokens.core.clock import Instant, unix_time
+from meeting_tokens.core.validation import ValidationReport
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.base import MirroredWidget
 from meeting_tokens.widgets.inspection import inspect_token, token_view

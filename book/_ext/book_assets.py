@@ -4,7 +4,7 @@ The static book renders anywidgets with the AMD build that ships inside the anyw
 (``anywidget/nbextension/index.js``). Copying it from the installed package, rather than
 committing a copy, keeps the JavaScript in step with the Python side. ``make book`` runs::
 
-    python -m meeting_tokens.book_assets book/widgets-js
+    python book/_ext/book_assets.py book/widgets-js
 
 Running it again changes nothing when the files are already up to date.
 
@@ -86,7 +86,7 @@ def _dedupe_page_scripts(
 
 FONTAWESOME_SCRIPT = pathlib.Path("_static") / "scripts" / "fontawesome.js"
 FONTAWESOME_STUB = (
-    "/* Emptied by meeting_tokens.book_assets: the theme's CSS draws its icons from Font Awesome's\n"
+    "/* Emptied by book_assets (book/_ext): the theme's CSS draws its icons from Font Awesome's\n"
     "   web fonts, so the 1.5 MB script that would redraw them as SVG is not needed. */\n"
 )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from meeting_tokens.validation import is_numeric_date
+from meeting_tokens.core.validation import is_numeric_date
 
 UNITS = (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
 # datetime's range, as unix seconds: 0001-01-01 to 9999-12-31 23:59:59.

@@ -9,11 +9,11 @@ import json
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-from meeting_tokens.claims import PROPERTY_NAMES
+from meeting_tokens.core.claims import PROPERTY_NAMES
 
 if TYPE_CHECKING:
-    from meeting_tokens.jwt_parts import TokenParts
-    from meeting_tokens.validation import ValidationReport
+    from meeting_tokens.core.jwt_parts import TokenParts
+    from meeting_tokens.core.validation import ValidationReport
 
 # The usual colours for a JWT's parts; mid-tones that read on light and dark backgrounds.
 PART_COLOURS = {"header": "#e5195f", "payload": "#a43fd9", "signature": "#0b8fc4"}
@@ -64,25 +64,9 @@ def parts_html(parts: TokenParts) -> str:
     )
 
 
-def report_state(report: ValidationReport) -> str:
-    """ "rejected", "valid" (a signature vouched for it) or "unchecked" (pre-checks passed)."""
-    if report.failure is not None:
-        return "rejected"
-    return "valid" if report.verified else "unchecked"
-
-
-def verdict(report: ValidationReport) -> str:
-    """One line: valid, valid on pre-checks only, or rejected with the reason."""
-    return {
-        "rejected": f"rejected ({report.code}): {report.reason}",
-        "valid": "valid: every check passed",
-        "unchecked": "pre-checks passed; signature not checked",
-    }[report_state(report)]
-
-
 def report_text(report: ValidationReport) -> str:
     """The verdict, then one line per check with its mark."""
-    lines = [verdict(report)]
+    lines = [report.verdict]
     lines += [f"  {MARKS[c.passed]} {c.name:<9} {c.detail}" for c in report.checks]
     return "\n".join(lines)
 
@@ -95,10 +79,8 @@ def report_html(report: ValidationReport) -> str:
         f"<td>{escape(c.name)}</td><td>{escape(c.detail)}</td></tr>"
         for c in report.checks
     )
-    colour = {"valid": colours[True], "rejected": colours[False], "unchecked": colours[None]}[
-        report_state(report)
-    ]
+    colour = {"valid": colours[True], "rejected": colours[False], "unchecked": colours[None]}[report.state]
     return (
-        f'<div><b style="color:{colour}">{escape(verdict(report))}</b>'
+        f'<div><b style="color:{colour}">{escape(report.verdict)}</b>'
         f"<table><tr><th></th><th>check</th><th>detail</th></tr>{rows}</table></div>"
     )

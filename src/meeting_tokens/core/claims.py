@@ -1,8 +1,10 @@
 """Daily's meeting-token properties and the short claim names inside the JWT.
 
-`CLAIM_NAMES` is the single source of truth for the property -> claim table that Daily documents
-(https://docs.daily.co/reference/rest-api/meeting-tokens). `check_properties` is the one property
-checker, shared by `self_sign` and the emulator's `POST /meeting-tokens`.
+``CLAIM_NAMES`` is the single source of truth for the property -> claim table that Daily documents,
+and ``PERMISSION_CLAIMS`` for the short keys inside the ``p`` claim (both in the self-signing guide,
+https://docs.daily.co/docs/guides/privacy-and-security/self-signing-tokens, sections "Token
+property abbreviations" and "Permissions abbreviations"). ``check_properties`` is the one property
+checker, shared by ``self_sign`` and the emulator's ``POST /meeting-tokens``.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from meeting_tokens.errors import InvalidPropertiesError
+from meeting_tokens.core.errors import InvalidPropertiesError
 
 # The documented table, in Daily's order.
 CLAIM_NAMES: dict[str, str] = {
@@ -46,9 +48,17 @@ PROPERTY_NAMES: dict[str, str] = {claim: prop for prop, claim in CLAIM_NAMES.ite
 UNDOCUMENTED_CLAIMS: frozenset[str] = frozenset(
     {"enable_prejoin_ui", "enable_live_captions_ui", "enable_terse_logging"}
 )
-# The keys nested inside `permissions` travel under the `p` claim; Daily does not document
-# whether they are shortened too, so this package leaves them as they are.
 PERMISSION_KEYS: frozenset[str] = frozenset({"hasPresence", "canSend", "canReceive", "canAdmin"})
+# Inside `p`, Daily's guide ("Permissions abbreviations") shortens hasPresence, canSend and
+# canReceive, writes canSend's list as a comma-separated string of letters, and shortens
+# canReceive's `base`. Assumption: the stored copy of the guide this project could read stops
+# before the canAdmin line, so canAdmin keeps its long name and its list here.
+PERMISSION_CLAIMS: dict[str, str] = {"hasPresence": "hp", "canSend": "cs", "canReceive": "cr"}
+CAN_SEND_CLAIMS: dict[str, str] = {"video": "v", "audio": "a", "screenVideo": "sv", "screenAudio": "sa"}
+CAN_RECEIVE_CLAIMS: dict[str, str] = {"base": "b"}
+_PERMISSION_NAMES = {claim: name for name, claim in PERMISSION_CLAIMS.items()}
+_CAN_SEND_NAMES = {claim: name for name, claim in CAN_SEND_CLAIMS.items()}
+_CAN_RECEIVE_NAMES = {claim: name for name, claim in CAN_RECEIVE_CLAIMS.items()}
 
 RECORDING_MODES = ("cloud", "cloud-audio-only", "local", "raw-tracks")
 LANGUAGES = (
@@ -185,14 +195,63 @@ def require_valid_properties(properties: Any) -> None:
         raise InvalidPropertiesError(problems)
 
 
-def to_claims(properties: Mapping[str, Any]) -> dict[str, Any]:
-    """Long property names -> the short claims inside the JWT.
+def unsignable_permissions(properties: Mapping[str, Any]) -> list[str]:
+    """Permissions a self-signed token cannot carry: canSend items with no documented letter."""
+    permissions = properties.get("permissions")
+    can_send = permissions.get("canSend") if isinstance(permissions, Mapping) else None
+    if not isinstance(can_send, list):
+        return []
+    return [
+        f"permissions.canSend {item!r} has no short form in Daily's self-signing guide; "
+        "mint the token through the REST API instead"
+        for item in can_send
+        if item not in CAN_SEND_CLAIMS
+    ]
 
-    Names without a documented short claim (`UNDOCUMENTED_CLAIMS`, `iat`) keep their name.
+
+def _permission_claims(permissions: Any) -> Any:
+    """``permissions`` as the ``p`` claim: short keys, canSend's list as "v,a"."""
+    if not isinstance(permissions, Mapping):
+        return permissions
+    claims = {}
+    for name, value in permissions.items():
+        if name == "canSend" and isinstance(value, list):
+            value = ",".join(CAN_SEND_CLAIMS.get(item, item) for item in value)
+        elif name == "canReceive" and isinstance(value, Mapping):
+            value = {CAN_RECEIVE_CLAIMS.get(key, key): item for key, item in value.items()}
+        claims[PERMISSION_CLAIMS.get(name, name)] = value
+    return claims
+
+
+def _permission_properties(claim: Any) -> Any:
+    """The ``p`` claim back to ``permissions``: long keys, canSend's string as a list."""
+    if not isinstance(claim, Mapping):
+        return claim
+    permissions = {}
+    for key, value in claim.items():
+        name = _PERMISSION_NAMES.get(key, key)
+        if name == "canSend" and isinstance(value, str):
+            value = [_CAN_SEND_NAMES.get(item, item) for item in value.split(",")] if value else []
+        elif name == "canReceive" and isinstance(value, Mapping):
+            value = {_CAN_RECEIVE_NAMES.get(k, k): item for k, item in value.items()}
+        permissions[name] = value
+    return permissions
+
+
+def to_claims(properties: Mapping[str, Any]) -> dict[str, Any]:
+    """Long property names -> the short claims inside the JWT, permissions included.
+
+    Names without a documented short claim (``UNDOCUMENTED_CLAIMS``, ``iat``) keep their name.
     """
-    return {CLAIM_NAMES.get(name, name): value for name, value in properties.items()}
+    return {
+        CLAIM_NAMES.get(name, name): _permission_claims(value) if name == "permissions" else value
+        for name, value in properties.items()
+    }
 
 
 def to_properties(claims: Mapping[str, Any]) -> dict[str, Any]:
-    """Short claims -> long property names; claims outside the table keep their name."""
-    return {PROPERTY_NAMES.get(claim, claim): value for claim, value in claims.items()}
+    """Short claims -> long property names (inside ``p`` too); others keep their name."""
+    return {
+        PROPERTY_NAMES.get(claim, claim): _permission_properties(value) if claim == "p" else value
+        for claim, value in claims.items()
+    }

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import json
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from meeting_tokens.errors import MalformedTokenError
+from meeting_tokens.core.errors import MalformedTokenError
 
 MAX_TOKEN_LENGTH = 8192  # characters; checked before any decoding
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
+_FROM_URL_ALPHABET = bytes.maketrans(b"-_", b"+/")
+# The last character of a segment whose length is 2 or 3 past a multiple of 4 carries bits past
+# the data; canonical base64url sets them to zero, which leaves only these characters.
+_CANONICAL_LAST = {2: frozenset("AQgw"), 3: frozenset("AEIMQUYcgkosw048")}
 
 
 def b64url_encode(data: bytes) -> str:
@@ -31,20 +33,20 @@ def b64url_decode(text: str) -> bytes:
     """Decode strict base64url: URL alphabet, no padding, canonical (unused bits zero)."""
     if not isinstance(text, str) or not _ALPHABET.fullmatch(text):
         raise MalformedTokenError("not base64url: only A-Z a-z 0-9 - _ are allowed, no padding")
-    if len(text) % 4 == 1:
+    remainder = len(text) % 4
+    if remainder == 1:
         raise MalformedTokenError("not base64url: impossible length")
-    try:
-        data = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
-    except (binascii.Error, ValueError) as exc:
-        raise MalformedTokenError(f"not base64url: {exc}") from None
-    if b64url_encode(data) != text:
+    if remainder and text[-1] not in _CANONICAL_LAST[remainder]:
         raise MalformedTokenError("not canonical base64url: the final character has stray bits")
-    return data
+    padded = text.encode("ascii").translate(_FROM_URL_ALPHABET) + b"=" * (-remainder % 4)
+    try:
+        return binascii.a2b_base64(padded)
+    except binascii.Error as exc:  # not expected after the checks above; kept as a token error
+        raise MalformedTokenError(f"not base64url: {exc}") from None
 
 
-@dataclass(frozen=True, slots=True)
-class TokenParts:
-    """A token's three segments, decoded: what every check looks at."""
+class TokenParts(NamedTuple):
+    """A token's three segments, decoded: what every check looks at (immutable, like a tuple)."""
 
     header: dict[str, Any]
     payload: dict[str, Any]
@@ -53,7 +55,7 @@ class TokenParts:
     segments: tuple[str, str, str]
 
     def _repr_html_(self) -> str:
-        from meeting_tokens.display import parts_html
+        from meeting_tokens.drawing.display import parts_html
 
         return parts_html(self)
 
@@ -89,18 +91,31 @@ def decode_parts(token: str) -> TokenParts:
     if len(segments) != 3:
         raise MalformedTokenError(f"a JWS has 3 dot-separated parts, this has {len(segments)}")
     header_b64, payload_b64, signature_b64 = segments
-    return TokenParts(
-        header=_json_object(header_b64, "header"),
-        payload=_json_object(payload_b64, "payload"),
-        signature=b64url_decode(signature_b64),
-        signing_input=f"{header_b64}.{payload_b64}".encode("ascii"),
-        segments=(header_b64, payload_b64, signature_b64),
-    )
+    if header_b64 in _COMMON_HEADERS:
+        header = dict(_COMMON_HEADERS[header_b64])  # a copy: the caller may change it
+    else:
+        header = _json_object(header_b64, "header")
+    payload = _json_object(payload_b64, "payload")
+    signature = b64url_decode(signature_b64)
+    signing_input = token[: len(header_b64) + 1 + len(payload_b64)].encode("ascii")  # both are ASCII now
+    return TokenParts(header, payload, signature, signing_input, (header_b64, payload_b64, signature_b64))
+
+
+# One encoder for every call: json.dumps with options would build a new one each time.
+_COMPACT = json.JSONEncoder(separators=(",", ":"))
 
 
 def compact_json(value: dict[str, Any]) -> bytes:
     """JSON as PyJWT writes it: no spaces, non-ASCII escaped, keys in the order given."""
-    return json.dumps(value, separators=(",", ":")).encode("utf-8")
+    return _COMPACT.encode(value).encode("utf-8")
+
+
+# The headers nearly every HS256 token carries (PyJWT's, Daily's), decoded once: decoding them
+# again would give the same dict.
+_COMMON_HEADERS = {
+    b64url_encode(compact_json(header)): header
+    for header in ({"alg": "HS256", "typ": "JWT"}, {"alg": "HS256"})
+}
 
 
 def sign_hs256(header: dict[str, Any], payload: dict[str, Any], key: str | bytes) -> str:
@@ -111,5 +126,5 @@ def sign_hs256(header: dict[str, Any], payload: dict[str, Any], key: str | bytes
     secret = key.encode("utf-8") if isinstance(key, str) else key
     header_json = compact_json(dict(sorted(header.items())))
     signing_input = f"{b64url_encode(header_json)}.{b64url_encode(compact_json(payload))}"
-    mac = hmac.new(secret, signing_input.encode("ascii"), hashlib.sha256).digest()
+    mac = hmac.digest(secret, signing_input.encode("ascii"), "sha256")
     return f"{signing_input}.{b64url_encode(mac)}"

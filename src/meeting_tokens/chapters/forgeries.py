@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meeting_tokens.jwt_parts import b64url_encode, compact_json, sign_hs256
+from meeting_tokens.core.jwt_parts import b64url_encode, compact_json, sign_hs256
 
 HEADER = {"alg": "HS256", "typ": "JWT"}
 

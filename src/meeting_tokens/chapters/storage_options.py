@@ -58,7 +58,8 @@ OPTIONS: tuple[StorageOption, ...] = (
         cross_site="Nothing: the host cookie is SameSite=Strict, and /join wants a JSON body that "
         "a cross-site form cannot send.",
         reload="Yes: the host cookie stays, and the page asks /join for a new token.",
-        restart="No: the host cookie is a session cookie (unless the browser restores its session).",
+        restart="Yes, for a day: the host cookie has a one-day Max-Age, and the page asks /join for "
+        "a new token.",
         rest_calls="1 (POST /meeting-tokens on every join)",
         stolen_useful="Up to {lifetime}: the token's exp; the page drops its copy once join() has it.",
         exposure="The token exists in the page only between the /join answer and join().",
@@ -163,15 +164,19 @@ def summary(choice: str, lifetime: str = DEFAULT_LIFETIME) -> str:
     return f"{option.label}: {option.exposure} A stolen token: {stolen_useful(option, lifetime)}"
 
 
-def markdown_overview(lifetime: str = DEFAULT_LIFETIME) -> str:
+def markdown_overview(lifetime: str = DEFAULT_LIFETIME, columns: tuple[str, ...] | None = None) -> str:
     """The trade-offs as Markdown for the chapter: each option in bold, then one bullet per column.
 
     Seven columns of sentences are too wide for a table on a book page, so each option gets a
-    short list instead (`IPython.display.Markdown` renders it).
+    short list instead (``IPython.display.Markdown`` renders it). ``columns`` picks a few of
+    ``COLUMNS`` by name (all of them by default).
     """
+    chosen = [name for name in COLUMNS if name != "label"] if columns is None else list(columns)
+    if unknown := [name for name in chosen if name not in COLUMNS]:
+        raise ValueError(f"columns must be among {', '.join(COLUMNS)}, not {unknown}")
     lines: list[str] = []
     for row in tradeoff_rows(lifetime):
         lines += [f"**{row['label']}**", ""]
-        lines += [f"- *{heading}*: {row[name]}" for name, heading in COLUMNS.items() if name != "label"]
+        lines += [f"- *{COLUMNS[name]}*: {row[name]}" for name in chosen]
         lines.append("")
     return "\n".join(lines)

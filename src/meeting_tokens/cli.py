@@ -1,0 +1,339 @@
+"""``meeting-tokens``: inspect, self-sign and serve Daily meeting tokens from a shell::
+
+    meeting-tokens inspect TOKEN                       # or: echo TOKEN | meeting-tokens inspect -
+    meeting-tokens inspect --key-env DAILY_API_KEY --room hello TOKEN
+    meeting-tokens sign --room hello --domain-id ID --user-name Ada --owner
+    meeting-tokens serve --port 8765
+
+Standard library only, on top of the package's own names. ``inspect`` exits 0 when the token is
+valid (without a key: when no pre-check failed, and it says the signature was not checked), 1
+when it is not, 2 on a usage error. API keys are read from the environment, by the variable's
+name, and never printed; bad input gets one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import sys
+import time
+from collections.abc import Mapping
+from typing import Any, NoReturn, TextIO
+
+from meeting_tokens.api import serve
+from meeting_tokens.core.claims import to_properties
+from meeting_tokens.core.errors import TokenError
+from meeting_tokens.core.jwt_parts import TokenParts, decode_parts
+from meeting_tokens.core.signing import self_sign
+from meeting_tokens.core.validation import ValidationReport, precheck_claims, validate_token
+from meeting_tokens.drawing.display import MARKS, PART_COLOURS, claims_rows
+from meeting_tokens.drawing.timetext import time_note
+
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+DEFAULT_KEY_ENV = "DAILY_API_KEY"
+# Only a name of this shape is echoed back in messages: anything else (a key pasted where
+# its variable's name belongs, say) might be a secret.
+_ECHOABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
+_VERDICT_COLOURS = {"valid": "#1a7f37", "unchecked": "#9a6700", "rejected": "#cf222e"}
+
+
+class UsageError(Exception):
+    """Input the command cannot work with: reported in one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake is one line on stderr (with a pointer to --help), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of seconds") from None
+    if not 0 <= value < math.inf:
+        raise argparse.ArgumentTypeError(f"{text!r}: seconds must be zero or more")
+    return value
+
+
+def _unix_time(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not unix seconds (a whole number)") from None
+
+
+def _expires_in(text: str) -> int | None:
+    if text == "never":
+        return None
+    if not re.fullmatch(r"[0-9]+", text) or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a positive whole number of seconds, or never")
+    return int(text)
+
+
+def _property(text: str) -> tuple[str, Any]:
+    name, equals, value = text.partition("=")
+    if not equals or not name:
+        raise argparse.ArgumentTypeError(f"{text!r}: write NAME=JSON, e.g. is_owner=true")
+    try:
+        return name, json.loads(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{name}: the value must be JSON (a string goes in double quotes)"
+        ) from None
+
+
+def read_key(variable: str) -> str:
+    """The API key in the environment variable named `variable`; its value is never echoed."""
+    key = os.environ.get(variable, "")
+    if key:
+        return key
+    if _ECHOABLE_NAME.fullmatch(variable):
+        raise UsageError(f"the environment variable {variable} is not set (export your API key there)")
+    raise UsageError("--key-env takes the name of an environment variable, such as DAILY_API_KEY")
+
+
+def use_colour(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return stream.isatty() and not environ.get("NO_COLOR")
+
+
+def _paint(text: str, hex_colour: str, colour: bool) -> str:
+    if not colour:
+        return text
+    red, green, blue = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    return f"\x1b[38;2;{red};{green};{blue}m{text}\x1b[0m"
+
+
+def _read_token(argument: str | None) -> str:
+    if argument in (None, "-") and sys.stdin is None:
+        raise UsageError("no token: give it as an argument (there is no standard input)")
+    if argument is None and sys.stdin.isatty():
+        raise UsageError("no token: give it as an argument, or pipe it in and write -")
+    token = sys.stdin.read() if argument in (None, "-") else argument
+    token = token.strip()
+    if not token:
+        raise UsageError("no token: the input is empty")
+    return token
+
+
+def _verdict(report: ValidationReport, state: str, keyed: bool) -> str:
+    unchecked = "" if keyed else "; signature not checked (no --key-env)"
+    if state == "rejected":
+        return f"not valid ({report.code}): {report.reason}{unchecked}"
+    if state == "valid":
+        return "valid: the signature and every check passed"
+    return "no check failed" + unchecked
+
+
+def _parts_or_none(token: str) -> TokenParts | None:
+    try:
+        return decode_parts(token)
+    except TokenError:
+        return None
+
+
+def inspection(token: str, report: ValidationReport, *, now: float) -> dict[str, Any]:
+    """What `inspect --json` prints: the parts, the claims under both names, the verdict."""
+    parts = _parts_or_none(token)
+    claims = {} if parts is None else parts.payload
+    notes = {name: time_note(name, value, now) for name, value in claims.items()}
+    return {
+        "segments": None if parts is None else dict(zip(PART_COLOURS, parts.segments, strict=True)),
+        "header": None if parts is None else parts.header,
+        "claims": claims,
+        "properties": to_properties(claims),
+        "times": {name: note for name, note in notes.items() if note},
+        "verdict": report.state,
+        "signature_checked": any(c.name == "signature" and c.passed is not None for c in report.checks),
+        "code": report.code,
+        "reason": report.reason,
+        "checks": [
+            {"name": c.name, "passed": c.passed, "detail": c.detail, "code": c.code} for c in report.checks
+        ],
+    }
+
+
+def inspection_text(token: str, report: ValidationReport, *, keyed: bool, now: float, colour: bool) -> str:
+    """The three parts (in their colours on a terminal), the claims, the verdict and each check."""
+    lines: list[str] = []
+    parts = _parts_or_none(token)
+    if parts is not None:
+        for (name, hex_colour), segment in zip(PART_COLOURS.items(), parts.segments, strict=True):
+            lines.append(_paint(f"{name:<10} {segment}", hex_colour, colour))
+        lines += ["", _paint(f"{'header':<10} ", PART_COLOURS["header"], colour) + json.dumps(parts.header)]
+        lines.append(_paint("claims", PART_COLOURS["payload"], colour))
+        rows = claims_rows(parts.payload)
+        width = max((len(claim) for claim, _, _ in rows), default=0)
+        long_width = max((len(name) for _, name, _ in rows), default=0)
+        for (claim, name, value), raw in zip(rows, parts.payload.values(), strict=True):
+            note = time_note(claim, raw, now)
+            row = f"  {claim:<{width}}  {name:<{long_width}}  {value}"
+            lines.append(f"{row}   {note}" if note else row)
+        lines.append("")
+    state = report.state
+    lines.append(_paint(_verdict(report, state, keyed), _VERDICT_COLOURS[state], colour))
+    lines += [f"  {MARKS[c.passed]} {c.name:<9} {c.detail}" for c in report.checks]
+    return "\n".join(lines)
+
+
+def _inspect(args: argparse.Namespace) -> int:
+    token = _read_token(args.token)
+    key = None if args.key_env is None else read_key(args.key_env)
+    now = time.time() if args.now is None else args.now
+    options = {"room_name": args.room, "leeway": args.leeway, "now": now}
+    if key is None:
+        report = precheck_claims(token, **options)
+    else:
+        report = validate_token(token, api_key=key, **options)
+    if args.json:
+        print(json.dumps(inspection(token, report, now=now), indent=2))
+    else:
+        colour = use_colour(sys.stdout)
+        print(inspection_text(token, report, keyed=key is not None, now=now, colour=colour))
+    state = report.state
+    return EXIT_VALID if state == "valid" or (state == "unchecked" and key is None) else EXIT_INVALID
+
+
+def _sign(args: argparse.Namespace) -> int:
+    if args.room is None and not args.allow_unscoped:
+        raise UsageError("no --room: the token would open every room of the domain; add --allow-unscoped")
+    if args.expires_in is None and not args.allow_no_expiry:
+        raise UsageError("--expires-in never: the token would never expire; add --allow-no-expiry")
+    properties: dict[str, Any] = {}
+    named = {
+        "user_name": args.user_name,
+        "user_id": args.user_id,
+        "is_owner": True if args.owner else None,
+        "lang": args.lang,
+        "enable_recording": args.enable_recording,
+        "start_video_off": True if args.start_video_off else None,
+        "start_audio_off": True if args.start_audio_off else None,
+        "eject_at_token_exp": True if args.eject_at_token_exp else None,
+        "nbf": args.nbf,
+    }
+    for name, value in [*((n, v) for n, v in named.items() if v is not None), *args.property]:
+        if name in properties:
+            raise UsageError(f"{name} is given twice")
+        properties[name] = value
+    key = read_key(args.key_env)
+    try:
+        token = self_sign(
+            key,
+            room_name=args.room,
+            domain_id=args.domain_id,
+            expires_in=args.expires_in,
+            allow_unscoped=args.allow_unscoped,
+            allow_no_expiry=args.allow_no_expiry,
+            **properties,
+        )
+    except TokenError as exc:
+        raise UsageError(str(exc)) from None
+    print(token)
+    return EXIT_VALID
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        import uvicorn  # noqa: F401 (only to say what is missing before serving)
+    except ModuleNotFoundError:
+        raise UsageError("serving needs uvicorn: pip install 'meeting_tokens[serve]'") from None
+    try:
+        serve.run(args)
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    return EXIT_VALID
+
+
+def parser() -> argparse.ArgumentParser:
+    """The `meeting-tokens` command line: inspect, sign, serve."""
+    root = _Parser(prog="meeting-tokens", description="Daily meeting tokens: inspect, self-sign, serve.")
+    commands = root.add_subparsers(dest="command", required=True, metavar="{inspect,sign,serve}")
+
+    inspect = commands.add_parser(
+        "inspect",
+        help="take a token apart and validate it in layers",
+        description="Show a token's three parts and claims, and validate it in layers. Exit status: "
+        "0 valid (without --key-env: no pre-check failed), 1 not valid, 2 usage error.",
+    )
+    inspect.add_argument("token", nargs="?", metavar="TOKEN|-", help="the token; - or nothing reads stdin")
+    inspect.add_argument(
+        "--key-env",
+        metavar="NAME",
+        help="verify the HS256 signature with the API key in this environment variable (a self-signed "
+        "token; one minted through Daily's REST API is signed by Daily, not with your key)",
+    )
+    inspect.add_argument("--room", help="the room the token must be for")
+    inspect.add_argument("--leeway", type=_seconds, default=0, metavar="SECONDS", help="clock skew allowed")
+    inspect.add_argument("--now", type=_unix_time, metavar="UNIX", help="judge it at this time, not now")
+    inspect.add_argument("--json", action="store_true", help="print the inspection as JSON")
+    inspect.set_defaults(run=_inspect)
+
+    sign = commands.add_parser(
+        "sign",
+        help="self-sign a meeting token with the API key (safe defaults)",
+        description="Self-sign a meeting token (HS256) with the domain's API key, read from the "
+        "environment. A room and an expiry are required unless you allow their absence by name.",
+    )
+    sign.add_argument("--room", help="the room the token opens (required unless --allow-unscoped)")
+    sign.add_argument("--domain-id", required=True, help="your domain's id (GET /v1/ returns it)")
+    sign.add_argument(
+        "--expires-in", type=_expires_in, default=3600, metavar="SECONDS|never", help="default 3600"
+    )
+    sign.add_argument("--allow-unscoped", action="store_true", help="no --room: open every room")
+    sign.add_argument("--allow-no-expiry", action="store_true", help="allow --expires-in never")
+    sign.add_argument(
+        "--key-env", default=DEFAULT_KEY_ENV, metavar="NAME", help=f"default {DEFAULT_KEY_ENV}"
+    )
+    sign.add_argument("--user-name")
+    sign.add_argument("--user-id")
+    sign.add_argument("--owner", action="store_true", help="is_owner: the meeting's owner")
+    sign.add_argument("--lang")
+    sign.add_argument("--enable-recording", metavar="MODE")
+    sign.add_argument("--start-video-off", action="store_true")
+    sign.add_argument("--start-audio-off", action="store_true")
+    sign.add_argument("--eject-at-token-exp", action="store_true")
+    sign.add_argument("--nbf", type=_unix_time, metavar="UNIX", help="not valid before this time")
+    sign.add_argument(
+        "--property",
+        type=_property,
+        action="append",
+        default=[],
+        metavar="NAME=JSON",
+        help="any other property, e.g. permissions='{\"canSend\": [\"audio\"]}' (repeatable)",
+    )
+    sign.set_defaults(run=_sign)
+
+    served = commands.add_parser(
+        "serve",
+        help="serve the emulator of Daily's REST API on loopback",
+        description="Daily's REST API, emulated, over HTTP (as python -m meeting_tokens.api.serve).",
+    )
+    serve.add_arguments(served)
+    served.set_defaults(run=_serve)
+    return root
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; returns the exit status (the console script exits with it)."""
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")  # a C-locale terminal gets "?" rather than a crash
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except UsageError as exc:
+        print(f"meeting-tokens {args.command}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_INVALID
+
+
+if __name__ == "__main__":
+    sys.exit(main())

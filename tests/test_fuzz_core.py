@@ -1,0 +1,197 @@
+"""Whatever a token holds, the core answers with a report; whatever a client sends, the served
+emulator answers below 500.
+
+Tokens here are well-formed on the outside (base64url segments of JSON objects) so that the
+fuzzing reaches the checks behind the parser: claims of every JSON type and size, huge integers,
+deep nesting, long strings, lone surrogates written as JSON escapes, and signatures that are
+sometimes right. Requests are raw bytes on a socket, so nothing is tidied up on the way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import socket
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from meeting_tokens import ValidationReport, precheck_claims, validate_token
+from meeting_tokens.api import DEMO_API_KEY, DailyEmulator
+from meeting_tokens.api.serve import serving
+from meeting_tokens.core.clock import FrozenClock
+from meeting_tokens.core.jwt_parts import b64url_encode
+from meeting_tokens.drawing.display import report_html, report_text
+from meeting_tokens.widgets.inspection import inspect_token, token_view
+
+KEY = "fuzz-only-fake-key-0123456789abcdef0123456789"
+ROOM = "standup"
+DOMAIN_ID = "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44"
+NOW = 1_767_225_600
+FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# JSON values of every type and size. Integers run to Python's 4300-digit limit for reading them.
+huge_integers = st.integers(1, 4300).flatmap(
+    lambda digits: st.integers(10 ** (digits - 1), 10**digits - 1) | st.integers(-(10**digits) + 1, 0)
+)
+integers = st.integers() | huge_integers | st.sampled_from([NOW, NOW - 1, NOW + 3600, 0, -1, 2**53 + 1])
+texts = (
+    st.text(max_size=40)
+    | st.text(max_size=3000)
+    | st.sampled_from(["", ROOM, DOMAIN_ID, "\ud800", "a\udfff"])
+)
+scalars = st.none() | st.booleans() | integers | st.floats() | texts
+json_values = st.recursive(
+    scalars,
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=10,
+)
+claim_names = st.sampled_from(["exp", "nbf", "iat", "r", "d", "o", "u", "p", "alg", "crit"]) | st.text(
+    max_size=8
+)
+payloads = st.dictionaries(claim_names, json_values, max_size=6)
+headers = st.one_of(
+    st.just({"alg": "HS256", "typ": "JWT"}),
+    st.dictionaries(
+        st.sampled_from(["alg", "typ", "crit", "kid"]) | st.text(max_size=5), json_values, max_size=4
+    ),
+)
+
+
+def nested(depth: int) -> bytes:
+    return b'{"r":' + b"[" * depth + b"]" * depth + b', "exp": %d}' % (NOW + 60)
+
+
+def segment(value: Any) -> str:
+    """JSON as any writer might put it in a token (lone surrogates come out as \\u escapes)."""
+    return b64url_encode(json.dumps(value).encode("utf-8"))
+
+
+@st.composite
+def tokens(draw: st.DrawFn) -> str:
+    if draw(st.booleans()):
+        payload_b64 = b64url_encode(nested(draw(st.integers(0, 3000))))
+    else:
+        payload_b64 = segment(draw(payloads))
+    signing_input = f"{segment(draw(headers))}.{payload_b64}"
+    if draw(st.booleans()):  # signed with the key, so the checks after the signature run too
+        signature = hmac.new(KEY.encode(), signing_input.encode("ascii"), hashlib.sha256).digest()
+    else:
+        signature = draw(st.binary(max_size=40))
+    return f"{signing_input}.{b64url_encode(signature)}"
+
+
+options = st.fixed_dictionaries(
+    {
+        "room_name": st.sampled_from([None, ROOM, "", "other"]),
+        "domain_id": st.sampled_from([None, DOMAIN_ID]),
+        "now": st.sampled_from([NOW, NOW + 0.5, 0, -(10**15), 10**15]),
+        "leeway": st.sampled_from([0, 30, 0.5]),
+        "ignore_nbf": st.booleans(),
+        "allow_unscoped": st.booleans(),
+        "allow_no_expiry": st.booleans(),
+    }
+)
+
+
+def assert_a_whole_report(report: ValidationReport) -> None:
+    assert [check.name for check in report.checks] == [
+        "structure",
+        "header",
+        "time",
+        "scope",
+        "signature",
+        "daily",
+    ]
+    assert report.valid == (report.nothing_failed and report.verified)
+    for view in (report_text, report_html, repr):  # every view of it can be made
+        assert isinstance(view(report), str)
+
+
+@FUZZ
+@given(token=tokens(), chosen=options)
+def test_validate_token_reports_on_any_token(token: str, chosen: dict[str, Any]) -> None:
+    assert_a_whole_report(validate_token(token, api_key=KEY, **chosen))
+
+
+@FUZZ
+@given(token=tokens(), chosen=options)
+def test_precheck_claims_reports_on_any_token(token: str, chosen: dict[str, Any]) -> None:
+    report = precheck_claims(token, **chosen)
+    assert_a_whole_report(report)
+    assert report.valid is False
+
+
+@FUZZ
+@given(token=tokens(), key=st.sampled_from(["", KEY, "other key"]), room=st.sampled_from(["", ROOM]))
+def test_the_inspector_describes_any_token(token: str, key: str, room: str) -> None:
+    report = inspect_token(token, api_key=key, room_name=room, now=NOW)
+    view = token_view(token, report, NOW)
+    json.dumps(view)  # JSON-ready, as the widget sends it to the page
+    assert view["state"] in ("valid", "rejected", "unchecked")
+
+
+# The served emulator, spoken to in raw bytes.
+
+methods = st.sampled_from([b"GET", b"POST", b"PUT", b"DELETE", b"HEAD", b"OPTIONS"]) | st.from_regex(
+    rb"[A-Za-z]{1,10}", fullmatch=True
+)
+path_bytes = st.binary(max_size=60).map(
+    lambda b: b.replace(b" ", b"%20").replace(b"\r", b"").replace(b"\n", b"")
+)
+paths = st.one_of(
+    st.sampled_from([b"/v1/", b"/v1/meeting-tokens", b"/v1/rooms", b"/v1/rooms/hello", b"//v1//rooms/"]),
+    path_bytes.map(lambda b: b"/v1/" + b),
+    path_bytes.map(lambda b: b"/v1/meeting-tokens/" + b),
+    st.integers(1, 80_000).map(lambda n: b"/v1/" + b"x" * n),
+)
+authorizations = st.sampled_from([b"Bearer " + DEMO_API_KEY.encode(), b"Bearer wrong", b"", b"Basic eA=="])
+header_names = st.from_regex(rb"[A-Za-z][A-Za-z0-9-]{0,15}", fullmatch=True).filter(
+    lambda name: (
+        name.lower()
+        not in (b"authorization", b"content-length", b"host", b"transfer-encoding", b"connection")
+    )
+)
+header_lines = st.lists(st.tuples(header_names, st.binary(max_size=30)), max_size=3)
+bodies = st.one_of(
+    st.binary(max_size=200),
+    json_values.map(lambda v: json.dumps(v).encode()),
+    payloads.map(lambda p: json.dumps({"properties": p}).encode()),
+    st.just(b'{"name": "\\ud800"}'),
+)
+
+
+@pytest.fixture(scope="module")
+def served() -> Iterator[tuple[str, int]]:
+    with serving(DailyEmulator(clock=FrozenClock(NOW), rate_limit=False)) as base_url:
+        address = urlsplit(base_url)
+        yield address.hostname, address.port
+
+
+def exchange(address: tuple[str, int], request: bytes) -> bytes:
+    with socket.create_connection(address, timeout=10) as connection:
+        connection.sendall(request)
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+        return received
+
+
+@FUZZ
+@given(method=methods, path=paths, authorization=authorizations, extra=header_lines, body=bodies)
+def test_no_request_gets_a_5xx_from_the_served_emulator(
+    served: tuple[str, int], method: bytes, path: bytes, authorization: bytes, extra: list, body: bytes
+) -> None:
+    lines = [method + b" " + path + b" HTTP/1.1", b"Host: emulator", b"Connection: close"]
+    lines += [b"Authorization: " + authorization] if authorization else []
+    lines += [name + b": " + value.replace(b"\r", b"").replace(b"\n", b"") for name, value in extra]
+    lines += [b"Content-Length: %d" % len(body)]
+    answer = exchange(served, b"\r\n".join(lines) + b"\r\n\r\n" + body)
+    if answer:  # a request h11 cannot parse may be dropped; anything answered is below 500
+        status = int(answer.split(b" ", 2)[1])
+        assert status < 500, answer[:300]

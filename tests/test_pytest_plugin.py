@@ -1,0 +1,74 @@
+"""The pytest plugin: its fixtures, used here directly, and by a test suite outside the package."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import pathlib
+import subprocess
+import sys
+
+import httpx
+import pytest
+
+from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient, DailyEmulator
+from meeting_tokens.api import DEMO_API_KEY
+from meeting_tokens.core.clock import Clock
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "testing-offline"
+
+
+def test_the_plugin_is_registered_under_pytest11() -> None:
+    plugins = {ep.name: ep.value for ep in importlib.metadata.entry_points(group="pytest11")}
+    assert plugins["meeting_tokens"] == "meeting_tokens.pytest_plugin"
+
+
+def test_daily_emulator_is_fresh_and_holds_the_demo_key(daily_emulator: DailyEmulator) -> None:
+    assert isinstance(daily_emulator, DailyEmulator)
+    assert daily_emulator.api_key == DEMO_API_KEY
+    assert daily_emulator.requests == []
+
+
+def test_daily_client_talks_to_daily_emulator(
+    daily_client: DailyClient, daily_emulator: DailyEmulator
+) -> None:
+    daily_client.get_domain()
+    assert [(r.method, r.path) for r in daily_emulator.requests] == [("GET", "/v1/")]
+
+
+async def test_daily_async_client_talks_to_daily_emulator(
+    daily_async_client: AsyncDailyClient, daily_emulator: DailyEmulator
+) -> None:
+    token = await daily_async_client.create_meeting_token({"room_name": "async", "exp": 2**31 - 1})
+    assert daily_emulator.client().validate_meeting_token(token)["room_name"] == "async"
+
+
+def test_daily_server_serves_daily_emulator_on_loopback(daily_server, daily_emulator: DailyEmulator) -> None:
+    assert daily_server.base_url.startswith("http://127.0.0.1:")
+    headers = {"Authorization": f"Bearer {daily_server.api_key}"}
+    response = httpx.get(daily_server.base_url + "/", headers=headers)
+    assert (response.status_code, response.json()["domain_name"]) == (200, daily_emulator.domain_name)
+
+
+def test_daily_server_keeps_its_key_out_of_its_repr(daily_server) -> None:
+    assert daily_server.api_key not in repr(daily_server)
+
+
+def test_daily_clock_moves_the_emulators_time(daily_clock: Clock, daily_client: DailyClient) -> None:
+    token = daily_client.create_meeting_token({"room_name": "soon", "exp": int(daily_clock.now()) + 60})
+    daily_clock.advance(61)
+    with pytest.raises(DailyAPIError) as refused:
+        daily_client.validate_meeting_token(token)
+    assert refused.value.status_code == 400
+
+
+def test_a_suite_outside_the_package_passes_with_the_fixtures() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--color=no"],
+        cwd=EXAMPLE,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1].startswith("7 passed")
