@@ -4,7 +4,7 @@ structure -> header -> time -> scope -> signature (local, with the API key) -> d
 Daily's `GET /meeting-tokens/:token`). The first failure stops the run and later checks are
 reported as skipped. A bad token never raises here: it comes back as a `ValidationReport`.
 Rules follow RFC 7519 (NumericDate times) and RFC 8725 (algorithm allow-list, no `alg: none`).
-The checks run in straight-line code and reuse the `Check`s that never change: validation
+The checks run in straight-line code and reuse the `Check` objects that never change: validation
 runs on every join, so it is kept near the cost of parsing and one HMAC.
 """
 
@@ -69,7 +69,7 @@ class ValidationReport:
 
     @property
     def nothing_failed(self) -> bool:
-        """No check failed. True for pre-checks that passed: the signature may still be wrong."""
+        """No check failed. True for pre-checks that passed, whose signature may still be wrong."""
         return self.failure is None
 
     @property
@@ -92,7 +92,7 @@ class ValidationReport:
 
     @property
     def verdict(self) -> str:
-        """The report in one line: valid, pre-checks passed only, or rejected with the reason."""
+        """One line for the whole report (valid, pre-checks passed only, or rejected and why)."""
         if self.state == "rejected":
             return f"rejected ({self.code}): {self.reason}"
         return "valid: every check passed" if self.state == "valid" else UNCHECKED_VERDICT
