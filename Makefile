@@ -14,7 +14,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 export JUPYTER_PLATFORM_DIRS := 1
 export JUPYTER_PATH := $(CURDIR)/$(VENV)/share/jupyter
 
-.PHONY: book test test-unit lab notebooks bench lint linkcheck clean
+.PHONY: book test test-unit lab lab-reset notebooks bench lint linkcheck clean
 
 $(STAMP): requirements.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,7 +25,7 @@ $(STAMP): requirements.txt pyproject.toml
 # Executes the chapters (results cached in _build/.jupyter_cache) and writes _build/html; when no
 # source has changed since the last good build, make has nothing to do. After a failed build the
 # saved Sphinx environment is dropped, so the next build reports every warning again.
-BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/images/* book/widgets-js/*.js \
+BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/images/* book/widgets-js/*.js book/theme/* \
 	notebooks/*.ipynb examples/testing-offline/*.py) $(shell find src -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.html')
 BOOK_STAMP := _build/.book-built
 
@@ -39,7 +39,9 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 
 # One pytest run: unit tests, the book built strictly and checked in Chromium, and every
 # notebook re-executed and compared with its committed outputs (nbval, with the sanitizer).
+# Without Chromium every browser test would fail on its own; say once what to install instead.
 test: $(STAMP)
+	@command -v chromium >/dev/null || { echo "make test needs Debian's chromium for its browser tests: run 'apt-get install chromium' (or 'bash .ci/run', which installs it and runs the tests)"; exit 1; }
 	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
 
@@ -47,8 +49,28 @@ test: $(STAMP)
 test-unit: $(STAMP)
 	$(BIN)/python -m pytest -m "not browser and not book and not notebook" tests
 
+# JupyterLab on a copy of the chapters (workspace/, git-ignored), so a learner's edits and Lab's
+# autosave never touch the committed notebooks; `make lab-reset` throws the copy away. The server's
+# root is the repository, so the chapters' figures (../book/images/) load as they do in the book.
+#   make lab LAB_PORT=8899 LAB_BROWSER=no     another port, and no browser opened (remote machines)
+# As root (containers, CI machines, many cloud workspaces) Jupyter refuses to start without
+# --allow-root, so it is added when the user id is 0. Lab asks no other host for news or updates.
+LAB_PORT ?= 8888
+LAB_BROWSER ?= yes
+LAB_WORKSPACE ?= workspace
+LAB_OPTIONS = --ServerApp.port=$(LAB_PORT) \
+	--ServerApp.root_dir=$(CURDIR) --ContentsManager.preferred_dir=$(LAB_WORKSPACE) \
+	--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	$(if $(filter no,$(LAB_BROWSER)),--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root)
+
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks
+	@test -d $(LAB_WORKSPACE) || { cp -R notebooks $(LAB_WORKSPACE) && \
+		echo "Copied notebooks/ to $(LAB_WORKSPACE)/: edit freely there; 'make lab-reset' starts over."; }
+	$(BIN)/jupyter lab $(LAB_OPTIONS)
+
+lab-reset:
+	rm -rf $(LAB_WORKSPACE)
+	@echo "Removed $(LAB_WORKSPACE)/: the next 'make lab' starts from fresh copies of notebooks/."
 
 # Re-executes every chapter in place, storing widget state, so notebooks are committed executed.
 notebooks: $(STAMP)
@@ -71,7 +93,7 @@ lint: $(STAMP)
 # The book's external links, checked by Sphinx. It needs the network, so it is not part of
 # `make test`; .github/workflows/linkcheck.yml runs it once a week.
 linkcheck: $(STAMP)
-	$(BIN)/python -m meeting_tokens.book_assets book/widgets-js
+	$(BIN)/python book/_ext/book_assets.py book/widgets-js
 	$(BIN)/jupyter-book build . --builder linkcheck
 
 clean:

@@ -8,7 +8,7 @@ import re
 import tomllib
 
 import yaml
-from book_assets import copy_anywidget, unique_scripts
+from book_assets import copy_anywidget, stub_fontawesome, unique_scripts
 from packaging.version import Version
 
 from book_toc import toc_files
@@ -82,10 +82,25 @@ def test_vendored_widget_scripts_come_with_their_licences() -> None:
     ]
 
 
-def test_widget_scripts_load_in_order_from_the_site_itself() -> None:
+def test_widget_pages_load_one_script_from_the_site_itself() -> None:
     config = yaml.safe_load(read("_config.yml"))["sphinx"]["config"]
-    assert list(config["nb_ipywidgets_js"]) == ["require.js", "require-config.js", "embed-amd.js"]
-    assert config["html_static_path"] == ["book/widgets-js"]
+    assert list(config["nb_ipywidgets_js"]) == ["anywidget-static.js"]
+    assert config["html_static_path"] == ["book/widgets-js", "book/theme"]
+    assert config["html_css_files"] == ["book.css"]
+
+
+def test_the_static_widget_script_falls_back_to_the_vendored_manager_in_order() -> None:
+    script = (WIDGETS_JS / "anywidget-static.js").read_text(encoding="utf-8")
+    assert '["require.js", "require-config.js", "embed-amd.js"]' in script
+
+
+def test_stub_fontawesome_empties_the_theme_script_once(tmp_path: pathlib.Path) -> None:
+    script = tmp_path / "_static" / "scripts" / "fontawesome.js"
+    script.parent.mkdir(parents=True)
+    script.write_text("x" * 1000)
+    assert stub_fontawesome(tmp_path) is True
+    assert script.stat().st_size < 300
+    assert stub_fontawesome(tmp_path) is False
 
 
 def test_copied_anywidget_module_is_not_committed() -> None:

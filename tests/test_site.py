@@ -123,8 +123,8 @@ def open_page(site: Site, chromium: object) -> Iterator[object]:
     contexts = []
     own_host = urlsplit(site.base_url).netloc
 
-    def open_(path: str) -> Visit:
-        context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    def open_(path: str, width: int = 1280) -> Visit:
+        context = chromium.new_context(viewport={"width": width, "height": 900})
         contexts.append(context)
         page = context.new_page()
         visit = Visit(page)
@@ -176,6 +176,21 @@ def test_page_loads_offline_without_errors(open_page: object, name: str) -> None
     visit.page.screenshot(path=SCREENSHOTS / f"{name.replace('/', '__')}.png", full_page=True)
     assert_clean(visit)
     assert visit.page.locator("main h1").count() >= 1
+
+
+PHONE_WIDTH = 390
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_page_fits_a_phone_without_sideways_scrolling(open_page: object, name: str) -> None:
+    """At 390 px nothing is wider than the screen; code blocks and tables scroll in their own box."""
+    visit = open_page(f"{name}.html", width=PHONE_WIDTH)
+    page = visit.page
+    if name in WIDGET_PAGES:
+        page.wait_for_selector(".widget-subarea .mt-widget, .widget-subarea .lm-Widget")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / f"phone-{name.replace('/', '__')}.png", full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH
 
 
 def test_the_chapters_with_widgets_are_the_ones_that_use_them() -> None:

@@ -17,6 +17,7 @@ from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import FORM_FIELDS, default_properties, sign_properties
 from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
+from meeting_tokens.widgets.storage_tradeoffs import table_data
 from meeting_tokens.widgets.timeline import bands, timeline_for, timeline_svg
 
 KEY = "logic-test-key-FAKE-0123456789abcdef"
@@ -366,3 +367,11 @@ def test_the_javascript_spells_out_none_of_the_tables_python_sends_it() -> None:
     for name in FRONT_END_FILES:
         text = assets.read(name)
         assert [value for value in values if f'"{value}"' in text] == [], name
+
+
+def test_the_storage_table_keeps_its_column_and_lifetime_order_in_lists() -> None:
+    # A notebook saves widget state with sorted dict keys, so the page reads the order from lists.
+    table = table_data()
+    assert table["column_order"] == list(storage_options.COLUMNS)
+    assert table["column_order"][0] == "label"
+    assert table["lifetime_order"] == ["5m", "1h", "1d", "30d", "none"]

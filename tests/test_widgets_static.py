@@ -20,6 +20,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import ipywidgets
+import jwt
 import pytest
 from book_assets import copy_anywidget
 from ipywidgets.embed import dependency_state, embed_data
@@ -35,10 +37,11 @@ from meeting_tokens.widgets.inspection import inspect_token, token_view
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "widgets"
 NOW = 1_750_000_000
+READER_NOW = NOW + 1000  # the reader's clock in the browser: later than the build's instant
 ROOM = "team-standup"
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 VIEW_TYPE = "application/vnd.jupyter.widget-view+json"
-WIDGET_SCRIPTS = ("require.js", "require-config.js", "embed-amd.js")  # _config.yml's order
+WIDGET_SCRIPTS = ("anywidget-static.js",)  # _config.yml's nb_ipywidgets_js
 
 
 def static_page(widgets: dict[str, Any]) -> str:
@@ -75,6 +78,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "storage": StorageTradeoffs(),
     }
     (folder / "index.html").write_text(static_page(widgets), encoding="utf-8")
+    # A plain ipywidget is not an anywidget: that page needs the full widget manager.
+    others = {"slider": ipywidgets.IntSlider(7, description="seven"), "storage": StorageTradeoffs()}
+    (folder / "plain.html").write_text(static_page(others), encoding="utf-8")
     return folder
 
 
@@ -111,6 +117,7 @@ def page(chromium: Any, url: str) -> Iterator[Any]:
     errors: list[str] = []
     page.on("request", lambda r: None if r.url.startswith(LOCAL) else strays.append(r.url))
     page.on("pageerror", lambda error: errors.append(str(error)))
+    page.clock.set_fixed_time(READER_NOW)
     page.goto(url)
     page.wait_for_selector("#storage .mt-tradeoffs tbody tr", timeout=30_000)
     yield page
@@ -132,7 +139,11 @@ def field(page: Any, label: str) -> Any:
 
 
 def python_editor_token(properties: dict[str, Any]) -> str:
-    return sign_properties(DEMO_API_KEY, properties, domain_id=DEMO_DOMAIN_ID, now=NOW).token
+    """What Python signs for the editor's form, issued at the reader's clock as the page does."""
+    return sign_properties(DEMO_API_KEY, properties, domain_id=DEMO_DOMAIN_ID, now=READER_NOW).token
+
+
+EDITOR_TOKEN = "(t) => document.querySelector('#editor .mt-token-box').value === t"
 
 
 def edit(page: Any, *, room: str = ROOM, owner: str = "false", key: str = DEMO_API_KEY) -> None:
@@ -142,14 +153,22 @@ def edit(page: Any, *, room: str = ROOM, owner: str = "false", key: str = DEMO_A
     field(page, "Room (room_name)").fill(room)
 
 
-def test_each_widget_first_shows_what_python_computed(page: Any, url: str) -> None:
+def test_without_a_kernel_the_editor_signs_again_by_the_readers_clock(page: Any, url: str) -> None:
     editor_token = python_editor_token(
-        {"room_name": ROOM, "exp": NOW + 3600, "user_name": "Zoë", "is_owner": False}
+        {"room_name": ROOM, "exp": READER_NOW + 3600, "user_name": "Zoë", "is_owner": False}
     )
-    assert page.locator("#editor .mt-token").inner_text() == editor_token
+    page.wait_for_function(EDITOR_TOKEN, arg=editor_token)
+    assert page.locator("#editor .mt-clock").inner_text() == (
+        f"Domain {DEMO_DOMAIN_ID} · issued at (iat) 2025-06-15 15:23:20 UTC,"
+        " by your device's clock (no Python kernel runs this page)"
+    )
     assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
-    assert "computed by the Python package" in page.locator("#editor .mt-output").inner_text()
+    assert "computed in this page by JavaScript" in page.locator("#editor .mt-output").inner_text()
+
+
+def test_each_widget_first_shows_what_python_computed(page: Any, url: str) -> None:
     assert page.locator("#inspector .mt-verdict").inner_text() == "valid: every check passed"
+    assert "computed by the Python package" in page.locator("#inspector .mt-output").inner_text()
     assert page.locator("#storage tr.mt-picked th").inner_text().startswith("Re-minted per join")
     for name in ("editor", "inspector", "explorer", "storage"):
         shot(page, url, name)
@@ -158,9 +177,9 @@ def test_each_widget_first_shows_what_python_computed(page: Any, url: str) -> No
 def test_changing_the_room_signs_a_new_token_and_the_verdict_says_wrong_room(page: Any, url: str) -> None:
     edit(page, room="board-room")
     expected = python_editor_token(
-        {"room_name": "board-room", "exp": NOW + 3600, "user_name": "Zoë", "is_owner": False}
+        {"room_name": "board-room", "exp": READER_NOW + 3600, "user_name": "Zoë", "is_owner": False}
     )
-    page.wait_for_function("(t) => document.querySelector('#editor .mt-token').innerText === t", arg=expected)
+    page.wait_for_function(EDITOR_TOKEN, arg=expected)
     verdict = page.locator("#editor .mt-verdict").inner_text()
     assert verdict == "rejected (wrong-room): wrong room: token is for 'board-room', not 'team-standup'"
     assert "computed in this page by JavaScript" in page.locator("#editor .mt-output").inner_text()
@@ -170,9 +189,9 @@ def test_changing_the_room_signs_a_new_token_and_the_verdict_says_wrong_room(pag
 def test_turning_on_the_owner_flag_signs_the_token_python_would(page: Any) -> None:
     edit(page, owner="true")
     expected = python_editor_token(
-        {"room_name": ROOM, "exp": NOW + 3600, "user_name": "Zoë", "is_owner": True}
+        {"room_name": ROOM, "exp": READER_NOW + 3600, "user_name": "Zoë", "is_owner": True}
     )
-    page.wait_for_function("(t) => document.querySelector('#editor .mt-token').innerText === t", arg=expected)
+    page.wait_for_function(EDITOR_TOKEN, arg=expected)
     assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
 
 
@@ -217,6 +236,72 @@ def test_pasting_garbage_gives_a_message_not_an_error(page: Any) -> None:
     )
 
 
+def test_an_empty_inspector_asks_for_a_token(page: Any) -> None:
+    page.locator("#inspector textarea").fill("")
+    page.wait_for_function(
+        "(v) => document.querySelector('#inspector .mt-verdict').innerText === v",
+        arg="Paste a token above to check it.",
+    )
+    assert page.locator("#inspector .mt-report").count() == 0
+
+
+def test_a_20_kb_paste_is_echoed_shortened_and_the_verdict_stays_near_the_box(page: Any, url: str) -> None:
+    pasted = "eyJhbGciOiJIUzI1NiJ9." + "A" * 20_000 + ".sig"
+    page.locator("#inspector textarea").fill(pasted)
+    page.wait_for_function(
+        "() => document.querySelector('#inspector .mt-verdict').innerText.startsWith('rejected (malformed)')"
+    )
+    echo = page.locator("#inspector .mt-token").inner_text()
+    assert len(echo) < 1300
+    assert "characters not shown" in echo
+    box = page.locator("#inspector textarea").bounding_box()
+    verdict = page.locator("#inspector .mt-verdict").bounding_box()
+    assert verdict["y"] - box["y"] < 800
+    shot(page, url, "inspector-long-paste")
+    page.locator("#inspector textarea").fill("")
+
+
+def test_a_token_pasted_into_the_editor_is_decoded_and_checked_with_the_key(page: Any) -> None:
+    edit(page)
+    token = self_sign(DEMO_API_KEY, room_name=ROOM, domain_id=DEMO_DOMAIN_ID, now=READER_NOW, is_owner=True)
+    page.locator("#editor .mt-token-box").fill(token)
+    page.wait_for_function(
+        "() => document.querySelector('#editor .mt-payload-box').value.includes('\"o\": true')"
+    )
+    assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
+    page.locator("#editor .mt-token-box").fill(token[:-2] + "AA")
+    page.wait_for_function(
+        "(v) => document.querySelector('#editor .mt-verdict').innerText.startsWith(v)",
+        arg="rejected (invalid-signature)",
+    )
+
+
+def test_an_edited_payload_is_signed_again_with_the_key_as_pyjwt_signs_it(page: Any, url: str) -> None:
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    edit(page)
+    payload = {"r": ROOM, "d": DEMO_DOMAIN_ID, "iat": READER_NOW, "exp": READER_NOW + 600, "o": True}
+    page.locator("#editor .mt-payload-box").fill(json.dumps(payload, indent=2))
+    expected = jwt.encode(payload, DEMO_API_KEY, algorithm="HS256")
+    page.wait_for_function(EDITOR_TOKEN, arg=expected)
+    assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
+    assert page.locator("#editor .mt-origin").inner_text() == (
+        "The token is this payload signed with the key; the form is not used."
+    )
+    page.locator("#editor .mt-payload-box").fill('{"r": ')
+    page.wait_for_selector("#editor .mt-error")
+    assert page.locator("#editor .mt-error").inner_text().startswith("Cannot sign: the payload is not JSON")
+    assert requests == []
+    shot(page, url, "editor-payload")
+
+
+def test_the_copy_button_copies_the_token(page: Any) -> None:
+    edit(page)
+    page.locator("#editor .mt-copy").click()
+    page.wait_for_function("() => document.querySelector('#editor .mt-copy-note').innerText !== ''")
+    assert page.locator("#editor .mt-copy-note").inner_text() == "Copied."
+
+
 def test_the_expiry_slider_moves_the_marker_and_the_verdict(page: Any, url: str) -> None:
     marker = page.locator("#explorer .mt-marker")
     before = marker.evaluate("(m) => m.style.left")
@@ -244,3 +329,16 @@ def test_picking_a_storage_choice_highlights_its_row(page: Any, url: str) -> Non
     summary = storage_options.summary("local-storage", "none")
     assert page.locator("#storage .mt-summary").inner_text() == summary
     shot(page, url, "storage-local")
+
+
+def test_a_page_with_plain_ipywidgets_gets_the_full_widget_manager(chromium: Any, site: Path) -> None:
+    context = chromium.new_context()
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto((site / "plain.html").as_uri())
+    page.wait_for_selector("#slider .widget-slider", timeout=30_000)
+    page.wait_for_selector("#storage .mt-tradeoffs tbody tr")
+    context.close()
+    assert any(url.endswith("/embed-amd.js") for url in requested)
+    assert [url for url in requested if not url.startswith(LOCAL)] == []

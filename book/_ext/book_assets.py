@@ -12,6 +12,10 @@ Listed in ``_config.yml`` as a Sphinx extension, the module also does that copy 
 every build (so a bare ``jupyter-book build .`` works too), and it removes the duplicate inline
 scripts that Sphinx 7.4 writes into every page: an inline script registered after the builder
 starts is added twice, and a second ``const`` declaration is a JavaScript error in the console.
+
+After the build it also replaces the theme's ``_static/scripts/fontawesome.js`` (1.5 MB, loaded by
+every page) with a stub: it only turns the icons into inline SVG, and the theme's stylesheet
+already draws the same icons from Font Awesome's web fonts, which it ships and loads itself.
 """
 
 from __future__ import annotations
@@ -80,10 +84,30 @@ def _dedupe_page_scripts(
         context["script_files"] = unique_scripts(context["script_files"])
 
 
+FONTAWESOME_SCRIPT = pathlib.Path("_static") / "scripts" / "fontawesome.js"
+FONTAWESOME_STUB = (
+    "/* Emptied by book_assets (book/_ext): the theme's CSS draws its icons from Font Awesome's\n"
+    "   web fonts, so the 1.5 MB script that would redraw them as SVG is not needed. */\n"
+)
+
+
+def stub_fontawesome(outdir: pathlib.Path) -> bool:
+    """Replace the theme's Font Awesome script in a built site; True when it was replaced."""
+    script = outdir / FONTAWESOME_SCRIPT
+    return script.is_file() and _copy_if_changed(FONTAWESOME_STUB.encode(), script)
+
+
+def _stub_fontawesome_after_build(app: Any, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        stub_fontawesome(pathlib.Path(app.outdir))
+
+
 def setup(app: Any) -> dict[str, Any]:
-    """Sphinx entry point: copy anywidget's module before the build, dedupe scripts per page."""
+    """Sphinx entry point: copy anywidget's module before the build, dedupe scripts per page,
+    and stub the theme's Font Awesome script once the site is written."""
     app.connect("builder-inited", _copy_for_build)
     app.connect("html-page-context", _dedupe_page_scripts, priority=900)
+    app.connect("build-finished", _stub_fontawesome_after_build)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
 
 

@@ -1,7 +1,74 @@
 // ClaimEditor's front end (after mirror.js and view.js in one module; see assets.py).
-// Python is the source of truth when a kernel runs: an edit here is computed at once in the page,
-// then sent to Python (properties, key, room), whose answer replaces it. In a static page the
-// page's own answer is what the reader sees.
+// Python is the source of truth when a kernel runs: an edit of the form is computed at once in the
+// page, then sent to Python (properties, key, room), whose answer replaces it. In a static page
+// the page's own answer is what the reader sees, issued by the reader's clock rather than the
+// instant the book was built. Two more ways in, computed in the page only: paste a token (it is
+// decoded and checked with the key), or edit the decoded payload as JSON (it is signed again
+// with the key). The key stays in the page either way.
+
+import { isInt, compactJson, parseJson } from "./pyvalues.js";
+import {
+  CODES,
+  TokenError,
+  b64urlEncode,
+  decodeParts,
+  usableHmacKey,
+  hmacSha256,
+  propertyName,
+  signProperties,
+  utcText,
+  findings,
+  stripToken,
+  inspectToken,
+} from "./mirror.js";
+import {
+  el,
+  fill,
+  SOURCES,
+  followModel,
+  saveChanges,
+  reportNode,
+  claimsNode,
+  decodedNode,
+  keyField,
+  latestOnly,
+} from "./view.js";
+
+const HS256_HEADER = new Map(Object.entries(MT.hs256Header)); // jwt_parts.HS256_HEADER
+
+// The edited payload signed as PyJWT signs a dict: HS256, compact JSON, in the order written.
+async function signPayload(payloadText, key) {
+  let payload;
+  try {
+    payload = parseJson(payloadText);
+  } catch (error) {
+    throw new TokenError(`the payload is not JSON: ${error.message}`, CODES.MalformedTokenError);
+  }
+  if (!(payload instanceof Map)) throw new TokenError("the payload must be a JSON object", CODES.MalformedTokenError);
+  if (!key) throw new TokenError("type a key to sign with", "invalid-key");
+  const part = (value) => b64urlEncode(utf8.encode(compactJson(value)));
+  const signingInput = `${part(HS256_HEADER)}.${part(payload)}`;
+  let keyBytes;
+  try {
+    keyBytes = usableHmacKey(key);
+  } catch (error) {
+    throw new TokenError(`unusable key: ${error.message}`, "invalid-key");
+  }
+  const mac = await hmacSha256(keyBytes, utf8.encode(signingInput));
+  return `${signingInput}.${b64urlEncode(mac)}`;
+}
+
+// A token's claims under their property names, for the findings (no room, no exp, ...).
+function claimsAsProperties(token) {
+  try {
+    const { payload } = decodeParts(token);
+    return new Map([...payload].map(([claim, value]) => [propertyName(claim), value]));
+  } catch {
+    return new Map();
+  }
+}
+
+const readerClock = () => Math.floor(Date.now() / 1000);
 
 function fieldValue(field, properties, now) {
   const value = properties[field.name];
@@ -54,10 +121,39 @@ function render({ model, el: root }) {
       el("label", {}, el("span", { text: field.label }), controls.get(field.name)),
     ),
   );
-  const key = keyField(model.get("api_key"), () => edit());
-  const infoText = () => `Domain ${model.get("domain_id")} · issued at (iat) ${utcText(model.get("now"))}`;
-  const info = el("div", { className: "mt-small", text: infoText() });
+  // Whose clock issues the token: the stored widget's (until we know better), the kernel's, or,
+  // in a static page, the reader's own.
+  let clock = "stored";
+  const CLOCKS = {
+    stored: "the instant this widget was saved with",
+    kernel: "the instant the Python kernel set (the widget's now)",
+    reader: "by your device's clock (no Python kernel runs this page)",
+  };
+  const now = () => (clock === "reader" ? readerClock() : model.get("now"));
+  // What the token came from: the form (the default), a pasted token, or the edited payload.
+  let origin = "form";
+
+  const key = keyField(model.get("api_key"), () => rerunOrigin());
+  const infoText = () =>
+    `Domain ${model.get("domain_id")} · issued at (iat) ${utcText(model.get("now"))}, ${CLOCKS[clock]}`;
+  const info = el("div", { className: "mt-small mt-clock", text: infoText() });
   const checkRoom = el("input", { type: "text", value: model.get("check_room"), spellcheck: "false" });
+  const tokenBox = el("textarea", {
+    rows: "3",
+    spellcheck: "false",
+    className: "mt-paste mt-token-box",
+    "aria-label": "token",
+    placeholder: "Paste a token here to decode and check it",
+  });
+  const payloadBox = el("textarea", {
+    rows: "7",
+    spellcheck: "false",
+    className: "mt-paste mt-payload-box",
+    "aria-label": "payload JSON",
+  });
+  const copyButton = el("button", { type: "button", className: "mt-button mt-copy", text: "Copy token" });
+  const copyNote = el("span", { className: "mt-small mt-copy-note" });
+  const originNote = el("div", { className: "mt-small mt-origin" });
   const output = el("div", { className: "mt-output" });
   root.append(
     el(
@@ -70,6 +166,15 @@ function render({ model, el: root }) {
         key.nodes,
         el("label", {}, "Verdict for joining the room ", checkRoom),
         info,
+      ),
+      el(
+        "div",
+        { className: "mt-encoded" },
+        el("div", { className: "mt-row" }, el("span", { className: "mt-label", text: "Token" }), copyButton, copyNote),
+        tokenBox,
+        el("div", { className: "mt-label", text: "Payload (edit the JSON: it is signed again with the key)" }),
+        payloadBox,
+        originNote,
       ),
       output,
     ),
@@ -84,7 +189,17 @@ function render({ model, el: root }) {
     }
   };
 
+  const ORIGINS = {
+    form: "The token is signed from the form above.",
+    token: "The token is the one pasted above, checked with the key; the form is not used.",
+    payload: "The token is this payload signed with the key; the form is not used.",
+  };
   const show = ({ token, error, findings: found, view }, source) => {
+    info.textContent = infoText();
+    originNote.textContent = ORIGINS[origin];
+    if (origin !== "token") tokenBox.value = token;
+    if (origin !== "payload" && view && view.payload !== null) payloadBox.value = view.payload;
+    copyNote.textContent = "";
     fill(
       output,
       el("div", {
@@ -93,7 +208,7 @@ function render({ model, el: root }) {
           ? `Token · ${token.length} characters · ${SOURCES[source]}`
           : `No token · ${SOURCES[source]}`,
       }),
-      error ? el("div", { className: "mt-error", text: `Cannot sign: ${error}` }) : tokenNode(view, token),
+      error ? el("div", { className: "mt-error", text: `Cannot sign: ${error}` }) : null,
       found.length
         ? el(
             "ul",
@@ -119,22 +234,27 @@ function render({ model, el: root }) {
 
   const latest = latestOnly();
   const edit = () => {
+    origin = "form";
+    const issuedAt = now();
     const properties = { ...model.get("properties") };
     for (const field of MT.formFields) {
-      const value = propertyValue(field, controls.get(field.name).value, model.get("now"));
+      const value = propertyValue(field, controls.get(field.name).value, issuedAt);
       if (value === undefined) delete properties[field.name];
       else properties[field.name] = value;
     }
     const apiKey = key.input.value;
     const room = checkRoom.value;
-    const now = model.get("now");
-    model.set({ properties, api_key: apiKey, check_room: room, revision: model.get("revision") + 1 });
+    const changes = { properties, api_key: apiKey, check_room: room, revision: model.get("revision") + 1 };
+    model.set(clock === "reader" ? { ...changes, now: issuedAt } : changes);
     saveChanges(model);
     latest(
       async () => {
         try {
-          const token = await signProperties(properties, apiKey, { domainId: model.get("domain_id"), now });
-          const view = await inspectToken(token, { key: apiKey, roomName: room, now });
+          const token = await signProperties(properties, apiKey, {
+            domainId: model.get("domain_id"),
+            now: issuedAt,
+          });
+          const view = await inspectToken(token, { key: apiKey, roomName: room, now: issuedAt });
           return {
             token,
             error: "",
@@ -155,9 +275,47 @@ function render({ model, el: root }) {
     );
   };
 
+  // A pasted token or an edited payload: computed in the page only, and checked at the reader's
+  // clock when no kernel runs (a kernel's widget keeps its own instant).
+  const check = async (token) => {
+    const apiKey = key.input.value;
+    const view = await inspectToken(token, { key: apiKey, roomName: checkRoom.value, now: now() });
+    const found = findings(claimsAsProperties(token), apiKey, token).map((f) => [f.code, f.message]);
+    return { token, error: "", findings: found, view };
+  };
+  const pasted = () => {
+    origin = "token";
+    latest(() => check(stripToken(tokenBox.value)), (result) => show(result, "page"));
+  };
+  const payloadEdited = () => {
+    origin = "payload";
+    latest(
+      async () => {
+        try {
+          return await check(await signPayload(payloadBox.value, key.input.value));
+        } catch (error) {
+          if (!(error instanceof TokenError)) throw error;
+          return { token: "", error: error.message, findings: [], view: null };
+        }
+      },
+      (result) => show(result, "page"),
+    );
+  };
+  const rerun = { form: edit, token: pasted, payload: payloadEdited };
+  function rerunOrigin() {
+    rerun[origin]();
+  }
+
   for (const input of controls.values())
     input.addEventListener(input.tagName === "SELECT" ? "change" : "input", edit);
-  checkRoom.addEventListener("input", edit);
+  checkRoom.addEventListener("input", rerunOrigin);
+  tokenBox.addEventListener("input", pasted);
+  payloadBox.addEventListener("input", payloadEdited);
+  copyButton.addEventListener("click", async () => {
+    const copied = await copyText(stripToken(tokenBox.value));
+    copyNote.textContent = copied ? "Copied." : "The browser refused: select the token and copy it.";
+    if (!copied) tokenBox.select();
+  });
 
   // Any change that comes from the model after the first paint comes from a kernel. Python's
   // answer is shown once it answers the latest edit (`answered` echoes `revision`).
@@ -170,9 +328,20 @@ function render({ model, el: root }) {
   const stop = followModel(model, {
     outputs: "change:answered change:token change:error change:findings change:view",
     inputs: "change:properties change:now change:api_key change:check_room change:domain_id",
-    onAnswer: () => showModel("kernel"),
+    onAnswer: () => {
+      if (origin === "form") showModel("kernel");
+    },
     onInputs,
-    onKernel: key.setKernel,
+    onKernel: () => {
+      clock = "kernel";
+      info.textContent = infoText();
+      key.setKernel();
+    },
+    // No kernel: sign again at once, issued now by the reader's clock, not at the build's instant.
+    onStatic: () => {
+      clock = "reader";
+      rerunOrigin();
+    },
   });
 
   fillForm();

@@ -2,6 +2,18 @@
 // The timeline picture is drawn by matplotlib in Python; the page places the "now" marker on it
 // and computes the verdict at that instant itself, so the slider works without a kernel.
 
+import { utcText, inspectToken } from "./mirror.js";
+import {
+  el,
+  fill,
+  SOURCES,
+  followModel,
+  saveChanges,
+  reportNode,
+  claimsNode,
+  latestOnly,
+} from "./view.js";
+
 function offsetText(seconds) {
   const sign = seconds < 0 ? "−" : "+";
   const s = Math.abs(Math.round(seconds));

@@ -22,7 +22,7 @@ import {
   parseJson,
 } from "./pyvalues.js";
 
-const CODES = MT.errorCodes; // each TokenError subclass's code, by class name (errors.py)
+export const CODES = MT.errorCodes; // each TokenError subclass's code, by class name (errors.py)
 
 export class TokenError extends Error {
   constructor(message, code = CODES.TokenError) {

@@ -2,8 +2,13 @@
 // meeting_tokens.chapters.storage_options through the `table` trait; the page only picks and highlights, so the
 // selection works without a kernel.
 
+import { el, saveChanges } from "./view.js";
+
 function render({ model, el: root }) {
   const table = model.get("table");
+  // Saved widget state has its dict keys sorted; the lists keep Python's order.
+  const columns = table.column_order ?? Object.keys(table.columns);
+  const lifetimes = table.lifetime_order ?? Object.keys(table.lifetimes);
   const choice = el(
     "select",
     { "aria-label": "where the token lives" },
@@ -12,14 +17,14 @@ function render({ model, el: root }) {
   const lifetime = el(
     "select",
     { "aria-label": "token lifetime" },
-    Object.entries(table.lifetimes).map(([key, words]) => el("option", { value: key, text: words })),
+    lifetimes.map((key) => el("option", { value: key, text: table.lifetimes[key] })),
   );
   const summary = el("p", { className: "mt-summary" });
   const body = el("tbody", {});
   const head = el(
     "tr",
     {},
-    Object.values(table.columns).map((heading) => el("th", { text: heading })),
+    columns.map((name) => el("th", { text: table.columns[name] })),
   );
   root.append(
     el(
@@ -51,9 +56,10 @@ function render({ model, el: root }) {
         el(
           "tr",
           { className: row.key === picked ? "mt-picked" : "", onclick: () => pick(row.key) },
-          Object.keys(table.columns).map((name) =>
+          columns.map((name) =>
             el(name === "label" ? "th" : "td", {
               text: name === "stolen_useful" ? table.stolen[life][row.key] : row[name],
+              "data-column": table.columns[name], // the heading, shown beside the cell on phones
             }),
           ),
         ),

@@ -12,9 +12,14 @@ from meeting_tokens.widgets import assets
 
 
 def table_data() -> dict[str, Any]:
-    """Every cell the page may show, for every lifetime: the page only picks among them."""
+    """Every cell the page may show, for every lifetime: the page only picks among them.
+
+    The orders are lists too: a notebook saves widget state with its dict keys sorted.
+    """
     return {
         "columns": options.COLUMNS,
+        "column_order": list(options.COLUMNS),
+        "lifetime_order": list(options.LIFETIMES),
         "lifetimes": {key: words for key, (_, words) in options.LIFETIMES.items()},
         "rows": options.tradeoff_rows(),
         "stolen": {

@@ -2,6 +2,21 @@
 // Paste a token: the page checks it at once, and a kernel, if one runs, checks it again in Python
 // and its answer replaces the page's.
 
+import { utcText, stripToken, inspectToken } from "./mirror.js";
+import {
+  el,
+  fill,
+  SOURCES,
+  followModel,
+  saveChanges,
+  tokenNode,
+  reportNode,
+  claimsNode,
+  decodedNode,
+  keyField,
+  latestOnly,
+} from "./view.js";
+
 function render({ model, el: root }) {
   const tokenBox = el("textarea", {
     rows: "4",
@@ -53,10 +68,15 @@ function render({ model, el: root }) {
   const show = (view, instant, source) => {
     showClock(instant);
     const token = stripToken(tokenBox.value);
+    if (!token) {
+      // Nothing to check yet: say so, rather than report an empty text as a malformed token.
+      fill(output, el("div", { className: "mt-verdict mt-unchecked", text: "Paste a token above to check it." }));
+      return;
+    }
     fill(
       output,
       el("div", { className: "mt-small", text: `${view.length} characters · ${SOURCES[source]}` }),
-      token ? tokenNode(view, token) : el("div", { className: "mt-small", text: "Paste a token above." }),
+      tokenNode(view, token),
       reportNode(view),
       decodedNode(view),
       claimsNode(view),

@@ -2,7 +2,7 @@
 // this file after mirror.js (when a widget needs it) and before the widget's own file, into one
 // ES module; nothing here is fetched from anywhere.
 
-function el(tag, attributes = {}, ...children) {
+export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
     if (name === "className") node.className = value;
@@ -18,7 +18,7 @@ function el(tag, attributes = {}, ...children) {
 }
 
 // Replace a node's children, skipping the ones a view left out (null, undefined, false).
-function fill(node, ...children) {
+export function fill(node, ...children) {
   node.replaceChildren(
     ...children.flat().filter((child) => child !== null && child !== undefined && child !== false),
   );
@@ -26,7 +26,7 @@ function fill(node, ...children) {
 
 // Who computed what the reader sees: the Python package (stored with the page, or a live
 // kernel) or this page's JavaScript.
-const SOURCES = {
+export const SOURCES = {
   stored: "computed by the Python package when this widget was made",
   page: "computed in this page by JavaScript",
   kernel: "computed by the Python kernel",
@@ -38,30 +38,46 @@ const KEY_NOTES = {
     "Your key goes only to this notebook's Python kernel, which signs with it; nothing is sent anywhere else.",
 };
 
-// Ask the kernel, if there is one, to say so. In a static page nothing answers.
-function detectKernel(model, onKernel) {
+// How long a kernel gets to answer the ping before the page takes itself for a static page, when
+// sending did not already say so. Generous: a busy kernel in JupyterLab may take a while.
+const KERNEL_WAIT_MS = 2000;
+
+// Ask the kernel, if there is one, to say so: `onKernel` when it answers, `onStatic` when sending
+// fails (the book's static pages, see book/widgets-js/anywidget-static.js) or nothing has
+// answered after KERNEL_WAIT_MS (the full widget manager's static pages send into the void).
+function detectKernel(model, onKernel, onStatic) {
+  let answered = false;
   const listener = (message) => {
-    if (message && message.type === "pong") onKernel();
+    if (message && message.type === "pong") {
+      answered = true;
+      onKernel();
+    }
   };
   model.on("msg:custom", listener);
+  let timer = null;
   try {
     model.send({ type: "ping" });
+    if (onStatic) timer = setTimeout(() => answered || onStatic(), KERNEL_WAIT_MS);
   } catch {
     // No comm channel: a static page.
+    if (onStatic) queueMicrotask(onStatic);
   }
-  return () => model.off("msg:custom", listener);
+  return () => {
+    clearTimeout(timer);
+    model.off("msg:custom", listener);
+  };
 }
 
 // Follow the model for the edit/answer handshake (see base.py): show Python's answer once it
 // answers the latest edit (`answered` echoes `revision`), refresh the form when Python changes
 // an input, and tell `onKernel` when a kernel answers the ping. Returns what stops all of it.
-function followModel(model, { outputs, inputs, onAnswer, onInputs, onKernel }) {
+export function followModel(model, { outputs, inputs, onAnswer, onInputs, onKernel, onStatic }) {
   const answered = () => {
     if (model.get("answered") === model.get("revision")) onAnswer();
   };
   model.on(outputs, answered);
   model.on(inputs, onInputs);
-  const stopDetect = detectKernel(model, onKernel);
+  const stopDetect = detectKernel(model, onKernel, onStatic);
   return () => {
     model.off(outputs, answered);
     model.off(inputs, onInputs);
@@ -70,7 +86,7 @@ function followModel(model, { outputs, inputs, onAnswer, onInputs, onKernel }) {
 }
 
 // Send edited traits to the kernel when there is one; in a static page there is no channel.
-function saveChanges(model) {
+export function saveChanges(model) {
   try {
     model.save_changes();
   } catch {
@@ -78,8 +94,22 @@ function saveChanges(model) {
   }
 }
 
-function tokenNode(view, raw) {
-  if (!view.segments) return el("div", { className: "mt-token mt-raw", text: raw || "(empty)" });
+// What a widget echoes of a long text: its start and end, and how much was left out, so that a
+// 20 KB paste does not push the verdict thousands of pixels down.
+const ECHO_LIMIT = 1200;
+
+function shorten(text, limit = ECHO_LIMIT) {
+  if (text.length <= limit) return text;
+  const head = Math.floor(limit * 0.75);
+  const tail = limit - head;
+  return `${text.slice(0, head)} … (${text.length - limit} characters not shown) … ${text.slice(-tail)}`;
+}
+
+export function tokenNode(view, raw) {
+  if (!view.segments) return el("div", { className: "mt-token mt-raw", text: shorten(raw) || "(empty)" });
+  if (view.segments.join(".").length > ECHO_LIMIT) {
+    return el("div", { className: "mt-token mt-raw", text: shorten(view.segments.join(".")) });
+  }
   const parts = ["header", "payload", "signature"];
   const spans = view.segments.map((segment, i) =>
     el("span", { style: `color:${MT.partColours[parts[i]]}`, text: segment }),
@@ -91,16 +121,39 @@ function tokenNode(view, raw) {
   );
 }
 
+// Copy to the clipboard: the Clipboard API where the page may use it, else the older
+// execCommand("copy") on a hidden text area. Resolves to whether the browser copied.
+async function copyText(text) {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    // Not allowed here (an http page that is not localhost, an old browser): fall back.
+  }
+  const area = el("textarea", { readonly: true, style: "position:fixed;top:0;left:0;opacity:0" });
+  area.value = text;
+  document.body.append(area);
+  area.select();
+  let copied = false;
+  try {
+    copied = document.execCommand("copy");
+  } catch {
+    copied = false;
+  }
+  area.remove();
+  return copied;
+}
+
 const MARKS = MT.marks; // display.MARKS, keyed "true", "false" and "null"
 
-function reportNode(view) {
+export function reportNode(view) {
   const rows = view.checks.map(([name, passed, detail]) =>
     el(
       "tr",
       { className: `mt-check-${passed}` },
       el("td", { className: "mt-mark", text: MARKS[passed] }),
       el("td", { text: name }),
-      el("td", { text: detail }),
+      el("td", { text: shorten(detail, 400) }),
     ),
   );
   return el(
@@ -111,7 +164,7 @@ function reportNode(view) {
   );
 }
 
-function claimsNode(view) {
+export function claimsNode(view) {
   if (!view.claims.length) return null;
   const head = el(
     "tr",
@@ -124,14 +177,14 @@ function claimsNode(view) {
       {},
       el("td", {}, el("code", { text: claim })),
       el("td", { text: property }),
-      el("td", {}, el("code", { text: value })),
+      el("td", {}, el("code", { text: shorten(value, 400) })),
       el("td", { className: "mt-note", text: note }),
     ),
   );
   return el("table", { className: "mt-claims" }, el("thead", {}, head), el("tbody", {}, rows));
 }
 
-function decodedNode(view) {
+export function decodedNode(view) {
   if (view.header === null) return null;
   const block = (name, text) =>
     el(
@@ -143,8 +196,8 @@ function decodedNode(view) {
   return el(
     "div",
     { className: "mt-decoded" },
-    block("header", view.header),
-    block("payload", view.payload),
+    block("header", shorten(view.header)),
+    block("payload", shorten(view.payload)),
     el(
       "div",
       {},
@@ -154,7 +207,7 @@ function decodedNode(view) {
   );
 }
 
-function keyField(initial, onInput) {
+export function keyField(initial, onInput) {
   const input = el("input", {
     type: "password",
     value: initial,
@@ -177,7 +230,7 @@ function keyField(initial, onInput) {
 }
 
 // Runs `compute` for the latest edit only: slower (async) answers to older edits are dropped.
-function latestOnly() {
+export function latestOnly() {
   let latest = 0;
   return async (compute, show) => {
     const ticket = ++latest;

@@ -1,0 +1,180 @@
+"""A chapter in JupyterLab, started the way a learner starts it: `make lab`.
+
+The server runs on a free loopback port with no browser and a token this test chooses, on its own
+copy of the chapters (`LAB_WORKSPACE`, removed afterwards), so a learner's `workspace/` is never
+touched. Chromium opens chapter 5 and finds its MyST rendered by jupyterlab-myst: the figure as
+an image, the warning as an admonition, and none of the directive or role syntax left as text.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+WORKSPACE = "workspace-pytest"
+SCREENSHOTS = ROOT / "artifacts" / "lab"
+START_TIMEOUT = 90  # seconds; JupyterLab usually answers within 10 to 20
+RAW_MYST = [":width:", "```{warning}", "```{figure}", "{term}`", "{doc}`", ":::"]
+
+
+@dataclass
+class Lab:
+    base_url: str
+    token: str
+
+    def url(self, path: str) -> str:
+        return f"{self.base_url}/{path}?token={self.token}"
+
+    def notebook(self, name: str) -> str:
+        """The notebook's URL in the test's workspace; `reset` drops the layout a previous run saved."""
+        return f"{self.base_url}/lab/tree/{WORKSPACE}/{name}?reset&token={self.token}"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_up(lab: Lab, process: subprocess.Popen, log: pathlib.Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"`make lab` exited with {process.returncode}:\n{log.read_text()[-3000:]}")
+        try:
+            with urllib.request.urlopen(lab.url("api/status"), timeout=2):  # noqa: S310 (loopback)
+                return
+        except OSError:
+            time.sleep(0.5)
+    pytest.fail(f"JupyterLab did not answer within {START_TIMEOUT} s:\n{log.read_text()[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
+    """`make lab` on a free port, without a browser, with a known token."""
+    shutil.rmtree(ROOT / WORKSPACE, ignore_errors=True)
+    port = free_port()
+    lab = Lab(f"http://127.0.0.1:{port}", secrets.token_hex(16))
+    log = tmp_path_factory.mktemp("lab") / "lab.log"
+    command = ["make", "lab", f"LAB_PORT={port}", "LAB_BROWSER=no", f"LAB_WORKSPACE={WORKSPACE}"]
+    with log.open("w") as output:
+        process = subprocess.Popen(  # noqa: S603 (a fixed command)
+            command,
+            cwd=ROOT,
+            env={**os.environ, "JUPYTER_TOKEN": lab.token},
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # make and JupyterLab in one process group, stopped together
+        )
+    try:
+        wait_until_up(lab, process, log)
+        yield lab
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+        shutil.rmtree(ROOT / WORKSPACE, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def chapter(lab: Lab, chromium: Any) -> Iterator[Any]:
+    """Chapter 5 open in JupyterLab, every markdown cell rendered."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.goto(lab.notebook("05-storage.ipynb"))
+    page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
+    figure = ".jp-MarkdownCell img[src*='04-xss-cookie-host']"
+    page.wait_for_selector(figure, state="attached", timeout=30_000)
+    yield page
+    context.close()
+
+
+def test_make_lab_copies_the_chapters_to_its_workspace(lab: Lab) -> None:
+    copied = sorted(path.name for path in (ROOT / WORKSPACE).glob("*.ipynb"))
+    assert copied == sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+def test_the_chapter_figure_renders_as_an_image_that_loads(chapter: Any) -> None:
+    chapter.wait_for_function(
+        """() => [...document.querySelectorAll(".jp-MarkdownCell img[src*='04-xss-cookie-host']")].some(
+             (img) => img.complete && img.naturalWidth > 0)""",
+        timeout=30_000,
+    )
+    chapter.evaluate(
+        """() => document.querySelector(".jp-MarkdownCell img[src*='04-xss-cookie-host']").scrollIntoView()"""
+    )
+    chapter.screenshot(path=SCREENSHOTS / "05-storage-figure.png")
+
+
+def test_the_chapter_warning_renders_as_an_admonition(chapter: Any) -> None:
+    # jupyterlab-myst may render a cell again (once the glossary lookups settle), so the check
+    # reads the document afresh until it holds rather than keeping hold of one element.
+    chapter.wait_for_function(
+        """() => [...document.querySelectorAll('.jp-MarkdownCell .myst-admonition-warning')].some(
+             (a) => a.querySelector('.myst-admonition-header')?.textContent.trim() === 'Warning'
+               && a.querySelector('.myst-admonition-body')?.textContent.trim() !== '')""",
+        timeout=30_000,
+    )
+    chapter.evaluate(
+        "() => document.querySelector('.jp-MarkdownCell .myst-admonition-warning').scrollIntoView()"
+    )
+    chapter.screenshot(path=SCREENSHOTS / "05-storage-warning.png")
+
+
+def test_no_myst_syntax_is_left_as_text(chapter: Any) -> None:
+    text = "\n".join(chapter.locator(".jp-MarkdownCell .myst").all_inner_texts())
+    assert [raw for raw in RAW_MYST if raw in text] == []
+
+
+def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chromium: Any) -> None:
+    """Run the widget gallery: the editor's answers then come from the kernel, at Python's `now`."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(lab.notebook("widget-gallery.ipynb"))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    clock = page.locator(".mt-editor .mt-clock")
+    # Run All acts on the notebook that has the focus, which it may not have just after loading:
+    # focus a cell and ask again until the cells run (running them twice changes nothing).
+    for _attempt in range(3):
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(".lm-MenuBar-item", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        try:
+            clock.wait_for(timeout=20_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    clock.wait_for(timeout=20_000)
+    page.wait_for_function(
+        "(el) => el.innerText.includes('the Python kernel')", arg=clock.element_handle(), timeout=30_000
+    )
+    page.locator(".mt-editor .mt-form label", has_text="Room (room_name)").locator("input").fill("board-room")
+    output = page.locator(".mt-editor .mt-output")
+    page.wait_for_function(
+        "(el) => el.innerText.includes('computed by the Python kernel')",
+        arg=output.element_handle(),
+        timeout=30_000,
+    )
+    assert page.locator(".mt-editor .mt-key-note").inner_text().startswith("Your key goes only to")
+    clock.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "widget-gallery-editor-kernel.png")
+    context.close()
