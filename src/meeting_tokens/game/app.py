@@ -22,12 +22,12 @@ from urllib.parse import urlencode
 import httpx
 from itsdangerous import BadSignature, Signer
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from meeting_tokens.errors import DailyAPIError
+from meeting_tokens.runtime import run_blocking
 
 TokenStorage = Literal["cookie-host", "readable-cookie", "local-storage"]
 TOKEN_STORAGES: tuple[str, ...] = ("cookie-host", "readable-cookie", "local-storage")
@@ -115,7 +115,7 @@ def create_app(
             return error(400, problem)
         created_at = int(now())
         try:
-            room = await run_in_threadpool(daily.create_room)
+            room = await run_blocking(daily.create_room)
         except (DailyAPIError, httpx.HTTPError) as exc:
             log.warning("creating the game's room failed: %s", exc)
             return error(500, "could not create the game's room")
@@ -160,7 +160,7 @@ def create_app(
             "is_owner": True,
         }
         try:
-            token = await run_in_threadpool(daily.create_meeting_token, properties)
+            token = await run_blocking(daily.create_meeting_token, properties)
         except (DailyAPIError, httpx.HTTPError) as exc:
             log.warning("minting a meeting token failed: %s", exc)
             return error(500, "could not create a meeting token")
