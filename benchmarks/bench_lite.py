@@ -18,8 +18,10 @@ from __future__ import annotations
 import argparse
 import functools
 import http.server
+import os
 import pathlib
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -60,8 +62,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-def first_cell(site: pathlib.Path) -> None:
-    """Open each chapter in a fresh page; time until its first code cell shows ``[1]``."""
+def first_cell(site: pathlib.Path, runs: int = 3) -> None:
+    """Open each chapter ``runs`` times, each in a fresh browser (cold cache); time until its
+    first code cell shows ``[1]``. Reports the median, the runs and the load average, since
+    other work on the machine's two cores moves this figure by tens of seconds."""
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_QuietHandler, directory=str(site))
@@ -70,18 +74,24 @@ def first_cell(site: pathlib.Path) -> None:
     base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
             for chapter in CHAPTERS:
-                page = browser.new_page()
-                start = time.perf_counter()
-                page.goto(f"{base}/lite/lab/index.html?path={chapter}.ipynb")
-                cell = page.locator(".jp-Notebook .jp-CodeCell").first
-                cell.locator(".jp-InputArea-editor").click(timeout=120_000)
-                page.keyboard.press("Shift+Enter")
-                cell.locator(".jp-InputPrompt", has_text="[1]").wait_for(timeout=120_000)
-                report("first cell", time.perf_counter() - start, "s", f" ({chapter})")
-                page.close()
-            browser.close()
+                seconds = []
+                for _ in range(runs):
+                    browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
+                                                         args=CHROMIUM_ARGS)  # fmt: skip
+                    page = browser.new_page()
+                    start = time.perf_counter()
+                    page.goto(f"{base}/lite/lab/index.html?path={chapter}.ipynb")
+                    cell = page.locator(".jp-Notebook .jp-CodeCell").first
+                    cell.locator(".jp-InputArea-editor").click(timeout=120_000)
+                    page.keyboard.press("Shift+Enter")
+                    cell.locator(".jp-InputPrompt", has_text="[1]").wait_for(timeout=120_000)
+                    seconds.append(time.perf_counter() - start)
+                    browser.close()
+                runs_text = ", ".join(f"{value:.1f}" for value in seconds)
+                load = os.getloadavg()[0]
+                report("first cell", statistics.median(seconds), "s",
+                       f" ({chapter}: median of {runs_text} s; load average {load:.1f})")  # fmt: skip
     finally:
         server.shutdown()
         server.server_close()
