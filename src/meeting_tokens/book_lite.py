@@ -57,14 +57,15 @@ LAUNCH_TEXT = "Run this chapter in your browser"
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def browser_distributions(roots: tuple[str, ...] = (PACKAGE, "micropip", *KERNEL_PACKAGES)) -> dict[str, str]:
+def browser_distributions(root: pathlib.Path) -> dict[str, str]:
     """Name and installed version of every distribution the browser kernel loads.
 
-    Walks Requires-Dist from ``roots`` as Pyodide would evaluate it, skipping ``LEFT_OUT``.
-    ``micropip`` is not installed here; its version is the one Pyodide's own lock names.
+    Walks Requires-Dist from this package and ``KERNEL_PACKAGES`` as Pyodide would evaluate it,
+    skipping ``LEFT_OUT``. ``micropip`` is not installed here; its version is the one that the
+    vendored Pyodide's own lock names.
     """
-    versions: dict[str, str] = {"micropip": _vendored_lock()["packages"]["micropip"]["version"]}
-    todo = [canonicalize_name(root) for root in roots if root != "micropip"]
+    versions: dict[str, str] = {"micropip": _vendored_lock(root)["packages"]["micropip"]["version"]}
+    todo = [canonicalize_name(name) for name in (PACKAGE, *KERNEL_PACKAGES)]
     while todo:
         name = todo.pop()
         if name in versions or name in LEFT_OUT:
@@ -80,8 +81,7 @@ def _requirements(requires: list[str] | None) -> list[Requirement]:
     return [req for req in found if req.marker is None or req.marker.evaluate(PYODIDE_MARKERS)]
 
 
-def _vendored_lock(root: pathlib.Path | None = None) -> dict[str, Any]:
-    root = root or pathlib.Path.cwd()
+def _vendored_lock(root: pathlib.Path) -> dict[str, Any]:
     return json.loads((root / "lite" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
 
 
@@ -203,7 +203,7 @@ def stage(root: pathlib.Path, stage_dir: pathlib.Path, wheel_cache: pathlib.Path
     the chapters without their outputs (the reader runs them); ``jupyter-lite.json`` tells the
     kernel to preload the wheels and never to ask a public index.
     """
-    versions = browser_distributions()
+    versions = browser_distributions(root)
     download_wheels(versions, wheel_cache)
     pyodide = stage_dir / "static" / "pyodide"
     for name in PYODIDE_CORE:
