@@ -11,19 +11,24 @@ import io
 from collections.abc import Sequence
 
 from meeting_tokens import svg
-from meeting_tokens.runtime import HAS_MATPLOTLIB
+from meeting_tokens.runtime import HAS_MATPLOTLIB, browser_limitation
 
 if HAS_MATPLOTLIB:
     from matplotlib.figure import Figure
-else:  # the browser kernel: diagrams are SVGPicture objects, and Diagram cannot be made
-    Figure = object
+else:
+
+    class Figure:  # type: ignore[no-redef]
+        """Stands in for matplotlib's ``Figure`` in the browser kernel, where diagrams are SVG."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError(browser_limitation("drawing with matplotlib's own API"))
 
 LINE = "#6e7781"
 BOX = "#f6f8fa"
 TEXT = "#1f2328"
 ACCENT = {"request": "#0969da", "reply": "#1a7f37", "error": "#cf222e", "note": "#9a6700"}
 
-class Diagram(Figure):  # type: ignore[misc,valid-type]
+class Diagram(Figure):
     """A matplotlib figure that shows itself as a PNG in notebooks, without pyplot."""
 
     def _repr_png_(self) -> bytes:
