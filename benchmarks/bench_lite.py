@@ -57,15 +57,28 @@ def lite_size(site: pathlib.Path) -> None:
            f"; largest: {detail} MB; of static/ the wheels {wheels / 1e6:.1f} MB")  # fmt: skip
 
 
+QUEUED = "(prompt) => /\\[(\\*|\\d+)\\]/.test(prompt.textContent)"
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
+
+
+def dismiss_dialogs(page: object) -> None:
+    """Print and close any JupyterLab dialog (it would swallow the clicks)."""
+    dialogs = page.locator(".jp-Dialog")
+    while dialogs.count():
+        print("  dialog:", " ".join(dialogs.first.inner_text().split())[:300])
+        page.keyboard.press("Escape")
+        page.wait_for_timeout(300)
 
 
 def first_cell(site: pathlib.Path, runs: int = 3) -> None:
     """Open each chapter ``runs`` times, each in a fresh browser (cold cache); time until its
     first code cell shows ``[1]``. Reports the median, the runs and the load average, since
     other work on the machine's two cores moves this figure by tens of seconds."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(_QuietHandler, directory=str(site))
@@ -83,9 +96,19 @@ def first_cell(site: pathlib.Path, runs: int = 3) -> None:
                     start = time.perf_counter()
                     page.goto(f"{base}/lite/lab/index.html?path={chapter}.ipynb")
                     cell = page.locator(".jp-Notebook .jp-CodeCell").first
-                    cell.locator(".jp-InputArea-editor").click(timeout=120_000)
-                    page.keyboard.press("Shift+Enter")
-                    cell.locator(".jp-InputPrompt", has_text="[1]").wait_for(timeout=120_000)
+                    prompt = cell.locator(".jp-InputPrompt")
+                    # While the page still settles a keystroke can be lost: ask again until the
+                    # cell is queued ("[*]") or done.
+                    for _ in range(10):
+                        dismiss_dialogs(page)
+                        cell.locator(".jp-InputArea-editor").click(timeout=120_000)
+                        page.keyboard.press("Shift+Enter")
+                        try:
+                            page.wait_for_function(QUEUED, arg=prompt.element_handle(), timeout=3000)
+                            break
+                        except PlaywrightTimeout:
+                            continue
+                    prompt.filter(has_text="[1]").wait_for(timeout=120_000)
                     seconds.append(time.perf_counter() - start)
                     browser.close()
                 runs_text = ", ".join(f"{value:.1f}" for value in seconds)
