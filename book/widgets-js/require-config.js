@@ -9,7 +9,7 @@
 
   window.requirejs.config({
     paths: {
-      // anywidget's AMD build, copied here by `python -m meeting_tokens.book_assets`.
+      // anywidget's AMD build, copied here by `python book/_ext/book_assets.py`.
       anywidget: folder + "anywidget/index",
       // Modules that embed-amd.js defines itself. The manager derives the URL of its fonts from
       // the URL RequireJS gives `@jupyter-widgets/html-manager/dist/libembed-amd`; mapping its

@@ -1,6 +1,8 @@
 """Sequence diagrams of the book's flows, drawn with matplotlib so the book builds offline.
 
 Text sits on light boxes and lines use mid-tones, so a diagram reads on light and dark pages.
+Where matplotlib cannot be imported (the browser kernel), the same functions return an
+`SVGPicture` drawn from the same layout (see `meeting_tokens.drawing.svg`).
 """
 
 from __future__ import annotations
@@ -8,7 +10,18 @@ from __future__ import annotations
 import io
 from collections.abc import Sequence
 
-from matplotlib.figure import Figure
+from meeting_tokens.drawing import svg
+from meeting_tokens.runtime import HAS_MATPLOTLIB, browser_limitation
+
+if HAS_MATPLOTLIB:
+    from matplotlib.figure import Figure
+else:
+
+    class Figure:  # type: ignore[no-redef]
+        """Stands in for matplotlib's ``Figure`` in the browser kernel, where diagrams are SVG."""
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            raise RuntimeError(browser_limitation("drawing with matplotlib's own API"))
 
 LINE = "#6e7781"
 BOX = "#f6f8fa"
@@ -28,7 +41,9 @@ class Diagram(Figure):
 Step = tuple[str, str, str] | tuple[str, str, str, str]
 
 
-def sequence_diagram(participants: Sequence[str], steps: Sequence[Step], *, title: str = "") -> Diagram:
+def sequence_diagram(
+    participants: Sequence[str], steps: Sequence[Step], *, title: str = ""
+) -> Diagram | svg.SVGPicture:
     """Participants as columns with lifelines, steps as labelled arrows from top to bottom.
 
     A step from a participant to itself is drawn as a note beside its lifeline.
@@ -37,6 +52,8 @@ def sequence_diagram(participants: Sequence[str], steps: Sequence[Step], *, titl
     unknown = {name for step in steps for name in step[:2]} - column.keys()
     if unknown:
         raise ValueError(f"steps name participants that are not listed: {sorted(unknown)}")
+    if not HAS_MATPLOTLIB:
+        return _sequence_svg(participants, steps, title)
     width = max(6.0, 2.4 * len(participants))
     height = 1.2 + 0.5 * len(steps) + (0.3 if title else 0)
     fig = Diagram(figsize=(width, height))
@@ -66,3 +83,53 @@ def sequence_diagram(participants: Sequence[str], steps: Sequence[Step], *, titl
         ax.text((x0 + x1) / 2, y + 0.16, label, ha="center", va="bottom", fontsize=9, color=TEXT,
                 bbox=label_box)  # fmt: skip
     return fig
+
+
+def _sequence_svg(participants: Sequence[str], steps: Sequence[Step], title: str) -> svg.SVGPicture:
+    """The sequence diagram in SVG, on the matplotlib version's grid (100 pixels an inch)."""
+    column = {name: index for index, name in enumerate(participants)}
+    width = 100 * max(6.0, 2.4 * len(participants))
+    height = 100 * (1.2 + 0.5 * len(steps) + (0.3 if title else 0))
+    x = svg.scale(-0.7, len(participants) - 0.3, 0, width)
+    y = svg.scale(1.7 if title else 1.2, -len(steps) - 0.6, 0, height)
+    body = [svg.arrow_marker(f"arrow-{kind}", colour) for kind, colour in ACCENT.items()]
+    for name, index in column.items():
+        body.append(svg.line(x(index), y(0.55), x(index), y(-len(steps) - 0.4), colour=LINE, dashed=True))
+        body += svg.boxed_text(x(index), y(0.7), name, size=14, colour=TEXT, fill=BOX, stroke=LINE,
+                               pad=7, bold=True)  # fmt: skip
+    if title:
+        body.append(svg.text(x(-0.6), y(1.45), title, size=14, colour=LINE, anchor="start",
+                             extra=' font-style="italic"'))  # fmt: skip
+    for row, step in enumerate(steps):
+        source, target, label = step[:3]
+        kind = step[3] if len(step) > 3 else "request"
+        row_y = y(-0.2 - row)
+        x0, x1 = x(column[source]), x(column[target])
+        if x0 == x1:
+            body += svg.boxed_text(x0 + 0.08 * (x(1) - x(0)), row_y, label, size=12, colour=TEXT,
+                                   fill="white", stroke=ACCENT[kind], anchor="start")  # fmt: skip
+            continue
+        body.append(svg.line(x0, row_y, x1, row_y, colour=ACCENT[kind], width=1.6,
+                             extra=f' marker-end="url(#arrow-{kind})"'))  # fmt: skip
+        body += svg.boxed_text((x0 + x1) / 2, row_y - 16, label, size=12, colour=TEXT, fill="white",
+                               stroke="none", pad=2)  # fmt: skip
+    description = f"sequence diagram: {', '.join(participants)}"
+    return svg.SVGPicture(svg.document(width, height, body), description)
+
+
+def bar_chart(cases: Sequence[tuple[str, float]], *, xlabel: str) -> Diagram | svg.SVGPicture:
+    """Horizontal bars of ``(label, hours)`` on a logarithmic axis, the first case at the bottom."""
+    labels = [label for label, _ in cases]
+    values = [hours for _, hours in cases]
+    if not HAS_MATPLOTLIB:
+        picture = svg.horizontal_bars(labels, values, xlabel=xlabel, colour=ACCENT["request"], muted=LINE)
+        return svg.SVGPicture(picture, f"bar chart: {', '.join(labels)}")
+    figure = Diagram(figsize=(7, 2.2))
+    axes = figure.add_axes((0.28, 0.28, 0.68, 0.65))
+    axes.barh(labels, values, color=ACCENT["request"])
+    axes.set_xscale("log")
+    axes.set_xlabel(xlabel, color=LINE)
+    axes.tick_params(colors=LINE)
+    for spine in axes.spines.values():
+        spine.set_color(LINE)
+    return figure

@@ -27,7 +27,6 @@ from urllib.parse import parse_qsl, urlencode
 import httpx
 from itsdangerous import BadSignature, Signer
 from starlette.applications import Starlette
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -38,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from meeting_tokens.core.errors import DailyAPIError
 from meeting_tokens.game.bounds import CreateLimit, Game, Games
+from meeting_tokens.runtime import run_blocking
 
 TokenStorage = Literal["cookie-host", "readable-cookie", "local-storage"]
 TOKEN_STORAGES: tuple[str, ...] = ("cookie-host", "readable-cookie", "local-storage")
@@ -245,7 +245,7 @@ def create_app(
             return error(429, message, {"Retry-After": str(wait)})
         created_at = int(now())
         try:
-            room = await run_in_threadpool(daily.create_room)
+            room = await run_blocking(daily.create_room)
         except (DailyAPIError, httpx.HTTPError) as exc:
             log.warning("creating the game's room failed: %s", failure(exc))
             return error(500, "could not create the game's room")
@@ -296,7 +296,7 @@ def create_app(
             "is_owner": True,
         }
         try:
-            token = await run_in_threadpool(daily.create_meeting_token, properties)
+            token = await run_blocking(daily.create_meeting_token, properties)
         except (DailyAPIError, httpx.HTTPError) as exc:
             log.warning("minting a meeting token failed: %s", failure(exc))
             return error(500, "could not create a meeting token")

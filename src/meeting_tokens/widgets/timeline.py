@@ -3,7 +3,8 @@
 `timeline_for` reads the time claims; `timeline_figure` draws them with matplotlib (transparent
 background and mid-tone colours, so it reads on light and dark pages); `timeline_svg` returns
 the drawing as an SVG data URI plus where its axis sits, so a page can place a "now" marker on
-it without Python.
+it without Python. Where matplotlib cannot be imported (the browser kernel), `timeline_svg`
+draws the same layout itself.
 """
 
 from __future__ import annotations
@@ -14,11 +15,10 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-import matplotlib
-from matplotlib.figure import Figure
-
 from meeting_tokens.core.validation import is_numeric_date
+from meeting_tokens.drawing import svg
 from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND
+from meeting_tokens.runtime import HAS_MATPLOTLIB
 
 COLOURS = {
     "valid": "#2da44e",
@@ -109,8 +109,43 @@ def bands(tl: Timeline) -> list[tuple[float, float, str, str]]:
     return [span for span in spans if span[1] > span[0]]
 
 
-def timeline_figure(tl: Timeline, now: float | None = None) -> Figure:
-    """The timeline drawn with matplotlib; `now`, if given, is marked with a vertical line."""
+def _claim_labels(tl: Timeline) -> dict[int, list[str]]:
+    labels: dict[int, list[str]] = {}
+    for name in ("iat", "nbf", "exp"):
+        if (t := getattr(tl, name)) is not None:
+            labels.setdefault(t, []).append(name)
+    return labels
+
+
+def _label_span(
+    tl: Timeline, t0: float, t1: float, label: str, claims: dict[int, list[str]]
+) -> tuple[float, float] | None:
+    """The widest stretch of a band that no claim line crosses, if its label fits there."""
+    cuts = sorted({t0, t1, *(t for t in claims if t0 < t < t1)})
+    a, b = max(zip(cuts, cuts[1:], strict=False), key=lambda pair: pair[1] - pair[0])
+    return (a, b) if label and (b - a) / (tl.end - tl.start) > len(label) * 0.013 else None
+
+
+def _claim_heights(tl: Timeline, claims: dict[int, list[str]]) -> list[tuple[int, str, float]]:
+    """Each claim line's label and height; one too close to the one before it goes up a line."""
+    placed: list[tuple[int, str, float]] = []
+    for t, names in sorted(claims.items()):
+        previous = placed[-1] if placed else None
+        crowded = (
+            previous is not None and (t - previous[0]) / (tl.end - tl.start) < 0.07 and previous[2] == 1.06
+        )
+        placed.append((t, " = ".join(names), 1.34 if crowded else 1.06))
+    return placed
+
+
+def _origin_name(tl: Timeline) -> str:
+    return next(n for n in ("iat", "nbf", "exp", "") if n == "" or getattr(tl, n) == tl.origin) or "now"
+
+
+def timeline_figure(tl: Timeline, now: float | None = None) -> Any:
+    """The timeline drawn with matplotlib (a ``Figure``); `now`, if given, is marked with a line."""
+    from matplotlib.figure import Figure
+
     unit, suffix = _unit(tl.end - tl.start)
 
     def x(t: float) -> float:
@@ -121,34 +156,20 @@ def timeline_figure(tl: Timeline, now: float | None = None) -> Figure:
     ax = fig.add_subplot()
     ax.set_xlim(x(tl.start), x(tl.end))
     ax.set_ylim(0, 1)
-    labels: dict[int, list[str]] = {}
-    for name in ("iat", "nbf", "exp"):
-        if (t := getattr(tl, name)) is not None:
-            labels.setdefault(t, []).append(name)
+    labels = _claim_labels(tl)
     for t0, t1, colour, label in bands(tl):
         ax.axvspan(x(t0), x(t1), color=colour, alpha=0.4, linewidth=0)
-        # Label the widest stretch of the band that no claim line crosses.
-        cuts = sorted({t0, t1, *(t for t in labels if t0 < t < t1)})
-        a, b = max(zip(cuts, cuts[1:], strict=False), key=lambda pair: pair[1] - pair[0])
-        if label and (b - a) / (tl.end - tl.start) > len(label) * 0.013:
-            ax.text(x((a + b) / 2), 0.5, label, ha="center", va="center", color=COLOURS["text"])
-    previous = None
-    for t, names in sorted(labels.items()):
+        if span := _label_span(tl, t0, t1, label, labels):
+            ax.text(x(sum(span) / 2), 0.5, label, ha="center", va="center", color=COLOURS["text"])
+    for t, label, height in _claim_heights(tl, labels):
         ax.axvline(x(t), color=COLOURS["line"], linewidth=1.2)
-        # A label too close to the one before it goes up a line instead of over it.
-        crowded = (
-            previous is not None and (t - previous[0]) / (tl.end - tl.start) < 0.07 and previous[1] == 1.06
-        )
-        height = 1.34 if crowded else 1.06
-        ax.text(x(t), height, " = ".join(names), ha="center", va="bottom", color=COLOURS["text"])
-        previous = (t, height)
+        ax.text(x(t), height, label, ha="center", va="bottom", color=COLOURS["text"])
     if now is not None:
         ax.axvline(x(now), color=COLOURS["now"], linewidth=2)
     ax.set_yticks([])
     ax.tick_params(colors=COLOURS["text"], labelsize=8)
     ax.xaxis.set_major_formatter(lambda value, _: f"{value:+g} {suffix}" if value else "0")
-    origin_name = next(n for n in ("iat", "nbf", "exp", "") if n == "" or getattr(tl, n) == tl.origin)
-    ax.set_xlabel(f"time from {origin_name or 'now'}", color=COLOURS["text"], fontsize=8)
+    ax.set_xlabel(f"time from {_origin_name(tl)}", color=COLOURS["text"], fontsize=8)
     for spine in ax.spines.values():
         spine.set_color(COLOURS["line"])
     fig.patch.set_alpha(0)
@@ -158,7 +179,43 @@ def timeline_figure(tl: Timeline, now: float | None = None) -> Figure:
 
 def timeline_svg(tl: Timeline, now: float | None = None) -> str:
     """The figure as an SVG data URI (text kept as text, stable element ids)."""
-    buffer = io.BytesIO()
-    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "meeting-tokens"}):
-        timeline_figure(tl, now).savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
-    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode("ascii")
+    if HAS_MATPLOTLIB:
+        import matplotlib
+
+        buffer = io.BytesIO()
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "meeting-tokens"}):
+            timeline_figure(tl, now).savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+        data = buffer.getvalue()
+    else:
+        data = _plain_svg(tl, now).encode("utf-8")
+    return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
+
+
+def _plain_svg(tl: Timeline, now: float | None) -> str:
+    """The timeline without matplotlib, its axis at `AXES_BOX` like the figure's (700 × 170)."""
+    width, height = 700.0, 170.0
+    unit, suffix = _unit(tl.end - tl.start)
+    left, right = AXES_BOX["left"] * width, AXES_BOX["right"] * width
+    top, bottom = (1 - AXES_BOX["top"]) * height, (1 - AXES_BOX["bottom"]) * height
+    x = svg.scale(tl.start, tl.end, left, right)
+    y = svg.scale(0, 1, bottom, top)
+    labels = _claim_labels(tl)
+    body = []
+    for t0, t1, colour, label in bands(tl):
+        body.append(svg.box(x(t0), top, x(t1) - x(t0), bottom - top, fill=colour, opacity=0.4))
+        if span := _label_span(tl, t0, t1, label, labels):
+            body.append(svg.text(x(sum(span) / 2), y(0.5), label, size=13, colour=COLOURS["text"]))
+    for t, label, level in _claim_heights(tl, labels):
+        body.append(svg.line(x(t), top, x(t), bottom, colour=COLOURS["line"], width=1.2))
+        body.append(svg.text(x(t), y(level) - 8, label, size=13, colour=COLOURS["text"]))
+    if now is not None:
+        body.append(svg.line(x(now), top, x(now), bottom, colour=COLOURS["now"], width=2))
+    body.append(svg.box(left, top, right - left, bottom - top, fill="none", stroke=COLOURS["line"]))
+    for value in svg.nice_ticks((tl.start - tl.origin) / unit, (tl.end - tl.origin) / unit):
+        tick = x(tl.origin + value * unit)
+        body.append(svg.line(tick, bottom, tick, bottom + 4, colour=COLOURS["text"]))
+        body.append(svg.text(tick, bottom + 12, f"{value:+g} {suffix}" if value else "0", size=11,
+                             colour=COLOURS["text"]))  # fmt: skip
+    body.append(svg.text((left + right) / 2, bottom + 30, f"time from {_origin_name(tl)}", size=11,
+                         colour=COLOURS["text"]))  # fmt: skip
+    return svg.document(width, height, body)

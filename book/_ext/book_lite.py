@@ -1,0 +1,360 @@
+"""The chapters as real Python in the reader's browser: JupyterLite with the Pyodide kernel.
+
+After a successful HTML build (as a Sphinx extension, listed in ``_config.yml``) or by hand::
+
+    python book/_ext/book_lite.py _build/html/lite
+
+this builds JupyterLite into the site's ``lite/`` folder with the chapters as its contents, and
+puts a "Run this chapter in your browser" launch under the title of every notebook page.
+
+Nothing is fetched at read time. The Pyodide core is vendored in ``lite/pyodide`` (from the npm
+``pyodide`` package, MPL-2.0). ``meeting_tokens`` is built into a wheel from ``src/``; its
+pure-Python dependencies and the kernel's (IPython, jedi, comm) are the versions installed in
+this virtualenv, downloaded once as wheels into ``.venv/lite-wheels``. A Pyodide lock file that
+lists exactly those wheels replaces the CDN's, every kernel preloads them, and the kernel never
+falls back to a public index. matplotlib is left out: it is compiled, and the package draws its
+diagrams as SVG without it (see ``meeting_tokens.runtime``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import importlib.metadata
+import json
+import os
+import pathlib
+import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from typing import Any
+
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
+
+PACKAGE = "meeting-tokens"
+# What the Pyodide kernel itself imports at start-up, besides its own shims (from its extension).
+KERNEL_PACKAGES = ("ipython", "jedi", "comm")
+# Compiled, front-end files only, or a server: never loaded by the browser kernel.
+LEFT_OUT = frozenset({"matplotlib", "widgetsnbextension", "jupyterlab-widgets", "uvicorn"})  # uvicorn: no sockets there
+# The environment markers of Pyodide 314 (Python 3.14 on Emscripten), for Requires-Dist.
+PYODIDE_MARKERS = {
+    "python_version": "3.14",
+    "python_full_version": "3.14.2",
+    "sys_platform": "emscripten",
+    "platform_system": "Emscripten",
+    "platform_machine": "wasm32",
+    "os_name": "posix",
+    "implementation_name": "cpython",
+    "platform_python_implementation": "CPython",
+    "extra": "",
+}
+PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
+LAUNCH_TEXT = "Run this chapter in your browser"
+# The package's extras the chapters use: the widgets and the game (matplotlib stays LEFT_OUT).
+CHAPTER_EXTRAS = ("widgets", "game")
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+
+
+def browser_distributions(root: pathlib.Path) -> dict[str, str]:
+    """Name and installed version of every distribution the browser kernel loads.
+
+    Walks Requires-Dist from this package and ``KERNEL_PACKAGES`` as Pyodide would evaluate it,
+    skipping ``LEFT_OUT``. ``micropip`` is not installed here; its version is the one that the
+    vendored Pyodide's own lock names.
+    """
+    versions: dict[str, str] = {"micropip": _vendored_lock(root)["packages"]["micropip"]["version"]}
+    todo = [canonicalize_name(name) for name in (PACKAGE, *KERNEL_PACKAGES)]
+    while todo:
+        name = todo.pop()
+        if name in versions or name in LEFT_OUT:
+            continue
+        distribution = importlib.metadata.distribution(name)
+        versions[name] = distribution.version
+        extras = CHAPTER_EXTRAS if name == canonicalize_name(PACKAGE) else ()
+        todo += [canonicalize_name(req.name) for req in _requirements(distribution.requires, extras)]
+    return versions
+
+
+def _requirements(requires: list[str] | None, extras: tuple[str, ...] = ()) -> list[Requirement]:
+    """The requirements Pyodide would install, with the given extras of the distribution."""
+    found = [Requirement(text) for text in requires or ()]
+    return [
+        req
+        for req in found
+        if req.marker is None
+        or any(req.marker.evaluate(PYODIDE_MARKERS | {"extra": extra}) for extra in ("", *extras))
+    ]
+
+
+def _vendored_lock(root: pathlib.Path) -> dict[str, Any]:
+    return json.loads((root / "lite" / "pyodide" / "pyodide-lock.json").read_text(encoding="utf-8"))
+
+
+def download_wheels(versions: dict[str, str], cache: pathlib.Path) -> None:
+    """Download the pure-Python wheels of ``versions`` that ``cache`` lacks (pip, no deps)."""
+    cache.mkdir(parents=True, exist_ok=True)
+    have = {_wheel_name(path) for path in cache.glob("*.whl")}
+    missing = [f"{name}=={version}" for name, version in versions.items()
+               if name != PACKAGE and name not in have]  # fmt: skip
+    if not missing:
+        return
+    # Only pure-Python wheels: a compiled one (psygnal's, say) would never load in Pyodide.
+    pure = ["--platform", "any", "--implementation", "py", "--abi", "none", "--python-version",
+            PYODIDE_MARKERS["python_version"]]  # fmt: skip
+    command = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary=:all:",
+               *pure, "--dest", str(cache), *missing]  # fmt: skip
+    result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603 (pinned names)
+    if result.returncode != 0:
+        raise RuntimeError(f"downloading the browser kernel's wheels failed:\n{result.stderr[-3000:]}")
+
+
+def _wheel_name(path: pathlib.Path) -> str:
+    return str(canonicalize_name(path.name.split("-")[0]))
+
+
+def _record_hash(data: bytes) -> str:
+    digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode("ascii")
+    return f"sha256={digest}"
+
+
+def build_package_wheel(root: pathlib.Path, target: pathlib.Path) -> pathlib.Path:
+    """A py3-none-any wheel of ``src/meeting_tokens`` with the metadata of ``pyproject.toml``.
+
+    Written directly (the wheel format is a zip with a RECORD), so the build needs neither a
+    build backend nor an index; the same sources always give the same bytes.
+    """
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    name, version = project["name"], project["version"]
+    info = f"{name}-{version}.dist-info"
+    files = {
+        path.relative_to(root / "src").as_posix(): path.read_bytes()
+        for path in sorted((root / "src" / "meeting_tokens").rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+    metadata = [
+        "Metadata-Version: 2.1",
+        f"Name: {name}",
+        f"Version: {version}",
+        f"Summary: {project['description']}",
+        f"Requires-Python: {project['requires-python']}",
+        *(f"Requires-Dist: {dependency}" for dependency in project["dependencies"]),
+    ]
+    files[f"{info}/METADATA"] = ("\n".join(metadata) + "\n").encode()
+    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: book_lite (Meeting Tokens, Hands-On)\n" \
+        b"Root-Is-Purelib: true\nTag: py3-none-any\n"  # fmt: skip
+    files[f"{info}/top_level.txt"] = b"meeting_tokens\n"
+    record = [f"{path},{_record_hash(data)},{len(data)}" for path, data in files.items()]
+    files[f"{info}/RECORD"] = ("\n".join([*record, f"{info}/RECORD,,"]) + "\n").encode()
+    wheel = target / f"{name}-{version}-py3-none-any.whl"
+    target.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(wheel, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path, data in files.items():
+            archive.writestr(zipfile.ZipInfo(path, ZIP_DATE), data, zipfile.ZIP_DEFLATED)
+    return wheel
+
+
+def _top_level_imports(wheel: pathlib.Path) -> list[str]:
+    with zipfile.ZipFile(wheel) as archive:
+        names = archive.namelist()
+    tops = {name.split("/")[0] for name in names if "/" in name and ".dist-info/" not in name}
+    tops |= {name[:-3] for name in names if "/" not in name and name.endswith(".py")}
+    return sorted(top for top in tops if top.isidentifier())
+
+
+def lock_for(wheels: list[pathlib.Path], info: dict[str, Any]) -> dict[str, Any]:
+    """A Pyodide lock listing exactly ``wheels``, with dependencies among them from their metadata."""
+    by_name = {_wheel_name(wheel): wheel for wheel in wheels}
+    packages = {}
+    for name, wheel in sorted(by_name.items()):
+        with zipfile.ZipFile(wheel) as archive:
+            metadata_path = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+            metadata = archive.read(metadata_path).decode("utf-8")
+        requires = [line.split(":", 1)[1].strip() for line in metadata.splitlines()
+                    if line.startswith("Requires-Dist:")]  # fmt: skip
+        needed = {str(canonicalize_name(req.name)) for req in _requirements(requires)}
+        depends = sorted(needed & by_name.keys())
+        packages[name] = {
+            "name": name,
+            "version": wheel.name.split("-")[1],
+            "file_name": wheel.name,
+            "install_dir": "site",
+            "sha256": hashlib.sha256(wheel.read_bytes()).hexdigest(),
+            "package_type": "package",
+            "imports": _top_level_imports(wheel),
+            "depends": depends,
+            "unvendored_tests": False,
+        }
+    return {"info": info, "packages": packages}
+
+
+def _copy_if_changed(source: pathlib.Path, target: pathlib.Path) -> None:
+    if target.is_file() and target.stat().st_size == source.stat().st_size and \
+            target.read_bytes() == source.read_bytes():  # fmt: skip
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, target)
+
+
+def _write_if_changed(text: str, target: pathlib.Path) -> None:
+    if not (target.is_file() and target.read_text(encoding="utf-8") == text):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+
+
+def stage(root: pathlib.Path, stage_dir: pathlib.Path, wheel_cache: pathlib.Path) -> list[str]:
+    """Lay out a JupyterLite project in ``stage_dir``; returns the packages every kernel preloads.
+
+    ``static/pyodide`` holds the vendored core, the wheels and their lock; ``contents`` holds
+    the chapters without their outputs (the reader runs them); ``jupyter-lite.json`` tells the
+    kernel to preload the wheels and never to ask a public index.
+    """
+    versions = browser_distributions(root)
+    download_wheels(versions, wheel_cache)
+    pyodide = stage_dir / "static" / "pyodide"
+    for name in PYODIDE_CORE:
+        _copy_if_changed(root / "lite" / "pyodide" / name, pyodide / name)
+    _copy_if_changed(root / "lite" / "pyodide" / "LICENSE", pyodide / "LICENSE")
+    for old in pyodide.glob("*.whl"):
+        old.unlink()
+    wheels = [build_package_wheel(root, pyodide)]
+    for cached in sorted(wheel_cache.glob("*.whl")):
+        if _wheel_name(cached) in versions and versions[_wheel_name(cached)] == cached.name.split("-")[1]:
+            shutil.copyfile(cached, pyodide / cached.name)
+            wheels.append(pyodide / cached.name)
+    lock = lock_for(wheels, _vendored_lock(root)["info"])
+    missing = versions.keys() - lock["packages"].keys()
+    if missing:
+        raise RuntimeError(f"no wheel for {sorted(missing)} in {wheel_cache}")
+    _write_if_changed(json.dumps(lock, indent=1, sort_keys=True) + "\n", pyodide / "pyodide-lock.json")
+    _stage_contents(root, stage_dir / "contents")
+    preload = sorted(lock["packages"])
+    config = json.loads((root / "lite" / "jupyter-lite.json").read_text(encoding="utf-8"))
+    settings = config["jupyter-config-data"]["litePluginSettings"]
+    kernel = settings["@jupyterlite/pyodide-kernel-extension:kernel"]
+    kernel["loadPyodideOptions"] = {"packages": preload}
+    _write_if_changed(json.dumps(config, indent=2) + "\n", stage_dir / "jupyter-lite.json")
+    _copy_if_changed(root / "lite" / "overrides.json", stage_dir / "overrides.json")
+    return preload
+
+
+def _stage_contents(root: pathlib.Path, contents: pathlib.Path) -> None:
+    """The chapters, outputs and execution counts cleared, under their own file names."""
+    import nbformat
+
+    wanted = {path.name for path in (root / "notebooks").glob("*.ipynb")}
+    for old in contents.glob("*.ipynb"):
+        if old.name not in wanted:
+            old.unlink()
+    for source in sorted((root / "notebooks").glob("*.ipynb")):
+        notebook = nbformat.read(source, as_version=4)
+        notebook.metadata.pop("widgets", None)
+        for cell in notebook.cells:
+            if cell.cell_type == "code":
+                cell.outputs = []
+                cell.execution_count = None
+        _write_if_changed(nbformat.writes(notebook) + "\n", contents / source.name)
+
+
+def build_lite(root: pathlib.Path, output: pathlib.Path, stage_dir: pathlib.Path) -> None:
+    """Stage the JupyterLite project in ``stage_dir`` and build it into ``output``, from scratch.
+
+    JupyterLite's task runner remembers finished tasks by their inputs only, not by what is in
+    ``output``; starting from an empty output and no task memory keeps the two in step.
+    """
+    stage(root, stage_dir, pathlib.Path(sys.prefix) / "lite-wheels")
+    (stage_dir / ".jupyterlite.doit.db").unlink(missing_ok=True)
+    shutil.rmtree(output, ignore_errors=True)
+    jupyter = pathlib.Path(sys.executable).with_name("jupyter")
+    command = [str(jupyter), "lite", "build", "--lite-dir", str(stage_dir), "--output-dir", str(output),
+               "--contents", str(stage_dir / "contents"), "--apps", "lab",
+               "--no-sourcemaps", "--no-unused-shared-packages"]  # fmt: skip
+    env = {**os.environ, "JUPYTER_PLATFORM_DIRS": "1"}
+    result = subprocess.run(command, cwd=stage_dir, env=env, capture_output=True, text=True, check=False)  # noqa: S603
+    if result.returncode != 0:
+        raise RuntimeError(f"jupyter lite build failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+
+
+def launch_html(depth: int, notebook: str) -> str:
+    """The launch block of a chapter page ``depth`` folders below the site's root."""
+    href = f"{'../' * depth}lite/lab/index.html?path={notebook}"
+    return (
+        f'<div class="lite-launch"><a class="lite-launch-link" href="{href}">{LAUNCH_TEXT}</a> '
+        '<span class="lite-launch-note">(real Python in this tab: nothing to install, the first '
+        "start takes a few seconds)</span>"
+        '<p class="lite-launch-file" hidden>The in-browser Python (JupyterLite) needs a web server: '
+        "opened from disk, the browser will not load it. From the repository, run "
+        "<code>python -m http.server -d _build/html</code> and open "
+        "<code>http://127.0.0.1:8000/</code>, or use the published book.</p></div>"
+    )
+
+
+LAUNCH_SCRIPT = """\
+document.addEventListener("DOMContentLoaded", () => {
+  if (location.protocol !== "file:") return;
+  for (const block of document.querySelectorAll(".lite-launch")) {
+    block.querySelector(".lite-launch-file").hidden = false;
+    block.querySelector(".lite-launch-link").addEventListener("click", (event) => {
+      event.preventDefault();
+      block.querySelector(".lite-launch-file").scrollIntoView({block: "center"});
+    });
+  }
+});
+"""
+
+LAUNCH_CSS = """\
+.lite-launch { margin: 0.5rem 0 1.5rem; }
+.lite-launch-link { font-weight: 600; }
+.lite-launch-link::before { content: "\\25B6\\FE0E  "; }
+.lite-launch-note { color: var(--pst-color-text-muted); font-size: 0.9em; }
+.lite-launch-file { border-left: 3px solid var(--pst-color-warning); padding-left: 0.6rem; }
+"""
+
+
+def _is_notebook(app: Any, docname: str) -> bool:
+    return str(app.env.doc2path(docname)).endswith(".ipynb")
+
+
+def _add_launch(app: Any, doctree: Any, docname: str) -> None:
+    from docutils import nodes
+
+    if app.builder.format != "html" or not _is_notebook(app, docname):
+        return
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        return
+    notebook = pathlib.PurePosixPath(docname).name + ".ipynb"
+    block = nodes.raw("", launch_html(docname.count("/"), notebook), format="html")
+    section.insert(1, block)
+
+
+def _build_after_html(app: Any, exception: Exception | None) -> None:
+    if exception is None and app.builder.format == "html":
+        _write_if_changed(LAUNCH_CSS, pathlib.Path(app.outdir) / "_static" / "lite-launch.css")
+        site = pathlib.Path(app.outdir)
+        build_lite(pathlib.Path(app.srcdir), site / "lite", site.parent / "lite")
+
+
+def setup(app: Any) -> dict[str, Any]:
+    """Sphinx entry point: a launch on every notebook page, JupyterLite built after the HTML."""
+    app.connect("doctree-resolved", _add_launch)
+    app.add_js_file(None, body=LAUNCH_SCRIPT)
+    app.add_css_file("lite-launch.css")
+    app.connect("build-finished", _build_after_html)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("output", type=pathlib.Path, help="where to write the JupyterLite site")
+    args = parser.parse_args(argv)
+    root = pathlib.Path.cwd()
+    build_lite(root, args.output.resolve(), root / "_build" / "lite")
+    print(f"JupyterLite with the chapters in {args.output}")
+
+
+if __name__ == "__main__":
+    main()
