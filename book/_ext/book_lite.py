@@ -39,7 +39,7 @@ PACKAGE = "meeting-tokens"
 # What the Pyodide kernel itself imports at start-up, besides its own shims (from its extension).
 KERNEL_PACKAGES = ("ipython", "jedi", "comm")
 # Compiled, front-end files only, or a server: never loaded by the browser kernel.
-LEFT_OUT = frozenset({"matplotlib", "widgetsnbextension", "jupyterlab-widgets", "uvicorn"})  # uvicorn: no sockets there
+LEFT_OUT = frozenset({"matplotlib", "widgetsnbextension", "jupyterlab-widgets", "uvicorn"})
 # The environment markers of Pyodide 314 (Python 3.14 on Emscripten), for Requires-Dist.
 PYODIDE_MARKERS = {
     "python_version": "3.14",
