@@ -14,9 +14,11 @@ import pathlib
 import threading
 import zipfile
 
+import book_lite
 import pytest
 
-from meeting_tokens import book_lite, diagrams, runtime, svg
+from meeting_tokens import runtime
+from meeting_tokens.drawing import diagrams, svg
 from meeting_tokens.widgets import timeline
 
 NOW = 1_700_000_000

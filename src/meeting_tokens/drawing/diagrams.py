@@ -46,7 +46,8 @@ def sequence_diagram(
 ) -> Diagram | svg.SVGPicture:
     """Participants as columns with lifelines, steps as labelled arrows from top to bottom.
 
-    A step from a participant to itself is drawn as a note beside its lifeline.
+    A step from a participant to itself is drawn as a note on its lifeline: centred, or turned
+    inwards on the first and last columns so that it stays inside the picture.
     """
     column = {name: index for index, name in enumerate(participants)}
     unknown = {name for step in steps for name in step[:2]} - column.keys()
@@ -75,14 +76,24 @@ def sequence_diagram(
         y = -0.2 - row
         x0, x1 = column[source], column[target]
         if x0 == x1:
-            ax.text(x0 + 0.08, y, label, ha="left", va="center", fontsize=9, color=TEXT,
-                    bbox={**label_box, "edgecolor": colour})  # fmt: skip
+            anchor, offset = _note_place(x0, len(participants))
+            ax.text(x0 + offset, y, label, ha=anchor, va="center", fontsize=9, color=TEXT,
+                    bbox={**label_box, "edgecolor": colour, "alpha": 1})  # fmt: skip
             continue
         ax.annotate("", xy=(x1, y), xytext=(x0, y),
                     arrowprops={"arrowstyle": "-|>", "color": colour, "linewidth": 1.6})  # fmt: skip
         ax.text((x0 + x1) / 2, y + 0.16, label, ha="center", va="bottom", fontsize=9, color=TEXT,
                 bbox=label_box)  # fmt: skip
     return fig
+
+
+def _note_place(column: int, columns: int) -> tuple[str, float]:
+    """Where a note sits on its lifeline: (horizontal alignment, offset from the lifeline)."""
+    if column == 0:
+        return "left", -0.25
+    if column == columns - 1:
+        return "right", 0.25
+    return "center", 0.0
 
 
 def _sequence_svg(participants: Sequence[str], steps: Sequence[Step], title: str) -> svg.SVGPicture:
@@ -106,8 +117,10 @@ def _sequence_svg(participants: Sequence[str], steps: Sequence[Step], title: str
         row_y = y(-0.2 - row)
         x0, x1 = x(column[source]), x(column[target])
         if x0 == x1:
-            body += svg.boxed_text(x0 + 0.08 * (x(1) - x(0)), row_y, label, size=12, colour=TEXT,
-                                   fill="white", stroke=ACCENT[kind], anchor="start")  # fmt: skip
+            anchor, offset = _note_place(column[source], len(participants))
+            svg_anchor = {"left": "start", "center": "middle", "right": "end"}[anchor]
+            body += svg.boxed_text(x0 + offset * (x(1) - x(0)), row_y, label, size=12, colour=TEXT,
+                                   fill="white", stroke=ACCENT[kind], anchor=svg_anchor)  # fmt: skip
             continue
         body.append(svg.line(x0, row_y, x1, row_y, colour=ACCENT[kind], width=1.6,
                              extra=f' marker-end="url(#arrow-{kind})"'))  # fmt: skip
