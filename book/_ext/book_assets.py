@@ -29,7 +29,7 @@ from typing import Any
 WIDGET_SCRIPTS = pathlib.Path("book") / "widgets-js"
 
 
-def _copy_if_changed(data: bytes, target: pathlib.Path) -> bool:
+def write_if_changed(data: bytes, target: pathlib.Path) -> bool:
     """Write ``data`` to ``target`` unless it already holds exactly those bytes."""
     if target.is_file() and target.read_bytes() == data:
         return False
@@ -56,7 +56,7 @@ def copy_anywidget(folder: pathlib.Path) -> list[pathlib.Path]:
     target = folder / "anywidget"
     written = []
     for name, data in [("index.js", module.read_bytes()), ("LICENSE", _anywidget_license())]:
-        if _copy_if_changed(data, target / name):
+        if write_if_changed(data, target / name):
             written.append(target / name)
     return written
 
@@ -94,7 +94,7 @@ FONTAWESOME_STUB = (
 def stub_fontawesome(outdir: pathlib.Path) -> bool:
     """Replace the theme's Font Awesome script in a built site; True when it was replaced."""
     script = outdir / FONTAWESOME_SCRIPT
-    return script.is_file() and _copy_if_changed(FONTAWESOME_STUB.encode(), script)
+    return script.is_file() and write_if_changed(FONTAWESOME_STUB.encode(), script)
 
 
 def _stub_fontawesome_after_build(app: Any, exception: Exception | None) -> None:

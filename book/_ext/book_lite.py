@@ -32,6 +32,7 @@ import tomllib
 import zipfile
 from typing import Any
 
+from book_assets import write_if_changed
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -191,20 +192,6 @@ def lock_for(wheels: list[pathlib.Path], info: dict[str, Any]) -> dict[str, Any]
     return {"info": info, "packages": packages}
 
 
-def _copy_if_changed(source: pathlib.Path, target: pathlib.Path) -> None:
-    if target.is_file() and target.stat().st_size == source.stat().st_size and \
-            target.read_bytes() == source.read_bytes():  # fmt: skip
-        return
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(source, target)
-
-
-def _write_if_changed(text: str, target: pathlib.Path) -> None:
-    if not (target.is_file() and target.read_text(encoding="utf-8") == text):
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-
 def stage(root: pathlib.Path, stage_dir: pathlib.Path, wheel_cache: pathlib.Path) -> list[str]:
     """Lay out a JupyterLite project in ``stage_dir``; returns the packages every kernel preloads.
 
@@ -216,8 +203,8 @@ def stage(root: pathlib.Path, stage_dir: pathlib.Path, wheel_cache: pathlib.Path
     download_wheels(versions, wheel_cache)
     pyodide = stage_dir / "static" / "pyodide"
     for name in PYODIDE_CORE:
-        _copy_if_changed(root / "lite" / "pyodide" / name, pyodide / name)
-    _copy_if_changed(root / "lite" / "pyodide" / "LICENSE", pyodide / "LICENSE")
+        write_if_changed((root / "lite" / "pyodide" / name).read_bytes(), pyodide / name)
+    write_if_changed((root / "lite" / "pyodide" / "LICENSE").read_bytes(), pyodide / "LICENSE")
     for old in pyodide.glob("*.whl"):
         old.unlink()
     wheels = [build_package_wheel(root, pyodide)]
@@ -229,15 +216,16 @@ def stage(root: pathlib.Path, stage_dir: pathlib.Path, wheel_cache: pathlib.Path
     missing = versions.keys() - lock["packages"].keys()
     if missing:
         raise RuntimeError(f"no wheel for {sorted(missing)} in {wheel_cache}")
-    _write_if_changed(json.dumps(lock, indent=1, sort_keys=True) + "\n", pyodide / "pyodide-lock.json")
+    lock_text = json.dumps(lock, indent=1, sort_keys=True) + "\n"
+    write_if_changed(lock_text.encode(), pyodide / "pyodide-lock.json")
     _stage_contents(root, stage_dir / "contents")
     preload = sorted(lock["packages"])
     config = json.loads((root / "lite" / "jupyter-lite.json").read_text(encoding="utf-8"))
     settings = config["jupyter-config-data"]["litePluginSettings"]
     kernel = settings["@jupyterlite/pyodide-kernel-extension:kernel"]
     kernel["loadPyodideOptions"] = {"packages": preload}
-    _write_if_changed(json.dumps(config, indent=2) + "\n", stage_dir / "jupyter-lite.json")
-    _copy_if_changed(root / "lite" / "overrides.json", stage_dir / "overrides.json")
+    write_if_changed((json.dumps(config, indent=2) + "\n").encode(), stage_dir / "jupyter-lite.json")
+    write_if_changed((root / "lite" / "overrides.json").read_bytes(), stage_dir / "overrides.json")
     return preload
 
 
@@ -256,7 +244,7 @@ def _stage_contents(root: pathlib.Path, contents: pathlib.Path) -> None:
             if cell.cell_type == "code":
                 cell.outputs = []
                 cell.execution_count = None
-        _write_if_changed(nbformat.writes(notebook) + "\n", contents / source.name)
+        write_if_changed((nbformat.writes(notebook) + "\n").encode(), contents / source.name)
 
 
 def build_lite(root: pathlib.Path, output: pathlib.Path, stage_dir: pathlib.Path) -> None:
@@ -333,7 +321,7 @@ def _add_launch(app: Any, doctree: Any, docname: str) -> None:
 
 def _build_after_html(app: Any, exception: Exception | None) -> None:
     if exception is None and app.builder.format == "html":
-        _write_if_changed(LAUNCH_CSS, pathlib.Path(app.outdir) / "_static" / "lite-launch.css")
+        write_if_changed(LAUNCH_CSS.encode(), pathlib.Path(app.outdir) / "_static" / "lite-launch.css")
         site = pathlib.Path(app.outdir)
         build_lite(pathlib.Path(app.srcdir), site / "lite", site.parent / "lite")
 
