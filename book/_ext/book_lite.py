@@ -55,6 +55,7 @@ PYODIDE_MARKERS = {
 }
 PYODIDE_CORE = ("pyodide.mjs", "pyodide.asm.mjs", "pyodide.asm.wasm", "python_stdlib.zip")
 LAUNCH_TEXT = "Run this chapter in your browser"
+PYODIDE_KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
 # The package's extras the chapters use: the widgets and the game (matplotlib stays LEFT_OUT).
 CHAPTER_EXTRAS = ("widgets", "game")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
@@ -240,6 +241,7 @@ def _stage_contents(root: pathlib.Path, contents: pathlib.Path) -> None:
     for source in sorted((root / "notebooks").glob("*.ipynb")):
         notebook = nbformat.read(source, as_version=4)
         notebook.metadata.pop("widgets", None)
+        notebook.metadata["kernelspec"] = PYODIDE_KERNELSPEC  # so JupyterLite starts it unasked
         for cell in notebook.cells:
             if cell.cell_type == "code":
                 cell.outputs = []
