@@ -16,8 +16,6 @@ Each line prints the measured value and its ratio to the target (below 1.0 is wi
 from __future__ import annotations
 
 import argparse
-import functools
-import http.server
 import os
 import pathlib
 import shutil
@@ -25,15 +23,17 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from conftest import CHROMIUM_ARGS  # noqa: E402 (the tests' browser flags)
+from loopback import serving_folder  # noqa: E402 (the tests' loopback server)
+
 SITE = ROOT / "_build" / "html"
 TARGETS = {"lite size": 45.0, "first cell": 15.0, "cold build": 120.0}
 CHAPTERS = ["01-anatomy", "03-self-signing"]
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update"]  # fmt: skip
 
 
 def report(label: str, value: float, unit: str, detail: str = "") -> None:
@@ -60,11 +60,6 @@ def lite_size(site: pathlib.Path) -> None:
 QUEUED = "(prompt) => /\\[(\\*|\\d+)\\]/.test(prompt.textContent)"
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 def dismiss_dialogs(page: object) -> None:
     """Print and close any JupyterLab dialog (it would swallow the clicks)."""
     dialogs = page.locator(".jp-Dialog")
@@ -81,43 +76,35 @@ def first_cell(site: pathlib.Path, runs: int = 3) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as playwright:
-            for chapter in CHAPTERS:
-                seconds = []
-                for _ in range(runs):
-                    browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
-                                                         args=CHROMIUM_ARGS)  # fmt: skip
-                    page = browser.new_page()
-                    start = time.perf_counter()
-                    page.goto(f"{base}/lite/lab/index.html?path={chapter}.ipynb")
-                    cell = page.locator(".jp-Notebook .jp-CodeCell").first
-                    prompt = cell.locator(".jp-InputPrompt")
-                    # While the page still settles a keystroke can be lost: ask again until the
-                    # cell is queued ("[*]") or done.
-                    for _ in range(10):
-                        dismiss_dialogs(page)
-                        cell.locator(".jp-InputArea-editor").click(timeout=120_000)
-                        page.keyboard.press("Shift+Enter")
-                        try:
-                            page.wait_for_function(QUEUED, arg=prompt.element_handle(), timeout=3000)
-                            break
-                        except PlaywrightTimeout:
-                            continue
-                    prompt.filter(has_text="[1]").wait_for(timeout=120_000)
-                    seconds.append(time.perf_counter() - start)
-                    browser.close()
-                runs_text = ", ".join(f"{value:.1f}" for value in seconds)
-                load = os.getloadavg()[0]
-                report("first cell", statistics.median(seconds), "s",
-                       f" ({chapter}: median of {runs_text} s; load average {load:.1f})")  # fmt: skip
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_folder(site) as base, sync_playwright() as playwright:
+        for chapter in CHAPTERS:
+            seconds = []
+            for _ in range(runs):
+                browser = playwright.chromium.launch(executable_path=shutil.which("chromium"),
+                                                     args=CHROMIUM_ARGS)  # fmt: skip
+                page = browser.new_page()
+                start = time.perf_counter()
+                page.goto(f"{base}/lite/lab/index.html?path={chapter}.ipynb")
+                cell = page.locator(".jp-Notebook .jp-CodeCell").first
+                prompt = cell.locator(".jp-InputPrompt")
+                # While the page still settles a keystroke can be lost: ask again until the
+                # cell is queued ("[*]") or done.
+                for _ in range(10):
+                    dismiss_dialogs(page)
+                    cell.locator(".jp-InputArea-editor").click(timeout=120_000)
+                    page.keyboard.press("Shift+Enter")
+                    try:
+                        page.wait_for_function(QUEUED, arg=prompt.element_handle(), timeout=3000)
+                        break
+                    except PlaywrightTimeout:
+                        continue
+                prompt.filter(has_text="[1]").wait_for(timeout=120_000)
+                seconds.append(time.perf_counter() - start)
+                browser.close()
+            runs_text = ", ".join(f"{value:.1f}" for value in seconds)
+            load = os.getloadavg()[0]
+            report("first cell", statistics.median(seconds), "s",
+                   f" ({chapter}: median of {runs_text} s; load average {load:.1f})")  # fmt: skip
 
 
 def cold_build() -> None:

@@ -16,13 +16,10 @@ half of the 6.7 MB a widget chapter weighed before, answering within 1 s of load
 from __future__ import annotations
 
 import argparse
-import functools
 import gzip
-import http.server
 import pathlib
 import shutil
 import sys
-import threading
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
@@ -31,15 +28,11 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from book_toc import toc_files  # noqa: E402 (the tests' reading of _toc.yml)
 from conftest import CHROMIUM_ARGS  # noqa: E402 (the tests' browser flags)
+from loopback import serving_folder  # noqa: E402 (the tests' loopback server)
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 TARGET_WIDGET_BYTES = 6.7e6 / 2  # half of a widget chapter's weight before this benchmark
 TARGET_AFTER_LOAD_MS = 1000.0
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @dataclass
@@ -96,20 +89,10 @@ def measure(site: pathlib.Path, base_url: str, browser: object, page_name: str) 
 def measure_site(site: pathlib.Path) -> list[PageCost]:
     from playwright.sync_api import sync_playwright
 
-    handler = functools.partial(_QuietHandler, directory=str(site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-            )
-            costs = [measure(site, base_url, browser, name) for name in toc_files()]
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_folder(site) as base_url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS)
+        costs = [measure(site, base_url, browser, name) for name in toc_files()]
+        browser.close()
     return costs
 
 

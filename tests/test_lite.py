@@ -10,14 +10,11 @@ about 10 to 40 seconds on two cores, so each chapter is opened once.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import pathlib
 import re
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -26,6 +23,7 @@ import pytest
 from book_lite import LAUNCH_TEXT
 
 from book_toc import toc_files
+from loopback import serving_folder
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -50,11 +48,6 @@ LAST_OUTPUTS = {
 GALLERY_WIDGETS = [".mt-editor", ".mt-inspector", ".mt-explorer", ".mt-storage"]
 
 
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 @pytest.fixture(scope="module")
 def built_site() -> pathlib.Path:
     """The book brought up to date, as `make book` builds it (JupyterLite included)."""
@@ -68,14 +61,8 @@ def built_site() -> pathlib.Path:
 
 @pytest.fixture(scope="module")
 def base_url(built_site: pathlib.Path) -> Iterator[str]:
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_folder(built_site) as url:
+        yield url
 
 
 def launch_href(site: pathlib.Path, chapter: str) -> str:

@@ -9,13 +9,10 @@ every page land in `artifacts/screenshots/`.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import pathlib
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -24,6 +21,7 @@ import pytest
 import yaml
 
 from book_toc import toc_files
+from loopback import serving_folder
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SITE = ROOT / "_build" / "html"
@@ -45,11 +43,6 @@ WIDGET_PAGES = [
 def repository_url() -> str:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     return config["repository"]["url"].rstrip("/")
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
 
 
 @dataclass
@@ -96,15 +89,8 @@ def test_book_builds_strictly_without_warnings(book_build: subprocess.CompletedP
 def site(book_build: subprocess.CompletedProcess) -> Iterator[Site]:
     if book_build.returncode != 0:
         pytest.fail("the book did not build: see test_book_builds_strictly_without_warnings")
-    handler = functools.partial(_QuietHandler, directory=str(SITE))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield Site(SITE, f"http://127.0.0.1:{server.server_address[1]}")
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving_folder(SITE) as base_url:
+        yield Site(SITE, base_url)
 
 
 @dataclass

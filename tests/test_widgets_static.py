@@ -11,11 +11,8 @@ requested from any other host. Screenshots land in artifacts/widgets/.
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import shutil
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -26,6 +23,7 @@ import pytest
 from book_assets import copy_anywidget
 from ipywidgets.embed import dependency_state, embed_data
 
+from loopback import serving_folder
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
 from meeting_tokens.chapters import storage_options
 from meeting_tokens.chapters.forgeries import forged_tokens
@@ -89,16 +87,8 @@ def url(request: pytest.FixtureRequest, site: Path) -> Iterator[str]:
     if request.param == "file":
         yield (site / "index.html").as_uri()
         return
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    server.shutdown()
-    server.server_close()
+    with serving_folder(site) as base_url:
+        yield f"{base_url}/index.html"
 
 
 LOCAL = ("file://", "http://127.0.0.1:", "blob:", "data:")

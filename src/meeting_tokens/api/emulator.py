@@ -95,7 +95,7 @@ import jwt
 
 from meeting_tokens.api.admission import Admission, admit
 from meeting_tokens.api.client import AsyncDailyClient, DailyClient
-from meeting_tokens.core.claims import check_properties, to_claims, to_properties
+from meeting_tokens.core.claims import check_properties, is_integer, to_claims, to_properties
 from meeting_tokens.core.clock import Clock
 from meeting_tokens.core.validation import validate_token
 
@@ -207,9 +207,7 @@ def _past_exp(properties: Any, now: float) -> list[str]:
 
 
 def _number(value: Any) -> bool:
-    if isinstance(value, float):
-        return math.isfinite(value)
-    return isinstance(value, int) and not isinstance(value, bool)
+    return math.isfinite(value) if isinstance(value, float) else is_integer(value)
 
 
 # Room properties and what each must be. The names and types are those of Daily's OpenAPI spec
@@ -239,7 +237,7 @@ ROOM_PROPERTY_KINDS: dict[str, str] = {
 }  # fmt: skip
 _ROOM_KIND_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
     "number": (_number, "must be a number of seconds"),
-    "integer": (lambda v: isinstance(v, int) and not isinstance(v, bool), "must be an integer"),
+    "integer": (is_integer, "must be an integer"),
     "boolean": (lambda v: isinstance(v, bool), "must be true or false"),
     "string": (lambda v: isinstance(v, str), "must be a string"),
     "object": (lambda v: isinstance(v, dict), "must be an object"),
@@ -451,14 +449,14 @@ class DailyEmulator:
         """
         now = self.clock.now()
         report = None
-        for key in (self._server_secret, self._api_key):
+        for key, self_signed in ((self._server_secret, False), (self._api_key, True)):
             report = validate_token(
                 token, api_key=key, domain_id=self.domain_id, now=now,
                 allow_unscoped=True, allow_no_expiry=True, ignore_nbf=ignore_nbf,
             )  # fmt: skip
             if report.valid:
                 missing = [claim for claim in ("r", "iat", "d") if report.claims.get(claim) in (None, "")]
-                if key is self._api_key and missing:
+                if self_signed and missing:
                     return None, "self-signed without " + ", ".join(missing)
                 return report.claims, ""
             if report.code != "invalid-signature":

@@ -72,7 +72,8 @@ USER_ID_MAX = 36
 Checker = Callable[[Any], str | None]
 
 
-def _is_int(value: Any) -> bool:
+def is_integer(value: Any) -> bool:
+    """An int and not a bool (``True`` is an int to Python, never a number to Daily)."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
@@ -89,7 +90,7 @@ def _object(value: Any) -> str | None:
 
 
 def _seconds(value: Any) -> str | None:
-    if not _is_int(value):
+    if not is_integer(value):
         return "must be an integer number of seconds"
     return None if value >= 0 else "must not be negative"
 
