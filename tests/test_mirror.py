@@ -215,6 +215,7 @@ NOT_SECRETS = [
     '[{"keys": {"kty": "oct"}}]',
     '\ufeff [{"keys": {"kty": "oct"}}]',
     "-----BEGIN PRIVATE KEY----- truncated",
+    "0\x0b\x02\x01\x01\x04\x06secret",  # DER-shaped: a sequence of an integer and an octet string
 ]
 UNUSUAL_KEYS = ["short", "ключ-🔑", '{"not": "a jwk"}', "x" * 200, "  spaced  ", *NOT_SECRETS]
 
@@ -332,6 +333,9 @@ AWKWARD_TOKENS = {
     "signature of zero bytes": raw_token(HS256, b'{"r":"a","exp":1750003600}', b""),
     "nested 3000 deep": raw_token(HS256, b"[" * 3000 + b"]" * 3000),
     "an empty room": raw_token(HS256, b'{"r":"","exp":1750003600}'),
+    "exp ten years ahead": raw_token(HS256, b'{"r":"a","exp":%d}' % (NOW + 315359647)),
+    "exp two days ago": raw_token(HS256, b'{"r":"a","exp":%d}' % (NOW - 2 * 86400 - 5)),
+    "exp just inside the words' range": raw_token(HS256, b'{"r":"a","exp":%d}' % (NOW + 2**53)),
     "exp of minus 4300 nines": raw_token(HS256, b'{"r":"a","exp":-' + b"9" * 4300 + b"}"),
     "nbf of 4300 nines": raw_token(HS256, b'{"r":"a","exp":1750003600,"nbf":' + b"9" * 4300 + b"}"),
 }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
+import jwt
 import pytest
 
 from meeting_tokens import ValidationReport, precheck_claims, validate_token
@@ -311,6 +312,21 @@ def test_time_check_says_how_long_is_left():
     assert validate(token(exp=NOW + 3600)).checks[2].detail == "inside its validity window: exp in 3600 s"
 
 
+def test_time_check_says_a_long_span_in_words_too():
+    assert validate(token(exp=NOW + 315359647)).checks[2].detail == (
+        "inside its validity window: exp in 9 years (315359647 s)"
+    )
+
+
+def test_time_check_says_a_day_in_words_and_less_in_seconds():
+    details = [validate(token(exp=NOW - ago)).reason for ago in (86399, 86400)]
+
+    assert details == [
+        f"expired: exp {NOW - 86399} is 86399 s ago",
+        f"expired: exp {NOW - 86400} is 1 day (86400 s) ago",
+    ]
+
+
 # Time: nbf and iat
 
 
@@ -564,6 +580,43 @@ def test_json_that_is_not_a_jwk_is_a_usable_key():
     key = '{"not": "a jwk"}'
 
     assert validate(token(key=key), api_key=key).valid is True
+
+
+def der_public_key_and_certificate() -> list[bytes]:
+    """An Ed25519 public key (SubjectPublicKeyInfo) and a self-signed X.509 certificate, in DER."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    private = Ed25519PrivateKey.generate()
+    name = x509.Name([x509.NameAttribute(x509.NameOID.COMMON_NAME, "test")])
+    when = datetime(2026, 1, 1, tzinfo=UTC)
+    certificate = (
+        x509.CertificateBuilder(name, name, private.public_key(), 1, when, when.replace(year=2027))
+        .sign(private, None)
+        .public_bytes(Encoding.DER)
+    )
+    return [private.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo), certificate]
+
+
+def test_der_public_key_and_certificate_are_unusable_keys():
+    reasons = {validate(token(), api_key=der).reason for der in der_public_key_and_certificate()}
+
+    assert reasons == {
+        "unusable key: it looks like a DER-encoded key or certificate (one ASN.1 sequence), "
+        "not a shared secret"
+    }
+
+
+def test_pyjwt_refuses_the_der_keys_this_validator_refuses():
+    for der in der_public_key_and_certificate():
+        with pytest.raises(jwt.InvalidKeyError):
+            jwt.decode(token(), der, algorithms=["HS256"])
+
+
+@pytest.mark.parametrize("key", [b"0", b"0\x03\x04\x01x", b"0\x05\x02\x01\x01trailing", "0 starts like DER"])
+def test_keys_that_only_start_like_der_are_usable(key):
+    assert validate(token(key=key.decode() if isinstance(key, bytes) else key), api_key=key).valid is True
 
 
 def test_key_with_a_lone_surrogate_is_an_unusable_key_not_an_exception():

@@ -3,9 +3,12 @@ the inspector's description, the timeline, the storage table and the front-end a
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 import re
+import string
+from pathlib import Path
 
 import pytest
 
@@ -367,6 +370,60 @@ def test_the_javascript_spells_out_none_of_the_tables_python_sends_it() -> None:
     for name in FRONT_END_FILES:
         text = assets.read(name)
         assert [value for value in values if f'"{value}"' in text] == [], name
+
+
+PACKAGE = Path(assets.__file__).parents[1]
+JS_COMMENT = re.compile(r"(^|\s)//[^\n]*")
+JS_STRING = re.compile(r'"((?:[^"\\\n]|\\.)*)"|\'((?:[^\'\\\n]|\\.)*)\'|`((?:[^`\\]|\\.)*)`')
+
+
+def javascript_texts(source: str) -> set[str]:
+    """The text in a JavaScript file's string literals: pieces with a space between words
+    (names such as "exp" or "no-room" are the shared vocabulary, not data)."""
+    texts = set()
+    for match in JS_STRING.finditer(JS_COMMENT.sub("", source)):
+        literal = next(group for group in match.groups() if group is not None)
+        for piece in re.split(r"\$\{[^}]*\}", literal):
+            if re.search(r"[A-Za-z]{2,}\W*\s+\W*[A-Za-z]", piece):
+                texts.add(piece.strip())
+    return texts
+
+
+def python_texts() -> list[str]:
+    return [
+        node.value
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+
+
+def test_no_text_is_written_in_both_python_and_the_javascript() -> None:
+    """Messages, labels and templates come to the page from Python (``MT``), not as copies."""
+    python = python_texts()
+    copies = {
+        name: sorted(text for text in javascript_texts(assets.read(name)) if any(text in p for p in python))
+        for name in FRONT_END_FILES
+    }
+    assert copies == {name: [] for name in FRONT_END_FILES}
+
+
+def test_the_text_finder_sees_text_in_every_kind_of_literal() -> None:
+    source = 'f("two words"); g(\'and two\'); h(`a ${x} then more`); // "not in a comment"'
+    assert javascript_texts(source) == {"two words", "and two", "then more"}
+
+
+def test_the_message_templates_use_only_names_and_reprs() -> None:
+    """pyFormat in pyvalues.js fills ``{name}`` and ``{name!r}``, and nothing else str.format can."""
+    constants = assets.constants()
+    templates = [*constants["verdicts"].values()]
+    templates += [t for pair in constants["relativeTimes"].values() for t in pair]
+    for table in constants["messages"].values():
+        templates += [table] if isinstance(table, str) else table.values()
+    fields = [field for t in templates for _, *field in string.Formatter().parse(t) if field[0] is not None]
+    assert len(templates) > 50 and len(fields) > 40
+    assert [(name, spec, conv) for name, spec, conv in fields if spec or conv not in (None, "r")] == []
+    assert all(name.isidentifier() for name, _, _ in fields)
 
 
 def test_the_storage_table_keeps_its_column_and_lifetime_order_in_lists() -> None:

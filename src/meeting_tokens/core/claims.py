@@ -71,6 +71,30 @@ USER_ID_MAX = 36
 
 Checker = Callable[[Any], str | None]
 
+# What check_properties and unsignable_permissions say, as str.format templates (``{name!r}``
+# is the value's repr). The in-page mirror fills the same table (assets.py).
+MESSAGES = {
+    "not_boolean": "must be true or false",
+    "not_string": "must be a string",
+    "not_object": "must be an object",
+    "not_seconds": "must be an integer number of seconds",
+    "negative": "must not be negative",
+    "empty": "must not be empty",
+    "too_long": "must be at most {limit} characters",
+    "not_one_of": "must be one of {choices}",
+    "not_bool_or_list": "permissions.{permission} must be true, false or a list of {choices}",
+    "permission_not_boolean": "permissions.{permission} must be true or false",
+    "permission_not_object": "permissions.{permission} must be an object",
+    "permissions_not_object": "permissions must be an object",
+    "unknown_permission": "permissions.{permission} is not a known permission",
+    "properties_not_object": "properties must be an object",
+    "domain_id": "domain_id is set by Daily from the API key, not a token property",
+    "unknown_property": "{name!r} is not a meeting-token property",
+    "problem": "{name} {problem}",
+    "unsignable": "permissions.canSend {item!r} has no short form in Daily's self-signing guide; "
+    "mint the token through the REST API instead",
+}
+
 
 def is_integer(value: Any) -> bool:
     """An int and not a bool (``True`` is an int to Python, never a number to Daily)."""
@@ -78,66 +102,75 @@ def is_integer(value: Any) -> bool:
 
 
 def _boolean(value: Any) -> str | None:
-    return None if isinstance(value, bool) else "must be true or false"
+    return None if isinstance(value, bool) else MESSAGES["not_boolean"]
 
 
 def _string(value: Any) -> str | None:
-    return None if isinstance(value, str) else "must be a string"
+    return None if isinstance(value, str) else MESSAGES["not_string"]
 
 
 def _object(value: Any) -> str | None:
-    return None if isinstance(value, dict) else "must be an object"
+    return None if isinstance(value, dict) else MESSAGES["not_object"]
 
 
 def _seconds(value: Any) -> str | None:
     if not is_integer(value):
-        return "must be an integer number of seconds"
-    return None if value >= 0 else "must not be negative"
+        return MESSAGES["not_seconds"]
+    return None if value >= 0 else MESSAGES["negative"]
 
 
 def _room_name(value: Any) -> str | None:
     if not isinstance(value, str):
-        return "must be a string"
-    return None if value else "must not be empty"
+        return MESSAGES["not_string"]
+    return None if value else MESSAGES["empty"]
 
 
 def _user_id(value: Any) -> str | None:
     if not isinstance(value, str):
-        return "must be a string"
-    return None if len(value) <= USER_ID_MAX else f"must be at most {USER_ID_MAX} characters"
+        return MESSAGES["not_string"]
+    return None if len(value) <= USER_ID_MAX else MESSAGES["too_long"].format(limit=USER_ID_MAX)
 
 
 def _one_of(choices: tuple[str, ...]) -> Checker:
+    problem = MESSAGES["not_one_of"].format(choices=", ".join(choices))
+
     def check(value: Any) -> str | None:
-        return None if value in choices else "must be one of " + ", ".join(choices)
+        return None if value in choices else problem
 
     return check
 
 
 def _bool_or_list(name: str, choices: tuple[str, ...]) -> Callable[[Any], list[str]]:
+    problem = MESSAGES["not_bool_or_list"].format(permission=name, choices=", ".join(choices))
+
     def check(value: Any) -> list[str]:
         if isinstance(value, bool):
             return []
         if not isinstance(value, list) or any(item not in choices for item in value):
-            return [f"permissions.{name} must be true, false or a list of " + ", ".join(choices)]
+            return [problem]
         return []
 
     return check
 
 
+def _of_type(name: str, kind: type, message: str) -> Callable[[Any], list[str]]:
+    problem = MESSAGES[message].format(permission=name)
+    return lambda value: [] if isinstance(value, kind) else [problem]
+
+
 _PERMISSION_CHECKS: dict[str, Callable[[Any], list[str]]] = {
-    "hasPresence": lambda v: [] if isinstance(v, bool) else ["permissions.hasPresence must be true or false"],
+    "hasPresence": _of_type("hasPresence", bool, "permission_not_boolean"),
     "canSend": _bool_or_list("canSend", CAN_SEND),
-    "canReceive": lambda v: [] if isinstance(v, dict) else ["permissions.canReceive must be an object"],
+    "canReceive": _of_type("canReceive", dict, "permission_not_object"),
     "canAdmin": _bool_or_list("canAdmin", CAN_ADMIN),
-}  # fmt: skip
+}
 
 
 def _permissions(value: Any) -> list[str]:
     if not isinstance(value, dict):
-        return ["permissions must be an object"]
+        return [MESSAGES["permissions_not_object"]]
     unknown = [key for key in value if key not in PERMISSION_KEYS]
-    problems = [f"permissions.{key} is not a known permission" for key in unknown]
+    problems = [MESSAGES["unknown_permission"].format(permission=key) for key in unknown]
     for key, check in _PERMISSION_CHECKS.items():
         if key in value:
             problems += check(value[key])
@@ -188,17 +221,17 @@ PROPERTY_KINDS: dict[str, str] = {
 def check_properties(properties: Any) -> list[str]:
     """Every problem Daily would refuse in these meeting-token properties (empty when fine)."""
     if not isinstance(properties, Mapping):
-        return ["properties must be an object"]
+        return [MESSAGES["properties_not_object"]]
     problems: list[str] = []
     for name, value in properties.items():
         if name == "permissions":
             problems += _permissions(value)
         elif name == "domain_id":
-            problems.append("domain_id is set by Daily from the API key, not a token property")
+            problems.append(MESSAGES["domain_id"])
         elif name not in PROPERTY_KINDS:
-            problems.append(f"{name!r} is not a meeting-token property")
+            problems.append(MESSAGES["unknown_property"].format(name=name))
         elif (problem := KIND_CHECKS[PROPERTY_KINDS[name]](value)) is not None:
-            problems.append(f"{name} {problem}")
+            problems.append(MESSAGES["problem"].format(name=name, problem=problem))
     return problems
 
 
@@ -214,12 +247,7 @@ def unsignable_permissions(properties: Mapping[str, Any]) -> list[str]:
     can_send = permissions.get("canSend") if isinstance(permissions, Mapping) else None
     if not isinstance(can_send, list):
         return []
-    return [
-        f"permissions.canSend {item!r} has no short form in Daily's self-signing guide; "
-        "mint the token through the REST API instead"
-        for item in can_send
-        if item not in CAN_SEND_CLAIMS
-    ]
+    return [MESSAGES["unsignable"].format(item=item) for item in can_send if item not in CAN_SEND_CLAIMS]
 
 
 def _permission_claims(permissions: Any) -> Any:

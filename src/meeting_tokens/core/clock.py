@@ -8,6 +8,8 @@ import time
 from datetime import datetime
 
 Instant = int | float | datetime
+# The units a duration is said in, largest first (a year is 365 days here).
+UNITS = (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
 
 
 def unix_time(now: Instant | None = None) -> float:
@@ -23,6 +25,14 @@ def unix_time(now: Instant | None = None) -> float:
     if not math.isfinite(now):
         raise ValueError(f"now must be a finite number of seconds, not {now!r}")
     return float(now)
+
+
+def duration_text(seconds: float) -> str:
+    """A duration in its largest whole unit, rounded down: 3599 -> "59 minutes", 0 -> "0 seconds"."""
+    seconds = abs(seconds)
+    name, size = next((unit for unit in UNITS if seconds >= unit[1]), UNITS[-1])
+    count = int(seconds // size)
+    return f"{count} {name}" + ("" if count == 1 else "s")
 
 
 class Clock:

@@ -18,6 +18,19 @@ from meeting_tokens.core.errors import MalformedTokenError
 
 MAX_TOKEN_LENGTH = 8192  # characters; checked before any decoding
 HS256_HEADER = {"alg": "HS256", "typ": "JWT"}  # what PyJWT writes, and Daily's example token has
+# What a malformed token's error says, as templates: ``{name}`` is filled with the value,
+# ``{name!r}`` with its repr (str.format). The in-page mirror fills the same table (assets.py).
+MESSAGES = {
+    "alphabet": "not base64url: only A-Z a-z 0-9 - _ are allowed, no padding",
+    "impossible_length": "not base64url: impossible length",
+    "stray_bits": "not canonical base64url: the final character has stray bits",
+    "not_json": "the {segment} is not JSON: {problem}",
+    "too_deep": "the {segment} nests too deeply to be a token",
+    "not_object": "the {segment} must be a JSON object",
+    "not_string": "a token is a string, not {type}",
+    "too_long": "token is {length} characters, over {limit}",
+    "parts": "a JWS has 3 dot-separated parts, this has {count}",
+}
 _ALPHABET = re.compile(r"[A-Za-z0-9_-]*")
 _FROM_URL_ALPHABET = bytes.maketrans(b"-_", b"+/")
 # The last character of a segment whose length is 2 or 3 past a multiple of 4 carries bits past
@@ -33,12 +46,12 @@ def b64url_encode(data: bytes) -> str:
 def b64url_decode(text: str) -> bytes:
     """Decode strict base64url: URL alphabet, no padding, canonical (unused bits zero)."""
     if not isinstance(text, str) or not _ALPHABET.fullmatch(text):
-        raise MalformedTokenError("not base64url: only A-Z a-z 0-9 - _ are allowed, no padding")
+        raise MalformedTokenError(MESSAGES["alphabet"])
     remainder = len(text) % 4
     if remainder == 1:
-        raise MalformedTokenError("not base64url: impossible length")
+        raise MalformedTokenError(MESSAGES["impossible_length"])
     if remainder and text[-1] not in _CANONICAL_LAST[remainder]:
-        raise MalformedTokenError("not canonical base64url: the final character has stray bits")
+        raise MalformedTokenError(MESSAGES["stray_bits"])
     padded = text.encode("ascii").translate(_FROM_URL_ALPHABET) + b"=" * (-remainder % 4)
     try:
         return binascii.a2b_base64(padded)
@@ -74,23 +87,23 @@ def _json_object(segment: str, name: str) -> dict[str, Any]:
     try:
         value = _JSON.decode(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
-        raise MalformedTokenError(f"the {name} is not JSON: {exc}") from None
+        raise MalformedTokenError(MESSAGES["not_json"].format(segment=name, problem=exc)) from None
     except RecursionError:
-        raise MalformedTokenError(f"the {name} nests too deeply to be a token") from None
+        raise MalformedTokenError(MESSAGES["too_deep"].format(segment=name)) from None
     if not isinstance(value, dict):
-        raise MalformedTokenError(f"the {name} must be a JSON object")
+        raise MalformedTokenError(MESSAGES["not_object"].format(segment=name))
     return value
 
 
 def decode_parts(token: str) -> TokenParts:
     """Split a compact JWS into header, payload and signature, decoding each strictly."""
     if not isinstance(token, str):
-        raise MalformedTokenError(f"a token is a string, not {type(token).__name__}")
+        raise MalformedTokenError(MESSAGES["not_string"].format(type=type(token).__name__))
     if len(token) > MAX_TOKEN_LENGTH:
-        raise MalformedTokenError(f"token is {len(token)} characters, over {MAX_TOKEN_LENGTH}")
+        raise MalformedTokenError(MESSAGES["too_long"].format(length=len(token), limit=MAX_TOKEN_LENGTH))
     segments = token.split(".")
     if len(segments) != 3:
-        raise MalformedTokenError(f"a JWS has 3 dot-separated parts, this has {len(segments)}")
+        raise MalformedTokenError(MESSAGES["parts"].format(count=len(segments)))
     header_b64, payload_b64, signature_b64 = segments
     if header_b64 in _COMMON_HEADERS:
         header = dict(_COMMON_HEADERS[header_b64])  # a copy: the caller may change it

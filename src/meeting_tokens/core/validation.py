@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import hmac
 import math
+import sys
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
-from meeting_tokens.core.clock import Instant, unix_time
+from meeting_tokens.core.clock import Instant, duration_text, unix_time
 from meeting_tokens.core.errors import (
     ERRORS_BY_CODE,
     DailyAPIError,
@@ -34,11 +35,59 @@ from meeting_tokens.core.jwt_parts import TokenParts, decode_parts
 
 ALLOWED_ALGORITHMS = ("HS256",)
 CHECK_NAMES = ("structure", "header", "time", "scope", "signature", "daily")
-VERDICTS = {"valid": "valid: every check passed", "unchecked": "pre-checks passed; signature not checked"}
+# The verdict line for each state (``{code}`` and ``{reason}`` are the first failure's).
+VERDICTS = {
+    "valid": "valid: every check passed",
+    "unchecked": "pre-checks passed; signature not checked",
+    "rejected": "rejected ({code}): {reason}",
+}
+# What failed checks say, as str.format templates (``{name!r}`` is the value's repr); the
+# in-page mirror fills the same table (assets.py), so both sides say the same thing.
+MESSAGES = {
+    "no_alg": "the header has no alg string",
+    "alg_none": "alg {alg!r}: unsigned tokens are never accepted",
+    "alg_not_allowed": "alg {alg!r} is not in the allow-list {allowed}",
+    "crit": "crit header: extensions this validator does not know",
+    "alg_allowed": "alg {alg} is allowed",
+    "not_numeric_date": "{claim} must be an integer NumericDate, not {value}",
+    "no_exp": "no exp: the token would never expire",
+    "expired": "expired: exp {exp} is {span} ago",
+    "not_yet_valid": "not yet valid: nbf {nbf} is {span} ahead",
+    "issued_in_future": "issued in the future: iat {iat} is {span} ahead",
+    "no_exp_allowed": "no exp (allowed by the caller): never expires",
+    "in_window": "inside its validity window: exp in {span}",
+    "seconds": "{count} s",
+    "seconds_in_words": "{words} ({count} s)",
+    "more_digits": "more than 10**{digits} s",
+    "fewer_digits": "less than -10**{digits} s",
+    "r_not_string": "r must be a room name string, not {value}",
+    "no_r": "no r: the token would open every room of the domain",
+    "empty_r": "r is empty, like no r: the token would open every room of the domain",
+    "wrong_room": "wrong room: token is for {room!r}, not {expected!r}",
+    "no_d": "no d: the token names no Daily domain",
+    "wrong_domain": "wrong domain: d is {value}, not {expected!r}",
+    "for_room": "for room {room!r}",
+    "for_every_room": "for every room (allowed by the caller)",
+    "of_this_domain": "{scope} of this domain",
+    "unusable_key": "unusable key: {problem}",
+    "bad_signature": "bad signature: not the HMAC-SHA256 of the token under this key",
+}
+# Why a key is not a shared secret, after "unusable key: " (the page's key checks say the same).
+KEY_PROBLEMS = {
+    "not_unicode": "it is not valid Unicode text",
+    "empty": "it is empty",
+    "pem": "it looks like a PEM key or certificate, not a shared secret",
+    "ssh": "it looks like an SSH public key, not a shared secret",
+    "der": "it looks like a DER-encoded key or certificate (one ASN.1 sequence), not a shared secret",
+    "jwk": "it looks like a JWK; pass its secret, not its JSON",
+}
 # How SSH public keys begin: such a key is not a shared secret (PyJWT refuses them too).
 SSH_KEY_PREFIXES = ("ssh-ed25519", "ssh-rsa", "ssh-dss", "ecdsa-sha2-")
 _SSH_KEY_PREFIXES = tuple(prefix.encode("ascii") for prefix in SSH_KEY_PREFIXES)
 _SPACE = b" \t\r\n"  # JSON's whitespace
+# A span of seconds in this range is also told in words: from a day (shorter spans read well in
+# seconds) to 2**53 (a forged claim's; the page's numbers are exact up to there).
+SPAN_IN_WORDS = (86400, 2**53)
 
 
 class TokenValidator(Protocol):
@@ -93,9 +142,7 @@ class ValidationReport:
     @property
     def verdict(self) -> str:
         """One line for the whole report (valid, pre-checks passed only, or rejected and why)."""
-        if self.state == "rejected":
-            return f"rejected ({self.code}): {self.reason}"
-        return VERDICTS[self.state]
+        return VERDICTS[self.state].format(code=self.code, reason=self.reason)
 
     @property
     def reason(self) -> str | None:
@@ -136,7 +183,9 @@ CHECK_TEXTS = {
 # Those checks, built once and shared by every report (a Check is immutable).
 _SKIPPED = tuple(Check(name, None, CHECK_TEXTS["skipped"]) for name in CHECK_NAMES)
 _STRUCTURE_PASSED = Check("structure", True, CHECK_TEXTS["structure"])
-_HEADER_PASSED = {alg: Check("header", True, f"alg {alg} is allowed") for alg in ALLOWED_ALGORITHMS}
+_HEADER_PASSED = {
+    alg: Check("header", True, MESSAGES["alg_allowed"].format(alg=alg)) for alg in ALLOWED_ALGORITHMS
+}
 _SIGNATURE_PASSED = Check("signature", True, CHECK_TEXTS["signature"])
 _DAILY_PASSED = Check("daily", True, CHECK_TEXTS["daily"])
 _NO_API_KEY = Check("signature", None, CHECK_TEXTS["no_api_key"])
@@ -160,24 +209,33 @@ def _shown(value: Any) -> str:
         return f"a {type(value).__name__} nested too deeply to show"
 
 
-def _seconds(count: int) -> str:
-    """An integer for a message. A forged claim can make a difference too long for ``str``."""
+def _span(count: int) -> str:
+    """A difference of seconds for a message: "3600 s", "10 years (315359647 s)".
+
+    A forged claim can make a difference too long for ``str``: it is described instead.
+    """
     try:
-        return str(count)
+        exact = str(count)
     except ValueError:  # over Python's limit on printed digits (sys.get_int_max_str_digits)
-        return "more than 10**4300" if count > 0 else "less than -10**4300"
+        digits = sys.get_int_max_str_digits()
+        return MESSAGES["more_digits" if count > 0 else "fewer_digits"].format(digits=digits)
+    if not SPAN_IN_WORDS[0] <= abs(count) <= SPAN_IN_WORDS[1]:
+        return MESSAGES["seconds"].format(count=exact)
+    return MESSAGES["seconds_in_words"].format(words=duration_text(count), count=exact)
 
 
 def _check_header(header: dict[str, Any]) -> Check:
     alg = header.get("alg")
     if not isinstance(alg, str):
-        raise UnsupportedAlgorithmError("the header has no alg string")
+        raise UnsupportedAlgorithmError(MESSAGES["no_alg"])
     if alg.lower() == "none":
-        raise UnsupportedAlgorithmError(f"alg {alg!r}: unsigned tokens are never accepted")
+        raise UnsupportedAlgorithmError(MESSAGES["alg_none"].format(alg=alg))
     if alg not in ALLOWED_ALGORITHMS:
-        raise UnsupportedAlgorithmError(f"alg {alg!r} is not in the allow-list {ALLOWED_ALGORITHMS}")
+        raise UnsupportedAlgorithmError(
+            MESSAGES["alg_not_allowed"].format(alg=alg, allowed=ALLOWED_ALGORITHMS)
+        )
     if "crit" in header:
-        raise UnsupportedAlgorithmError("crit header: extensions this validator does not know")
+        raise UnsupportedAlgorithmError(MESSAGES["crit"])
     return _HEADER_PASSED[alg]
 
 
@@ -186,24 +244,23 @@ def _check_time(
 ) -> str:
     for name in ("exp", "nbf", "iat"):
         if name in claims and not is_numeric_date(claims[name]):
-            raise InvalidClaimError(
-                f"{name} must be an integer NumericDate, not {_shown(claims[name])}", name
-            )
+            message = MESSAGES["not_numeric_date"].format(claim=name, value=_shown(claims[name]))
+            raise InvalidClaimError(message, name)
     if "exp" not in claims and not allow_no_expiry:
-        raise MissingClaimError("no exp: the token would never expire", "exp")
+        raise MissingClaimError(MESSAGES["no_exp"], "exp")
     seconds = round(now)  # messages use int arithmetic: a huge integer claim is no float
     if "exp" in claims and claims["exp"] <= now - leeway:
         exp = claims["exp"]
-        raise ExpiredTokenError(f"expired: exp {exp} is {_seconds(seconds - exp)} s ago")
+        raise ExpiredTokenError(MESSAGES["expired"].format(exp=exp, span=_span(seconds - exp)))
     if not ignore_nbf and "nbf" in claims and claims["nbf"] > now + leeway:
         nbf = claims["nbf"]
-        raise NotYetValidError(f"not yet valid: nbf {nbf} is {_seconds(nbf - seconds)} s ahead")
+        raise NotYetValidError(MESSAGES["not_yet_valid"].format(nbf=nbf, span=_span(nbf - seconds)))
     if "iat" in claims and claims["iat"] > now + leeway:
         iat = claims["iat"]
-        raise NotYetValidError(f"issued in the future: iat {iat} is {_seconds(iat - seconds)} s ahead")
+        raise NotYetValidError(MESSAGES["issued_in_future"].format(iat=iat, span=_span(iat - seconds)))
     if "exp" not in claims:
-        return "no exp (allowed by the caller): never expires"
-    return f"inside its validity window: exp in {_seconds(claims['exp'] - seconds)} s"
+        return MESSAGES["no_exp_allowed"]
+    return MESSAGES["in_window"].format(span=_span(claims["exp"] - seconds))
 
 
 def _check_scope(
@@ -211,25 +268,41 @@ def _check_scope(
 ) -> str:
     room = claims.get("r")
     if "r" in claims and not isinstance(room, str):
-        raise InvalidClaimError(f"r must be a room name string, not {_shown(room)}", "r")
+        raise InvalidClaimError(MESSAGES["r_not_string"].format(value=_shown(room)), "r")
     if not room and not allow_unscoped:  # an empty r names no room: it is treated as a missing one
-        problem = "no r" if "r" not in claims else "r is empty, like no r"
-        raise MissingClaimError(f"{problem}: the token would open every room of the domain", "r")
+        raise MissingClaimError(MESSAGES["no_r" if "r" not in claims else "empty_r"], "r")
     if room_name is not None and room and room != room_name:
-        raise WrongRoomError(f"wrong room: token is for {room!r}, not {room_name!r}")
+        raise WrongRoomError(MESSAGES["wrong_room"].format(room=room, expected=room_name))
     if domain_id is not None and "d" not in claims:
-        raise MissingClaimError("no d: the token names no Daily domain", "d")
+        raise MissingClaimError(MESSAGES["no_d"], "d")
     if domain_id is not None and claims["d"] != domain_id:
-        raise WrongDomainError(f"wrong domain: d is {_shown(claims['d'])}, not {domain_id!r}")
-    scope = f"room {room!r}" if room else "every room (allowed by the caller)"
-    return f"for {scope}" + (" of this domain" if domain_id is not None else "")
+        raise WrongDomainError(MESSAGES["wrong_domain"].format(value=_shown(claims["d"]), expected=domain_id))
+    scope = MESSAGES["for_room"].format(room=room) if room else MESSAGES["for_every_room"]
+    return scope if domain_id is None else MESSAGES["of_this_domain"].format(scope=scope)
+
+
+def looks_like_der(secret: bytes) -> bool:
+    """One ASN.1 DER sequence that spans the whole key and opens with a sequence or an integer.
+
+    That is the shape of every DER-encoded public key, private key and X.509 certificate; a
+    shared secret is almost never exactly that (this is the project's rule, not PyJWT's parse).
+    """
+    if len(secret) < 4 or secret[0] != 0x30:
+        return False
+    size, start = secret[1], 2
+    if size > 0x80:  # long form: the next size - 0x80 bytes hold the length
+        start = 2 + size - 0x80
+        size = int.from_bytes(secret[2:start], "big")
+    elif size == 0x80:  # indefinite length is not DER
+        return False
+    return start + size == len(secret) and secret[start] in (0x30, 0x02)
 
 
 def _usable_hmac_key(key: str | bytes) -> bytes:
     """The key's bytes for HMAC-SHA256, unless the key is plainly not a shared secret.
 
-    Empty, a PEM block, an SSH public key or a JWK's JSON: whoever passes one of these passed
-    the wrong thing (RFC 8725, section 3.1: a key is used with one algorithm only).
+    Empty, a PEM block, an SSH public key, a DER-encoded key or a JWK's JSON: whoever passes one
+    of these passed the wrong thing (RFC 8725, section 3.1: a key is used with one algorithm only).
     """
     if isinstance(key, bytes):
         secret = key
@@ -237,27 +310,31 @@ def _usable_hmac_key(key: str | bytes) -> bytes:
         try:
             secret = key.encode("utf-8")
         except UnicodeEncodeError:
-            raise InvalidSignatureError("unusable key: it is not valid Unicode text") from None
+            raise _unusable("not_unicode") from None
     else:  # a caller's mistake, not the token's: it raises
         raise TypeError(f"api_key must be a string or bytes, not {type(key).__name__}")
     if not secret:
-        raise InvalidSignatureError("unusable key: it is empty")
+        raise _unusable("empty")
     if b"-----BEGIN " in secret:
-        raise InvalidSignatureError(
-            "unusable key: it looks like a PEM key or certificate, not a shared secret"
-        )
+        raise _unusable("pem")
     if secret.startswith(_SSH_KEY_PREFIXES):
-        raise InvalidSignatureError("unusable key: it looks like an SSH public key, not a shared secret")
+        raise _unusable("ssh")
+    if looks_like_der(secret):
+        raise _unusable("der")
     head = secret.lstrip(_SPACE).removeprefix(b"\xef\xbb\xbf").lstrip(_SPACE)  # a byte order mark too
     if head[:1] in (b"{", b"[") and b'"kty"' in secret:
-        raise InvalidSignatureError("unusable key: it looks like a JWK; pass its secret, not its JSON")
+        raise _unusable("jwk")
     return secret
+
+
+def _unusable(problem: str) -> InvalidSignatureError:
+    return InvalidSignatureError(MESSAGES["unusable_key"].format(problem=KEY_PROBLEMS[problem]))
 
 
 def _check_signature(parts: TokenParts, api_key: str | bytes) -> None:
     expected = hmac.digest(_usable_hmac_key(api_key), parts.signing_input, "sha256")
     if not hmac.compare_digest(expected, parts.signature):
-        raise InvalidSignatureError("bad signature: not the HMAC-SHA256 of the token under this key")
+        raise InvalidSignatureError(MESSAGES["bad_signature"])
 
 
 def _check_daily(token: str, client: TokenValidator, ignore_nbf: bool) -> None:

@@ -9,21 +9,23 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from meeting_tokens.core.clock import duration_text
 from meeting_tokens.core.validation import is_numeric_date
 
-UNITS = (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
 # datetime's range, as unix seconds: 0001-01-01 to 9999-12-31 23:59:59.
 FIRST_SECOND, LAST_SECOND = -62135596800, 253402300799
-
-
-def duration_text(seconds: float) -> str:
-    """A duration in its largest whole unit, rounded down: 3599 -> "59 minutes"."""
-    seconds = abs(seconds)
-    for name, size in UNITS:
-        if seconds >= size:
-            count = int(seconds // size)
-            return f"{count} {name}" + ("" if count == 1 else "s")
-    return "0 seconds"
+# What a time claim means, ahead of now and behind it ({span} is a duration in words), and what
+# the note says of a time it cannot place. The in-page mirror fills the same table (assets.py).
+RELATIVE_TIMES = {
+    "exp": ("expires in {span}", "expired {span} ago"),
+    "nbf": ("usable in {span}", "usable since {span} ago"),
+    "iat": ("issued {span} in the future", "issued {span} ago"),
+}
+MESSAGES = {
+    "not_numeric_date": "not an integer NumericDate",
+    "out_of_range": "outside years 1 to 9999",
+    "note": "{utc} · {relative}",
+}
 
 
 def utc_text(value: int) -> str:
@@ -34,23 +36,19 @@ def utc_text(value: int) -> str:
 
 def relative_time(claim: str, value: int, now: float) -> str:
     """What `exp`, `nbf` or `iat` means at `now`, in words; "" for any other claim."""
+    if claim not in RELATIVE_TIMES:
+        return ""
+    ahead, behind = RELATIVE_TIMES[claim]
     delta = value - now
-    span = duration_text(delta)
-    if claim == "exp":
-        return f"expires in {span}" if delta > 0 else f"expired {span} ago"
-    if claim == "nbf":
-        return f"usable in {span}" if delta > 0 else f"usable since {span} ago"
-    if claim == "iat":
-        return f"issued {span} in the future" if delta > 0 else f"issued {span} ago"
-    return ""
+    return (ahead if delta > 0 else behind).format(span=duration_text(delta))
 
 
 def time_note(claim: str, value: Any, now: float) -> str:
     """The note shown next to a time claim: calendar time and relative time, or what is wrong."""
-    if claim not in ("exp", "nbf", "iat"):
+    if claim not in RELATIVE_TIMES:
         return ""
     if not is_numeric_date(value):
-        return "not an integer NumericDate"
+        return MESSAGES["not_numeric_date"]
     if not FIRST_SECOND <= value <= LAST_SECOND:
-        return "outside years 1 to 9999"
-    return f"{utc_text(value)} · {relative_time(claim, value, now)}"
+        return MESSAGES["out_of_range"]
+    return MESSAGES["note"].format(utc=utc_text(value), relative=relative_time(claim, value, now))

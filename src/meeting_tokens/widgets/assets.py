@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import asdict
 from functools import cache
 from importlib import resources
 from typing import Any
 
+from meeting_tokens.core import claims, jwt_parts, validation
 from meeting_tokens.core.claims import (
     CAN_ADMIN,
     CAN_RECEIVE_CLAIMS,
@@ -27,12 +29,15 @@ from meeting_tokens.core.claims import (
     RECORDING_MODES,
     USER_ID_MAX,
 )
+from meeting_tokens.core.clock import UNITS
 from meeting_tokens.core.errors import ERRORS_BY_CODE
 from meeting_tokens.core.jwt_parts import HS256_HEADER, MAX_TOKEN_LENGTH
 from meeting_tokens.core.validation import ALLOWED_ALGORITHMS, CHECK_TEXTS, SSH_KEY_PREFIXES, VERDICTS
+from meeting_tokens.drawing import timetext
 from meeting_tokens.drawing.display import MARKS, PART_COLOURS
-from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND
-from meeting_tokens.widgets.editing import FORM_FIELDS
+from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND, RELATIVE_TIMES
+from meeting_tokens.widgets import findings
+from meeting_tokens.widgets.editing import BORN_EXPIRED, FORM_FIELDS
 from meeting_tokens.widgets.findings import MIN_KEY_BYTES, RECOMMENDED_MAX_LENGTH
 from meeting_tokens.widgets.inspection import WHITESPACE
 
@@ -66,6 +71,19 @@ def constants() -> dict[str, Any]:
         "lastSecond": LAST_SECOND,
         "partColours": PART_COLOURS,
         "formFields": [asdict(field) for field in FORM_FIELDS],
+        "messages": {
+            "jwtParts": jwt_parts.MESSAGES,
+            "claims": claims.MESSAGES,
+            "validation": validation.MESSAGES,
+            "keyProblems": validation.KEY_PROBLEMS,
+            "findings": findings.MESSAGES,
+            "times": timetext.MESSAGES,
+            "bornExpired": BORN_EXPIRED,
+        },
+        "relativeTimes": RELATIVE_TIMES,
+        "units": UNITS,
+        "spanInWords": validation.SPAN_IN_WORDS,
+        "maxIntDigits": sys.int_info.default_max_str_digits,
     }
 
 

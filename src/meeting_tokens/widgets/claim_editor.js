@@ -6,13 +6,14 @@
 // decoded and checked with the key), or edit the decoded payload as JSON (it is signed again
 // with the key). The key stays in the page either way.
 
-import { isInt, compactJson, parseJson } from "./pyvalues.js";
+import { isInt, compactJson, parseJson, pyFormat } from "./pyvalues.js";
 import {
   CODES,
   TokenError,
   b64urlEncode,
   decodeParts,
   usableHmacKey,
+  unusableKey,
   hmacSha256,
   propertyName,
   signProperties,
@@ -42,9 +43,12 @@ async function signPayload(payloadText, key) {
   try {
     payload = parseJson(payloadText);
   } catch (error) {
-    throw new TokenError(`the payload is not JSON: ${error.message}`, CODES.MalformedTokenError);
+    const message = pyFormat(MT.messages.jwtParts.not_json, { segment: "payload", problem: error.message });
+    throw new TokenError(message, CODES.MalformedTokenError);
   }
-  if (!(payload instanceof Map)) throw new TokenError("the payload must be a JSON object", CODES.MalformedTokenError);
+  if (!(payload instanceof Map)) {
+    throw new TokenError(pyFormat(MT.messages.jwtParts.not_object, { segment: "payload" }), CODES.MalformedTokenError);
+  }
   if (!key) throw new TokenError("type a key to sign with", "invalid-key");
   const part = (value) => b64urlEncode(utf8.encode(compactJson(value)));
   const signingInput = `${part(HS256_HEADER)}.${part(payload)}`;
@@ -52,7 +56,7 @@ async function signPayload(payloadText, key) {
   try {
     keyBytes = usableHmacKey(key);
   } catch (error) {
-    throw new TokenError(`unusable key: ${error.message}`, "invalid-key");
+    throw new TokenError(unusableKey(error), "invalid-key");
   }
   const mac = await hmacSha256(keyBytes, utf8.encode(signingInput));
   return `${signingInput}.${b64urlEncode(mac)}`;

@@ -52,6 +52,10 @@ class Signed:
     error: str | None = None
 
 
+# What the editor says of an exp at or before iat (the in-page editor says the same: assets.py).
+BORN_EXPIRED = "exp {exp} is not after iat {iat}: the token would be born expired"
+
+
 def default_properties(now: int) -> dict[str, Any]:
     """What a new editor starts from: a guest's one-hour token for one room."""
     return {"room_name": "team-standup", "exp": now + 3600, "user_name": "Zoë", "is_owner": False}
@@ -68,7 +72,7 @@ def sign_properties(api_key: str, properties: Mapping[str, Any], *, domain_id: s
     room_name = rest.pop("room_name", None)
     exp = rest.pop("exp", None)
     if exp is not None and exp <= now:
-        return Signed(None, f"exp {exp} is not after iat {now}: the token would be born expired")
+        return Signed(None, BORN_EXPIRED.format(exp=exp, iat=now))
     try:
         token = self_sign(
             api_key,

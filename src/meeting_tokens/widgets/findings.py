@@ -12,6 +12,14 @@ from typing import Any
 # Daily recommends keeping a whole token under this many characters (create-meeting-token page).
 RECOMMENDED_MAX_LENGTH = 2048
 MIN_KEY_BYTES = 32  # HS256 keys should be at least as long as the hash (RFC 7518, section 3.2)
+# Each finding's message by its code, as str.format templates (the in-page mirror fills the same).
+MESSAGES = {
+    "no-exp": "No exp: this token never expires.",
+    "no-room": "No room_name: this token opens every room of the domain.",
+    "too-long": "The token is {length} characters, over the {limit} Daily recommends.",
+    "short-key": "The key is {size} bytes; an HS256 key should have at least {minimum} "
+    "(RFC 7518, section 3.2).",
+}
 
 
 @dataclass(frozen=True)
@@ -24,23 +32,15 @@ def findings(properties: Mapping[str, Any], api_key: str, token: str | None) -> 
     """What is risky in these properties, this key and this token, in a fixed order."""
     found = []
     if "exp" not in properties:
-        found.append(Finding("no-exp", "No exp: this token never expires."))
+        found.append(Finding("no-exp", MESSAGES["no-exp"]))
     if "room_name" not in properties:
-        found.append(Finding("no-room", "No room_name: this token opens every room of the domain."))
+        found.append(Finding("no-room", MESSAGES["no-room"]))
     if token is not None and len(token) > RECOMMENDED_MAX_LENGTH:
-        found.append(
-            Finding(
-                "too-long",
-                f"The token is {len(token)} characters, over the {RECOMMENDED_MAX_LENGTH} Daily recommends.",
-            )
-        )
+        message = MESSAGES["too-long"].format(length=len(token), limit=RECOMMENDED_MAX_LENGTH)
+        found.append(Finding("too-long", message))
     key_bytes = len(api_key.encode("utf-8", "surrogatepass"))
     if key_bytes < MIN_KEY_BYTES:
         found.append(
-            Finding(
-                "short-key",
-                f"The key is {key_bytes} bytes; an HS256 key should have at least {MIN_KEY_BYTES} "
-                "(RFC 7518, section 3.2).",
-            )
+            Finding("short-key", MESSAGES["short-key"].format(size=key_bytes, minimum=MIN_KEY_BYTES))
         )
     return found

@@ -16,8 +16,8 @@ import {
   pyRepr,
   pyRound,
   pyJson,
+  pyFormat,
   compactJson,
-  MAX_INT_DIGITS,
   TooDeep,
   parseJson,
 } from "./pyvalues.js";
@@ -31,7 +31,9 @@ export class TokenError extends Error {
   }
 }
 
-const malformed = (message) => new TokenError(message, CODES.MalformedTokenError);
+// Each Python module's message templates (its MESSAGES table), filled as str.format fills them.
+const TEXT = MT.messages;
+const malformed = (name, values) => new TokenError(pyFormat(TEXT.jwtParts[name], values), CODES.MalformedTokenError);
 
 // ---------------------------------------------------------------------------------------------
 // jwt_parts.py: strict base64url and the three segments.
@@ -46,13 +48,13 @@ export function b64urlEncode(bytes) {
 
 export function b64urlDecode(text) {
   if (typeof text !== "string" || !B64URL.test(text)) {
-    throw malformed("not base64url: only A-Z a-z 0-9 - _ are allowed, no padding");
+    throw malformed("alphabet");
   }
-  if (text.length % 4 === 1) throw malformed("not base64url: impossible length");
+  if (text.length % 4 === 1) throw malformed("impossible_length");
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4));
   const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
   if (b64urlEncode(bytes) !== text) {
-    throw malformed("not canonical base64url: the final character has stray bits");
+    throw malformed("stray_bits");
   }
   return bytes;
 }
@@ -66,23 +68,21 @@ function jsonObject(segment, name) {
   try {
     value = parseJson(strictUtf8.decode(raw));
   } catch (error) {
-    if (error instanceof TooDeep) throw malformed(`the ${name} nests too deeply to be a token`);
-    throw malformed(`the ${name} is not JSON: ${error.message}`);
+    if (error instanceof TooDeep) throw malformed("too_deep", { segment: name });
+    throw malformed("not_json", { segment: name, problem: error.message });
   }
-  if (!isMap(value)) throw malformed(`the ${name} must be a JSON object`);
+  if (!isMap(value)) throw malformed("not_object", { segment: name });
   return value;
 }
 
 // decode_parts(token)
 export function decodeParts(token) {
-  if (typeof token !== "string") throw malformed(`a token is a string, not ${typeof token}`);
+  if (typeof token !== "string") throw malformed("not_string", { type: typeof token });
   if (token.length > MT.maxTokenLength && pyLen(token) > MT.maxTokenLength) {
-    throw malformed(`token is ${pyLen(token)} characters, over ${MT.maxTokenLength}`);
+    throw malformed("too_long", { length: pyLen(token), limit: MT.maxTokenLength });
   }
   const segments = token.split(".");
-  if (segments.length !== 3) {
-    throw malformed(`a JWS has 3 dot-separated parts, this has ${segments.length}`);
-  }
+  if (segments.length !== 3) throw malformed("parts", { count: segments.length });
   const [headerB64, payloadB64, signatureB64] = segments;
   return {
     header: jsonObject(headerB64, "header"),
@@ -98,24 +98,37 @@ export function decodeParts(token) {
 
 const leadingSpace = (text) => text.replace(/^[ \t\r\n]*/, "");
 
+// validation.looks_like_der(secret): one DER sequence spanning the key, opening with a
+// sequence or an integer (the shape of DER keys and certificates).
+function looksLikeDer(bytes) {
+  if (bytes.length < 4 || bytes[0] !== 0x30) return false;
+  let size = bytes[1];
+  let start = 2;
+  if (size > 0x80) {
+    start = 2 + size - 0x80;
+    size = 0;
+    for (const byte of bytes.subarray(2, start)) size = size * 256 + byte;
+  } else if (size === 0x80) return false;
+  return start + size === bytes.length && (bytes[start] === 0x30 || bytes[start] === 0x02);
+}
+
 // validation._usable_hmac_key(key): the key's UTF-8 bytes, unless it is plainly not a secret.
-// Each refusal's message follows "unusable key: " in the signature check's detail.
+// Each refusal's message (validation.KEY_PROBLEMS) follows "unusable key: " in the check's detail.
 export function usableHmacKey(key) {
-  if (/\p{Cs}/u.test(key)) throw new TokenError("it is not valid Unicode text", "invalid-key");
+  const unusable = (problem) => new TokenError(TEXT.keyProblems[problem], "invalid-key");
+  if (/\p{Cs}/u.test(key)) throw unusable("not_unicode");
   const bytes = utf8.encode(key);
-  if (bytes.length === 0) throw new TokenError("it is empty", "invalid-key");
-  if (key.includes("-----BEGIN ")) {
-    throw new TokenError("it looks like a PEM key or certificate, not a shared secret", "invalid-key");
-  }
-  if (MT.sshKeyPrefixes.some((prefix) => key.startsWith(prefix))) {
-    throw new TokenError("it looks like an SSH public key, not a shared secret", "invalid-key");
-  }
+  if (bytes.length === 0) throw unusable("empty");
+  if (key.includes("-----BEGIN ")) throw unusable("pem");
+  if (MT.sshKeyPrefixes.some((prefix) => key.startsWith(prefix))) throw unusable("ssh");
+  if (looksLikeDer(bytes)) throw unusable("der");
   const head = leadingSpace(leadingSpace(key).replace(/^\ufeff/, ""));
-  if ((head.startsWith("{") || head.startsWith("[")) && key.includes('"kty"')) {
-    throw new TokenError("it looks like a JWK; pass its secret, not its JSON", "invalid-key");
-  }
+  if ((head.startsWith("{") || head.startsWith("[")) && key.includes('"kty"')) throw unusable("jwk");
   return bytes;
 }
+
+// validation.MESSAGES.unusable_key: the signature check's detail for a key usableHmacKey refused.
+export const unusableKey = (error) => pyFormat(TEXT.validation.unusable_key, { problem: error.message });
 
 export async function hmacSha256(keyBytes, data) {
   if (!globalThis.crypto?.subtle) {
@@ -133,43 +146,48 @@ export async function hmacSha256(keyBytes, data) {
 // ---------------------------------------------------------------------------------------------
 // claims.py: check_properties and to_claims.
 
+const C = TEXT.claims;
 const CHECKS = {
-  room_name: (v) => (typeof v !== "string" ? "must be a string" : v ? null : "must not be empty"),
-  seconds: (v) =>
-    !isInt(v) ? "must be an integer number of seconds" : v >= 0 ? null : "must not be negative",
-  boolean: (v) => (typeof v === "boolean" ? null : "must be true or false"),
-  string: (v) => (typeof v === "string" ? null : "must be a string"),
-  object: (v) => (isDict(v) ? null : "must be an object"),
+  room_name: (v) => (typeof v !== "string" ? C.not_string : v ? null : C.empty),
+  seconds: (v) => (!isInt(v) ? C.not_seconds : v >= 0 ? null : C.negative),
+  boolean: (v) => (typeof v === "boolean" ? null : C.not_boolean),
+  string: (v) => (typeof v === "string" ? null : C.not_string),
+  object: (v) => (isDict(v) ? null : C.not_object),
   user_id: (v) =>
-    typeof v !== "string"
-      ? "must be a string"
-      : pyLen(v) <= MT.userIdMax
-        ? null
-        : `must be at most ${MT.userIdMax} characters`,
-  recording: (v) => (MT.recordingModes.includes(v) ? null : "must be one of " + MT.recordingModes.join(", ")),
-  language: (v) => (MT.languages.includes(v) ? null : "must be one of " + MT.languages.join(", ")),
+    typeof v !== "string" ? C.not_string : pyLen(v) <= MT.userIdMax ? null : pyFormat(C.too_long, { limit: MT.userIdMax }),
+  recording: oneOf(MT.recordingModes),
+  language: oneOf(MT.languages),
 };
 
+function oneOf(choices) {
+  const problem = pyFormat(C.not_one_of, { choices: choices.join(", ") });
+  return (v) => (choices.includes(v) ? null : problem);
+}
+
 function boolOrList(name, choices) {
+  const problem = pyFormat(C.not_bool_or_list, { permission: name, choices: choices.join(", ") });
   return (v) =>
-    typeof v === "boolean" || (Array.isArray(v) && v.every((item) => choices.includes(item)))
-      ? []
-      : [`permissions.${name} must be true, false or a list of ` + choices.join(", ")];
+    typeof v === "boolean" || (Array.isArray(v) && v.every((item) => choices.includes(item))) ? [] : [problem];
+}
+
+function ofType(name, accepts, message) {
+  const problem = pyFormat(C[message], { permission: name });
+  return (v) => (accepts(v) ? [] : [problem]);
 }
 
 const PERMISSION_CHECKS = {
-  hasPresence: (v) => (typeof v === "boolean" ? [] : ["permissions.hasPresence must be true or false"]),
+  hasPresence: ofType("hasPresence", (v) => typeof v === "boolean", "permission_not_boolean"),
   canSend: boolOrList("canSend", MT.canSend),
-  canReceive: (v) => (isDict(v) ? [] : ["permissions.canReceive must be an object"]),
+  canReceive: ofType("canReceive", isDict, "permission_not_object"),
   canAdmin: boolOrList("canAdmin", MT.canAdmin),
 };
 
 function permissionProblems(value) {
-  if (!isDict(value)) return ["permissions must be an object"];
+  if (!isDict(value)) return [C.permissions_not_object];
   const entries = entriesOf(value);
   const problems = entries
     .filter(([key]) => !Object.hasOwn(PERMISSION_CHECKS, key))
-    .map(([key]) => `permissions.${key} is not a known permission`);
+    .map(([key]) => pyFormat(C.unknown_permission, { permission: key }));
   for (const [key, check] of Object.entries(PERMISSION_CHECKS)) {
     if (has(value, key)) problems.push(...check(get(value, key)));
   }
@@ -178,17 +196,15 @@ function permissionProblems(value) {
 
 // check_properties(properties)
 export function checkProperties(properties) {
-  if (!isDict(properties)) return ["properties must be an object"];
+  if (!isDict(properties)) return [C.properties_not_object];
   const problems = [];
   for (const [name, value] of entriesOf(properties)) {
     if (name === "permissions") problems.push(...permissionProblems(value));
-    else if (name === "domain_id")
-      problems.push("domain_id is set by Daily from the API key, not a token property");
-    else if (!Object.hasOwn(MT.propertyKinds, name))
-      problems.push(`${pyRepr(name)} is not a meeting-token property`);
+    else if (name === "domain_id") problems.push(C.domain_id);
+    else if (!Object.hasOwn(MT.propertyKinds, name)) problems.push(pyFormat(C.unknown_property, { name }));
     else {
       const problem = CHECKS[MT.propertyKinds[name]](value);
-      if (problem !== null) problems.push(`${name} ${problem}`);
+      if (problem !== null) problems.push(pyFormat(C.problem, { name, problem }));
     }
   }
   return problems;
@@ -205,11 +221,7 @@ export function unsignablePermissions(properties) {
   if (!Array.isArray(canSend)) return [];
   return canSend
     .filter((item) => !Object.hasOwn(MT.canSendClaims, item))
-    .map(
-      (item) =>
-        `permissions.canSend ${pyRepr(item)} has no short form in Daily's self-signing guide; ` +
-        "mint the token through the REST API instead",
-    );
+    .map((item) => pyFormat(C.unsignable, { item }));
 }
 
 // claims.py: _permission_claims(permissions), the value of the p claim
@@ -241,10 +253,7 @@ export async function signProperties(properties, key, { domainId, now }) {
   rest.delete("room_name");
   rest.delete("exp");
   if (exp !== undefined && exp <= now) {
-    throw new TokenError(
-      `exp ${exp} is not after iat ${now}: the token would be born expired`,
-      CODES.InvalidPropertiesError,
-    );
+    throw new TokenError(pyFormat(TEXT.bornExpired, { exp, iat: now }), CODES.InvalidPropertiesError);
   }
   if (typeof key !== "string" || !key) throw new TokenError("api_key must be a non-empty string");
   if (typeof domainId !== "string" || !domainId) {
@@ -270,88 +279,78 @@ export async function signProperties(properties, key, { domainId, now }) {
 // ---------------------------------------------------------------------------------------------
 // validation.py: the layered checks, with the same names, details and codes.
 
+const V = TEXT.validation;
+const headerError = (name, values) => new TokenError(pyFormat(V[name], values), CODES.UnsupportedAlgorithmError);
+
 function checkHeader(header) {
   const alg = header.get("alg");
-  if (typeof alg !== "string") throw new TokenError("the header has no alg string", CODES.UnsupportedAlgorithmError);
-  if (alg.toLowerCase() === "none") {
-    throw new TokenError(`alg ${pyRepr(alg)}: unsigned tokens are never accepted`, CODES.UnsupportedAlgorithmError);
-  }
+  if (typeof alg !== "string") throw headerError("no_alg");
+  if (alg.toLowerCase() === "none") throw headerError("alg_none", { alg });
   if (!MT.allowedAlgorithms.includes(alg)) {
-    const allowList =
+    const allowed =
       "(" + MT.allowedAlgorithms.map(pyRepr).join(", ") + (MT.allowedAlgorithms.length === 1 ? ",)" : ")");
-    throw new TokenError(`alg ${pyRepr(alg)} is not in the allow-list ${allowList}`, CODES.UnsupportedAlgorithmError);
+    throw headerError("alg_not_allowed", { alg, allowed });
   }
-  if (header.has("crit")) {
-    throw new TokenError("crit header: extensions this validator does not know", CODES.UnsupportedAlgorithmError);
-  }
-  return `alg ${alg} is allowed`;
+  if (header.has("crit")) throw headerError("crit");
+  return pyFormat(V.alg_allowed, { alg });
 }
 
-// validation._seconds(count): Python prints no integer of more than 4300 digits.
-function secondsText(count) {
-  const digits = (count < 0n ? -count : count).toString();
-  if (digits.length <= MAX_INT_DIGITS) return count.toString();
-  return count > 0n ? "more than 10**4300" : "less than -10**4300";
+// validation._span(count): a difference of seconds, in words too from a day up.
+function span(count) {
+  const magnitude = count < 0n ? -count : count;
+  if (magnitude.toString().length > MT.maxIntDigits) {
+    return pyFormat(V[count > 0n ? "more_digits" : "fewer_digits"], { digits: MT.maxIntDigits });
+  }
+  const [fromSeconds, toSeconds] = MT.spanInWords.map(BigInt);
+  if (magnitude < fromSeconds || magnitude > toSeconds) return pyFormat(V.seconds, { count });
+  return pyFormat(V.seconds_in_words, { words: durationText(Number(count)), count });
 }
 
 function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
   for (const name of ["exp", "nbf", "iat"]) {
     if (claims.has(name) && !isInt(claims.get(name))) {
-      throw new TokenError(
-        `${name} must be an integer NumericDate, not ${pyRepr(claims.get(name))}`,
-        CODES.InvalidClaimError,
-      );
+      const message = pyFormat(V.not_numeric_date, { claim: name, value: pyRepr(claims.get(name)) });
+      throw new TokenError(message, CODES.InvalidClaimError);
     }
   }
   const exp = claims.get("exp");
   const nbf = claims.get("nbf");
   const iat = claims.get("iat");
-  if (exp === undefined && !allowNoExpiry)
-    throw new TokenError("no exp: the token would never expire", CODES.MissingClaimError);
+  if (exp === undefined && !allowNoExpiry) throw new TokenError(V.no_exp, CODES.MissingClaimError);
   const seconds = pyRound(now); // messages use integer arithmetic, as Python's do
-  const minus = (a, b) => secondsText(BigInt(a) - BigInt(b));
+  const minus = (a, b) => span(BigInt(a) - BigInt(b));
   if (exp !== undefined && exp <= now - leeway) {
-    throw new TokenError(`expired: exp ${exp} is ${minus(seconds, exp)} s ago`, CODES.ExpiredTokenError);
+    throw new TokenError(pyFormat(V.expired, { exp, span: minus(seconds, exp) }), CODES.ExpiredTokenError);
   }
   if (!ignoreNbf && nbf !== undefined && nbf > now + leeway) {
-    throw new TokenError(`not yet valid: nbf ${nbf} is ${minus(nbf, seconds)} s ahead`, CODES.NotYetValidError);
+    throw new TokenError(pyFormat(V.not_yet_valid, { nbf, span: minus(nbf, seconds) }), CODES.NotYetValidError);
   }
   if (iat !== undefined && iat > now + leeway) {
-    throw new TokenError(
-      `issued in the future: iat ${iat} is ${minus(iat, seconds)} s ahead`,
-      CODES.NotYetValidError,
-    );
+    throw new TokenError(pyFormat(V.issued_in_future, { iat, span: minus(iat, seconds) }), CODES.NotYetValidError);
   }
-  if (exp === undefined) return "no exp (allowed by the caller): never expires";
-  return `inside its validity window: exp in ${minus(exp, seconds)} s`;
+  if (exp === undefined) return V.no_exp_allowed;
+  return pyFormat(V.in_window, { span: minus(exp, seconds) });
 }
 
 function checkScope(claims, roomName, domainId, allowUnscoped) {
   if (claims.has("r") && typeof claims.get("r") !== "string") {
-    throw new TokenError(`r must be a room name string, not ${pyRepr(claims.get("r"))}`, CODES.InvalidClaimError);
+    throw new TokenError(pyFormat(V.r_not_string, { value: pyRepr(claims.get("r")) }), CODES.InvalidClaimError);
   }
   const room = claims.get("r");
   if (!room && !allowUnscoped) {
     // an empty r names no room: it is treated as a missing one
-    const problem = claims.has("r") ? "r is empty, like no r" : "no r";
-    throw new TokenError(`${problem}: the token would open every room of the domain`, CODES.MissingClaimError);
+    throw new TokenError(claims.has("r") ? V.empty_r : V.no_r, CODES.MissingClaimError);
   }
   if (roomName != null && room && room !== roomName) {
-    throw new TokenError(
-      `wrong room: token is for ${pyRepr(claims.get("r"))}, not ${pyRepr(roomName)}`,
-      CODES.WrongRoomError,
-    );
+    throw new TokenError(pyFormat(V.wrong_room, { room, expected: roomName }), CODES.WrongRoomError);
   }
-  if (domainId != null && !claims.has("d"))
-    throw new TokenError("no d: the token names no Daily domain", CODES.MissingClaimError);
+  if (domainId != null && !claims.has("d")) throw new TokenError(V.no_d, CODES.MissingClaimError);
   if (domainId != null && claims.get("d") !== domainId) {
-    throw new TokenError(
-      `wrong domain: d is ${pyRepr(claims.get("d"))}, not ${pyRepr(domainId)}`,
-      CODES.WrongDomainError,
-    );
+    const message = pyFormat(V.wrong_domain, { value: pyRepr(claims.get("d")), expected: domainId });
+    throw new TokenError(message, CODES.WrongDomainError);
   }
-  const scope = room ? `room ${pyRepr(room)}` : "every room (allowed by the caller)";
-  return `for ${scope}` + (domainId != null ? " of this domain" : "");
+  const scope = room ? pyFormat(V.for_room, { room }) : V.for_every_room;
+  return domainId == null ? scope : pyFormat(V.of_this_domain, { scope });
 }
 
 async function checkSignature(parts, key) {
@@ -359,18 +358,13 @@ async function checkSignature(parts, key) {
   try {
     keyBytes = usableHmacKey(key);
   } catch (error) {
-    throw new TokenError(`unusable key: ${error.message}`, CODES.InvalidSignatureError);
+    throw new TokenError(unusableKey(error), CODES.InvalidSignatureError);
   }
   const expected = await hmacSha256(keyBytes, parts.signingInput);
   const actual = parts.signature;
   let difference = expected.length ^ actual.length;
   for (let i = 0; i < Math.min(expected.length, actual.length); i++) difference |= expected[i] ^ actual[i];
-  if (difference !== 0) {
-    throw new TokenError(
-      "bad signature: not the HMAC-SHA256 of the token under this key",
-      CODES.InvalidSignatureError,
-    );
-  }
+  if (difference !== 0) throw new TokenError(V.bad_signature, CODES.InvalidSignatureError);
   return MT.checkTexts.signature;
 }
 
@@ -437,7 +431,7 @@ export const isValid = (report) => isVerified(report) && nothingFailed(report);
 
 export function verdict(report) {
   const failure = failureOf(report);
-  if (failure) return `rejected (${failure.code}): ${failure.detail}`;
+  if (failure) return pyFormat(MT.verdicts.rejected, { code: failure.code, reason: failure.detail });
   return isValid(report) ? MT.verdicts.valid : MT.verdicts.unchecked;
 }
 
@@ -449,25 +443,14 @@ export function reportState(report) {
 // ---------------------------------------------------------------------------------------------
 // widgets/timetext.py: times in words.
 
-const UNITS = [
-  ["year", 365 * 86400],
-  ["day", 86400],
-  ["hour", 3600],
-  ["minute", 60],
-  ["second", 1],
-];
-
+// clock.duration_text(seconds): the largest whole unit, rounded down.
 export function durationText(seconds) {
   seconds = Math.abs(seconds);
-  for (const [name, size] of UNITS) {
-    if (seconds >= size) {
-      // Python's float floor division: exact remainder first, then the quotient.
-      const quotient = (seconds - (seconds % size)) / size;
-      const count = Math.floor(quotient) + (quotient - Math.floor(quotient) > 0.5 ? 1 : 0);
-      return `${count} ${name}` + (count === 1 ? "" : "s");
-    }
-  }
-  return "0 seconds";
+  const [name, size] = MT.units.find(([, unit]) => seconds >= unit) ?? MT.units.at(-1);
+  // Python's float floor division: exact remainder first, then the quotient.
+  const quotient = (seconds - (seconds % size)) / size;
+  const count = Math.floor(quotient) + (quotient - Math.floor(quotient) > 0.5 ? 1 : 0);
+  return `${count} ${name}` + (count === 1 ? "" : "s");
 }
 
 export function utcText(value) {
@@ -476,42 +459,34 @@ export function utcText(value) {
 }
 
 export function relativeTime(claim, value, now) {
+  if (!Object.hasOwn(MT.relativeTimes, claim)) return "";
+  const [ahead, behind] = MT.relativeTimes[claim];
   const delta = Number(value) - now;
-  const span = durationText(delta);
-  if (claim === "exp") return delta > 0 ? `expires in ${span}` : `expired ${span} ago`;
-  if (claim === "nbf") return delta > 0 ? `usable in ${span}` : `usable since ${span} ago`;
-  if (claim === "iat") return delta > 0 ? `issued ${span} in the future` : `issued ${span} ago`;
-  return "";
+  return pyFormat(delta > 0 ? ahead : behind, { span: durationText(delta) });
 }
 
 export function timeNote(claim, value, now) {
-  if (!["exp", "nbf", "iat"].includes(claim)) return "";
-  if (!isInt(value) || typeof value === "boolean") return "not an integer NumericDate";
-  if (value < MT.firstSecond || value > MT.lastSecond) return "outside years 1 to 9999";
-  return `${utcText(value)} · ${relativeTime(claim, value, now)}`;
+  if (!Object.hasOwn(MT.relativeTimes, claim)) return "";
+  if (!isInt(value) || typeof value === "boolean") return TEXT.times.not_numeric_date;
+  if (value < MT.firstSecond || value > MT.lastSecond) return TEXT.times.out_of_range;
+  return pyFormat(TEXT.times.note, { utc: utcText(value), relative: relativeTime(claim, value, now) });
 }
 
 // ---------------------------------------------------------------------------------------------
 // widgets/findings.py and widgets/inspection.py.
 
 export function findings(properties, key, token) {
+  const F = TEXT.findings;
   const found = [];
-  if (!has(properties, "exp")) found.push({ code: "no-exp", message: "No exp: this token never expires." });
-  if (!has(properties, "room_name")) {
-    found.push({ code: "no-room", message: "No room_name: this token opens every room of the domain." });
-  }
+  if (!has(properties, "exp")) found.push({ code: "no-exp", message: F["no-exp"] });
+  if (!has(properties, "room_name")) found.push({ code: "no-room", message: F["no-room"] });
   if (token !== null && pyLen(token) > MT.recommendedMaxLength) {
-    found.push({
-      code: "too-long",
-      message: `The token is ${pyLen(token)} characters, over the ${MT.recommendedMaxLength} Daily recommends.`,
-    });
+    const message = pyFormat(F["too-long"], { length: pyLen(token), limit: MT.recommendedMaxLength });
+    found.push({ code: "too-long", message });
   }
-  const keyBytes = utf8.encode(key).length;
-  if (keyBytes < MT.minKeyBytes) {
-    found.push({
-      code: "short-key",
-      message: `The key is ${keyBytes} bytes; an HS256 key should have at least ${MT.minKeyBytes} (RFC 7518, section 3.2).`,
-    });
+  const size = utf8.encode(key).length;
+  if (size < MT.minKeyBytes) {
+    found.push({ code: "short-key", message: pyFormat(F["short-key"], { size, minimum: MT.minKeyBytes }) });
   }
   return found;
 }

@@ -153,7 +153,12 @@ export function pyJson(value, { indent = null, ensureAscii = true, separators = 
 // The bytes PyJWT signs: json.dumps(value, separators=(",", ":")), UTF-8.
 export const compactJson = (value) => pyJson(value, { separators: [",", ":"] });
 
-export const MAX_INT_DIGITS = 4300; // Python refuses to read longer integers (sys.int_info)
+// template.format(**values) for the package's message templates: {name} is the value as str()
+// writes it, {name!r} its repr. The templates come from Python (MT.messages), never from here.
+export const pyFormat = (template, values = {}) =>
+  template.replace(/\{(\w+)(!r)?\}/g, (_, name, repr) => (repr ? pyRepr(values[name]) : String(values[name])));
+
+export const MAX_INT_DIGITS = MT.maxIntDigits; // Python refuses to read longer integers (sys.int_info)
 const MAX_DEPTH = 900; // Python's json gives up near its recursion limit (about 1000)
 
 export class TooDeep extends Error {}

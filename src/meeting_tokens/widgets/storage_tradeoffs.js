@@ -33,7 +33,7 @@ function render({ model, el: root }) {
       el(
         "div",
         { className: "mt-row" },
-        el("label", {}, "Where the token lives ", choice),
+        el("label", {}, `${table.columns.label} `, choice),
         el("label", {}, "Lifetime ", lifetime),
       ),
       summary,
