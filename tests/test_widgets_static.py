@@ -259,6 +259,10 @@ def test_a_token_pasted_into_the_editor_is_decoded_and_checked_with_the_key(page
         "() => document.querySelector('#editor .mt-payload-box').value.includes('\"o\": true')"
     )
     assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
+    assert page.locator("#editor .mt-clock").inner_text() == (
+        f"Domain {DEMO_DOMAIN_ID} · checked at 2025-06-15 15:23:20 UTC,"
+        " by your device's clock (no Python kernel runs this page); its iat is its own"
+    )
     page.locator("#editor .mt-token-box").fill(token[:-2] + "AA")
     page.wait_for_function(
         "(v) => document.querySelector('#editor .mt-verdict').innerText.startsWith(v)",

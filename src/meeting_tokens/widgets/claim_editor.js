@@ -138,8 +138,14 @@ function render({ model, el: root }) {
   let origin = "form";
 
   const key = keyField(model.get("api_key"), () => rerunOrigin());
+  // The form's token is issued at the clock's instant; a pasted token or payload carries its own
+  // iat, so the line says when it was checked instead.
+  let checkedAt = null;
   const infoText = () =>
-    `Domain ${model.get("domain_id")} · issued at (iat) ${utcText(model.get("now"))}, ${CLOCKS[clock]}`;
+    `Domain ${model.get("domain_id")} · ` +
+    (origin === "form"
+      ? `issued at (iat) ${utcText(model.get("now"))}, ${CLOCKS[clock]}`
+      : `checked at ${utcText(checkedAt ?? now())}, ${CLOCKS[clock]}; its iat is its own`);
   const info = el("div", { className: "mt-small mt-clock", text: infoText() });
   const checkRoom = el("input", { type: "text", value: model.get("check_room"), spellcheck: "false" });
   const tokenBox = el("textarea", {
@@ -283,7 +289,8 @@ function render({ model, el: root }) {
   // clock when no kernel runs (a kernel's widget keeps its own instant).
   const check = async (token) => {
     const apiKey = key.input.value;
-    const view = await inspectToken(token, { key: apiKey, roomName: checkRoom.value, now: now() });
+    checkedAt = now();
+    const view = await inspectToken(token, { key: apiKey, roomName: checkRoom.value, now: checkedAt });
     const found = findings(claimsAsProperties(token), apiKey, token).map((f) => [f.code, f.message]);
     return { token, error: "", findings: found, view };
   };
