@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+from meeting_tokens.core.claims import is_integer
 from meeting_tokens.core.clock import Instant, unix_time
 from meeting_tokens.core.errors import (
     ERRORS_BY_CODE,
@@ -147,11 +148,6 @@ _PRECHECKS_ONLY = (
 )
 
 
-def is_numeric_date(value: Any) -> bool:
-    """An integer and not a bool: an RFC 7519 NumericDate as this validator accepts it."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _shown(value: Any) -> str:
     """``repr(value)`` for a message; a value nested too deeply to print is described instead."""
     try:
@@ -185,7 +181,7 @@ def _check_time(
     claims: dict[str, Any], now: float, leeway: float, ignore_nbf: bool, allow_no_expiry: bool
 ) -> str:
     for name in ("exp", "nbf", "iat"):
-        if name in claims and not is_numeric_date(claims[name]):
+        if name in claims and not is_integer(claims[name]):  # a NumericDate, as accepted here
             raise InvalidClaimError(
                 f"{name} must be an integer NumericDate, not {_shown(claims[name])}", name
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from meeting_tokens.core.validation import is_numeric_date
+from meeting_tokens.core.claims import is_integer
 
 UNITS = (("year", 365 * 86400), ("day", 86400), ("hour", 3600), ("minute", 60), ("second", 1))
 # datetime's range, as unix seconds: 0001-01-01 to 9999-12-31 23:59:59.
@@ -49,7 +49,7 @@ def time_note(claim: str, value: Any, now: float) -> str:
     """The note shown next to a time claim: calendar time and relative time, or what is wrong."""
     if claim not in ("exp", "nbf", "iat"):
         return ""
-    if not is_numeric_date(value):
+    if not is_integer(value):
         return "not an integer NumericDate"
     if not FIRST_SECOND <= value <= LAST_SECOND:
         return "outside years 1 to 9999"

@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from meeting_tokens.core.validation import is_numeric_date
+from meeting_tokens.core.claims import is_integer
 from meeting_tokens.drawing import svg
 from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND
 from meeting_tokens.runtime import HAS_MATPLOTLIB
@@ -60,7 +60,7 @@ class Timeline:
 
 def _claim(claims: dict[str, Any], name: str) -> int | None:
     value = claims.get(name)
-    return value if is_numeric_date(value) and FIRST_SECOND <= value <= LAST_SECOND else None
+    return value if is_integer(value) and FIRST_SECOND <= value <= LAST_SECOND else None
 
 
 def timeline_for(claims: dict[str, Any], leeway: float = 0, *, fallback: int) -> Timeline:
