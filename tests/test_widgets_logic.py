@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -363,6 +364,45 @@ def test_the_javascript_spells_out_none_of_the_tables_python_sends_it() -> None:
     for name in FRONT_END_FILES:
         text = assets.read(name)
         assert [value for value in values if f'"{value}"' in text] == [], name
+
+
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3,4})\b")
+
+
+def test_no_javascript_or_css_file_of_the_package_spells_a_colour_in_hex() -> None:
+    """Colours with a meaning come from ``drawing/palette.py`` (CSS custom properties) or ``MT``."""
+    package = Path(assets.__file__).resolve().parents[1]
+    files = sorted([*package.rglob("*.js"), *package.rglob("*.css")])
+    assert len(files) >= len(FRONT_END_FILES) + 1
+    assert {path.name: HEX_COLOUR.findall(path.read_text(encoding="utf-8")) for path in files} == {
+        path.name: [] for path in files
+    }
+
+
+def test_the_stylesheet_starts_with_the_palette_as_custom_properties() -> None:
+    assert assets.stylesheet().startswith(
+        ".mt-widget {\n"
+        "  --mt-valid: #1a7f37;\n"
+        "  --mt-rejected: #cf222e;\n"
+        "  --mt-unchecked: #6e7781;\n"
+        "  --mt-warning: #9a6700;\n"
+        "  --mt-now: #0b8fc4;\n"
+        "  --mt-picked: #0b8fc4;\n"
+        "}\n"
+        'body[data-jp-theme-light="false"] .mt-widget {\n'
+        "  --mt-valid: #3fb950;\n"
+        "  --mt-rejected: #f85149;\n"
+        "  --mt-unchecked: #8c959f;\n"
+        "  --mt-warning: #bf8700;\n"
+        "}\n"
+    )
+
+
+def test_every_custom_property_the_stylesheet_uses_is_defined() -> None:
+    css = assets.stylesheet()
+    used = set(re.findall(r"var\((--mt-[\w-]+)\)", css))
+    defined = set(re.findall(r"(--mt-[\w-]+):", css))
+    assert used and used <= defined
 
 
 def test_the_storage_table_keeps_its_column_and_lifetime_order_in_lists() -> None:

@@ -17,16 +17,16 @@ from typing import Any
 
 from meeting_tokens.core.claims import is_integer
 from meeting_tokens.drawing import svg
+from meeting_tokens.drawing.palette import PALETTE
 from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND
 from meeting_tokens.runtime import HAS_MATPLOTLIB
 
 COLOURS = {
-    "valid": "#2da44e",
-    "leeway": "#d4a72c",
-    "rejected": "#cf222e",
+    "valid": PALETTE["valid"],
+    "leeway": PALETTE["warning"],  # accepted only thanks to the leeway
+    "rejected": PALETTE["rejected"],
     "line": "#8c959f",
     "text": "#888888",
-    "now": "#0b8fc4",
 }
 # Where the axis sits in the figure (fractions of width and height); fixed so a page can map
 # an instant to a position on the image.
