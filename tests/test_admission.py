@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from constants import NOW, OTHER_DOMAIN_ID
 from meeting_tokens import DailyEmulator, self_sign
 from meeting_tokens.core.clock import FrozenClock
-
-NOW = 1_700_000_000
-OTHER_DOMAIN_ID = "00000000-0000-4000-8000-000000000000"
 
 
 @pytest.fixture

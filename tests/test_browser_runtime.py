@@ -17,11 +17,11 @@ import zipfile
 import book_lite
 import pytest
 
+from constants import NOW
 from meeting_tokens import runtime
 from meeting_tokens.drawing import diagrams, svg
 from meeting_tokens.widgets import timeline
 
-NOW = 1_700_000_000
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 

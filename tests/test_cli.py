@@ -16,6 +16,7 @@ import time
 import httpx
 import pytest
 
+from constants import API_KEY, DOMAIN_ID
 from meeting_tokens import decode_parts, precheck_claims, self_sign, validate_token
 from meeting_tokens.api import DEMO_API_KEY
 from meeting_tokens.cli import main, use_colour
@@ -29,14 +30,12 @@ EXAMPLE = (
     ".mvVciAengBR4xCblhFpo4mKYftQv1skYO4Y6IKr9Zgo"
 )
 EXAMPLE_NOW = "1548721900"  # five minutes after its iat
-SECRET = "sk-test-5f1e9c0d2b7a4e6f8a1c3d5e7f9b0a2c"  # what must never be printed
-DOMAIN = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
 SCRIPT = pathlib.Path(sys.executable).parent / "meeting-tokens"
 
 
 @pytest.fixture(autouse=True)
 def key_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("DAILY_API_KEY", SECRET)
+    monkeypatch.setenv("DAILY_API_KEY", API_KEY)  # the key the command reads, and must never print
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
@@ -53,7 +52,7 @@ def run(capsys: pytest.CaptureFixture[str], *argv: str, stdin: str = "") -> tupl
 
 
 def signed(**options: object) -> str:
-    return self_sign(SECRET, room_name="hello", domain_id=DOMAIN, **options)
+    return self_sign(API_KEY, room_name="hello", domain_id=DOMAIN_ID, **options)
 
 
 # inspect -------------------------------------------------------------------------------------
@@ -265,17 +264,17 @@ def test_on_a_terminal_no_color_keeps_the_output_plain() -> None:
 
 def test_sign_makes_a_token_for_the_room_that_expires_in_an_hour(capsys) -> None:
     before = int(time.time())
-    status, out, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN)
+    status, out, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN_ID)
     payload = decode_parts(out.strip()).payload
     assert (status, err) == (0, "")
-    assert (payload["r"], payload["d"], payload["exp"] - payload["iat"]) == ("hello", DOMAIN, 3600)
+    assert (payload["r"], payload["d"], payload["exp"] - payload["iat"]) == ("hello", DOMAIN_ID, 3600)
     assert before <= payload["iat"] <= time.time()
-    assert validate_token(out.strip(), api_key=SECRET, room_name="hello").failure is None
+    assert validate_token(out.strip(), api_key=API_KEY, room_name="hello").failure is None
 
 
 def test_sign_puts_property_options_under_their_short_claims(capsys) -> None:
     _, out, _ = run(
-        capsys, "sign", "--room", "hello", "--domain-id", DOMAIN, "--expires-in", "600",
+        capsys, "sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--expires-in", "600",
         "--user-name", "Ada", "--owner", "--lang", "fr", "--property", 'permissions={"canSend": ["audio"]}',
     )  # fmt: skip
     payload = decode_parts(out.strip()).payload
@@ -290,30 +289,30 @@ def test_sign_puts_property_options_under_their_short_claims(capsys) -> None:
 
 def test_sign_reads_the_key_from_the_variable_it_is_told(capsys, monkeypatch) -> None:
     monkeypatch.setenv("STAGING_KEY", "staging-key-0123456789")
-    _, out, _ = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN, "--key-env", "STAGING_KEY")
+    _, out, _ = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--key-env", "STAGING_KEY")
     assert validate_token(out.strip(), api_key="staging-key-0123456789").failure is None
 
 
 def test_sign_without_a_room_is_refused_unless_unscoped_is_asked_for(capsys) -> None:
-    status, out, err = run(capsys, "sign", "--domain-id", DOMAIN)
+    status, out, err = run(capsys, "sign", "--domain-id", DOMAIN_ID)
     assert (status, out) == (2, "")
     assert err == (
         "meeting-tokens sign: error: no --room: the token would open every room of the domain; "
         "add --allow-unscoped\n"
     )
-    status, out, _ = run(capsys, "sign", "--domain-id", DOMAIN, "--allow-unscoped")
+    status, out, _ = run(capsys, "sign", "--domain-id", DOMAIN_ID, "--allow-unscoped")
     assert status == 0
     assert "r" not in decode_parts(out.strip()).payload
 
 
 def test_sign_a_token_that_never_expires_only_when_asked_for(capsys) -> None:
-    status, _, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN, "--expires-in", "never")
+    status, _, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--expires-in", "never")
     assert (status, err) == (
         2,
         "meeting-tokens sign: error: --expires-in never: the token would never expire; "
         "add --allow-no-expiry\n",
     )
-    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN, "--expires-in", "never", "--allow-no-expiry"]
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--expires-in", "never", "--allow-no-expiry"]
     status, out, _ = run(capsys, *argv)
     assert status == 0
     assert "exp" not in decode_parts(out.strip()).payload
@@ -321,7 +320,7 @@ def test_sign_a_token_that_never_expires_only_when_asked_for(capsys) -> None:
 
 @pytest.mark.parametrize("expires_in", ["0", "-60", "1.5", "an hour"])
 def test_sign_expiry_is_a_positive_whole_number_of_seconds_or_never(capsys, expires_in: str) -> None:
-    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN, f"--expires-in={expires_in}"]
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, f"--expires-in={expires_in}"]
     status, out, err = run(capsys, *argv)
     assert (status, out) == (2, "")
     assert err == (
@@ -331,20 +330,21 @@ def test_sign_expiry_is_a_positive_whole_number_of_seconds_or_never(capsys, expi
 
 
 def test_sign_refuses_a_property_daily_would_refuse_in_one_line(capsys) -> None:
-    status, out, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN, "--user-id", "x" * 37)
+    status, out, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--user-id", "x" * 37)
     assert (status, out) == (2, "")
     assert err.startswith("meeting-tokens sign: error: user_id ")
     assert err.count("\n") == 1
 
 
 def test_sign_refuses_a_property_given_twice(capsys) -> None:
-    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN, "--owner", "--property", "is_owner=false"]
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--owner", "--property", "is_owner=false"]
     status, _, err = run(capsys, *argv)
     assert (status, err) == (2, "meeting-tokens sign: error: is_owner is given twice\n")
 
 
 def test_sign_property_values_must_be_json(capsys) -> None:
-    status, _, err = run(capsys, "sign", "--room", "r", "--domain-id", DOMAIN, "--property", "user_name=Ada")
+    argv = ["sign", "--room", "r", "--domain-id", DOMAIN_ID, "--property", "user_name=Ada"]
+    status, _, err = run(capsys, *argv)
     assert status == 2
     assert err == (
         "meeting-tokens sign: error: argument --property: user_name: the value must be JSON "
@@ -354,7 +354,7 @@ def test_sign_property_values_must_be_json(capsys) -> None:
 
 def test_sign_without_the_key_in_the_environment_is_a_usage_error(capsys, monkeypatch) -> None:
     monkeypatch.delenv("DAILY_API_KEY")
-    status, out, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN)
+    status, out, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN_ID)
     assert (status, out) == (2, "")
     assert err == (
         "meeting-tokens sign: error: the environment variable DAILY_API_KEY is not set "
@@ -372,12 +372,12 @@ def test_sign_without_the_key_in_the_environment_is_a_usage_error(capsys, monkey
         ["inspect", "--key-env", "DAILY_API_KEY", "--json", "<signed>"],
         ["inspect", "--key-env", "DAILY_API_KEY", EXAMPLE],
         ["inspect", "--key-env", "DAILY_API_KEY", "not-a-token"],
-        ["inspect", "--key-env", SECRET, "<signed>"],
+        ["inspect", "--key-env", API_KEY, "<signed>"],
         ["inspect", "--key-env", "DAILY_API_KEY", "--leeway", "soon", "<signed>"],
-        ["sign", "--room", "hello", "--domain-id", DOMAIN],
-        ["sign", "--room", "hello", "--domain-id", DOMAIN, "--key-env", SECRET],
-        ["sign", "--room", "hello", "--domain-id", DOMAIN, "--lang", "xx"],
-        ["sign", "--domain-id", DOMAIN],
+        ["sign", "--room", "hello", "--domain-id", DOMAIN_ID],
+        ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--key-env", API_KEY],
+        ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--lang", "xx"],
+        ["sign", "--domain-id", DOMAIN_ID],
         ["sign", "--room", "hello"],
         ["serve", "--port", "not-a-port"],
     ],
@@ -385,12 +385,12 @@ def test_sign_without_the_key_in_the_environment_is_a_usage_error(capsys, monkey
 def test_the_key_never_reaches_the_output(capsys, argv: list[str]) -> None:
     token = signed()
     _, out, err = run(capsys, *[token if arg == "<signed>" else arg for arg in argv])
-    assert SECRET not in out + err
+    assert API_KEY not in out + err
     assert out + err != ""
 
 
 def test_a_key_passed_where_its_variables_name_belongs_is_not_echoed(capsys) -> None:
-    status, _, err = run(capsys, "inspect", "--key-env", SECRET, EXAMPLE)
+    status, _, err = run(capsys, "inspect", "--key-env", API_KEY, EXAMPLE)
     assert (status, err) == (
         2,
         "meeting-tokens inspect: error: --key-env takes the name of an environment variable, "
@@ -402,7 +402,7 @@ def test_a_key_passed_where_its_variables_name_belongs_is_not_echoed(capsys) -> 
 
 
 def test_serve_prints_the_emulators_url_and_answers_daily_calls_until_interrupted() -> None:
-    environ = os.environ | {"DAILY_API_KEY": SECRET}
+    environ = os.environ | {"DAILY_API_KEY": API_KEY}
     process = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
         [sys.executable, "-m", "meeting_tokens.cli", "serve", "--port", "0"],
         stdout=subprocess.PIPE,
@@ -422,7 +422,7 @@ def test_serve_prints_the_emulators_url_and_answers_daily_calls_until_interrupte
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0
     assert out.endswith("Stopped.\n")
-    assert SECRET not in first + out + err
+    assert API_KEY not in first + out + err
 
 
 def test_the_console_script_is_installed_and_runs() -> None:

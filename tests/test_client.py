@@ -12,6 +12,7 @@ from collections.abc import Callable
 import httpx
 import pytest
 
+from constants import API_KEY, NOW
 from meeting_tokens import (
     AsyncDailyClient,
     DailyAPIError,
@@ -24,9 +25,6 @@ from meeting_tokens import (
 from meeting_tokens.api import DEMO_API_KEY, RetryPolicy
 from meeting_tokens.api.client import retry_after_seconds
 from meeting_tokens.core.clock import FrozenClock
-
-NOW = 1_700_000_000
-KEY = "test-key-FAKE-0123456789abcdef0123456789abcdef"
 
 
 def scripted(*answers: httpx.Response, seen: list[httpx.Request] | None = None) -> httpx.MockTransport:
@@ -52,7 +50,7 @@ DOWN = error(503, {"error": "server-error", "info": "down"})
 
 
 def client_with(transport: httpx.MockTransport, waits: list[float], **options: object) -> DailyClient:
-    return DailyClient(KEY, transport=transport, sleep=waits.append, **options)
+    return DailyClient(API_KEY, transport=transport, sleep=waits.append, **options)
 
 
 # What goes over the wire
@@ -60,16 +58,16 @@ def client_with(transport: httpx.MockTransport, waits: list[float], **options: o
 
 def test_requests_carry_the_bearer_key_under_daily_base_url() -> None:
     seen: list[httpx.Request] = []
-    with DailyClient(KEY, transport=scripted(OK, seen=seen)) as client:
+    with DailyClient(API_KEY, transport=scripted(OK, seen=seen)) as client:
         client.get_domain()
     assert str(seen[0].url) == "https://api.daily.co/v1/"
-    assert seen[0].headers["Authorization"] == f"Bearer {KEY}"
+    assert seen[0].headers["Authorization"] == f"Bearer {API_KEY}"
 
 
 def test_create_meeting_token_posts_properties_and_returns_the_token() -> None:
     seen: list[httpx.Request] = []
     transport = scripted(httpx.Response(200, json={"token": "a.b.c"}), seen=seen)
-    with DailyClient(KEY, transport=transport) as client:
+    with DailyClient(API_KEY, transport=transport) as client:
         assert client.create_meeting_token({"room_name": "hello"}) == "a.b.c"
     assert (seen[0].method, seen[0].url.path) == ("POST", "/v1/meeting-tokens")
     assert json.loads(seen[0].content) == {"properties": {"room_name": "hello"}}
@@ -77,7 +75,7 @@ def test_create_meeting_token_posts_properties_and_returns_the_token() -> None:
 
 def test_validate_sends_ignore_nbf_only_when_asked() -> None:
     seen: list[httpx.Request] = []
-    with DailyClient(KEY, transport=scripted(httpx.Response(200, json={}), seen=seen)) as client:
+    with DailyClient(API_KEY, transport=scripted(httpx.Response(200, json={}), seen=seen)) as client:
         client.validate_meeting_token("a.b.c")
         client.validate_meeting_token("a.b.c", ignore_nbf=True)
     assert [str(r.url) for r in seen] == [
@@ -88,28 +86,29 @@ def test_validate_sends_ignore_nbf_only_when_asked() -> None:
 
 def test_path_parts_are_percent_encoded() -> None:
     seen: list[httpx.Request] = []
-    with DailyClient(KEY, transport=scripted(httpx.Response(200, json={}), seen=seen)) as client:
+    with DailyClient(API_KEY, transport=scripted(httpx.Response(200, json={}), seen=seen)) as client:
         client.get_room("a/b?c")
     assert seen[0].url.raw_path == b"/v1/rooms/a%2Fb%3Fc"
 
 
 def test_create_room_sends_only_the_fields_given() -> None:
     seen: list[httpx.Request] = []
-    with DailyClient(KEY, transport=scripted(httpx.Response(200, json={}), seen=seen)) as client:
+    with DailyClient(API_KEY, transport=scripted(httpx.Response(200, json={}), seen=seen)) as client:
         client.create_room("hello", privacy="private")
     assert json.loads(seen[0].content) == {"name": "hello", "privacy": "private"}
 
 
 def test_requests_time_out_after_ten_seconds_by_default() -> None:
     seen: list[httpx.Request] = []
-    with DailyClient(KEY, transport=scripted(OK, seen=seen)) as client:
+    with DailyClient(API_KEY, transport=scripted(OK, seen=seen)) as client:
         client.get_domain()
     assert seen[0].extensions["timeout"] == {"connect": 10.0, "read": 10.0, "write": 10.0, "pool": 10.0}
 
 
 def test_base_url_can_point_elsewhere() -> None:
     seen: list[httpx.Request] = []
-    with DailyClient(KEY, base_url="http://127.0.0.1:8787/v1/", transport=scripted(OK, seen=seen)) as client:
+    transport = scripted(OK, seen=seen)
+    with DailyClient(API_KEY, base_url="http://127.0.0.1:8787/v1/", transport=transport) as client:
         client.get_room("hello")
     assert str(seen[0].url) == "http://127.0.0.1:8787/v1/rooms/hello"
 
@@ -119,7 +118,7 @@ def test_base_url_can_point_elsewhere() -> None:
 
 def test_an_error_answer_raises_daily_api_error_with_dailys_body() -> None:
     answer = error(404, {"error": "not-found", "info": "room nowhere not found"})
-    with DailyClient(KEY, transport=scripted(answer)) as client, pytest.raises(DailyAPIError) as caught:
+    with DailyClient(API_KEY, transport=scripted(answer)) as client, pytest.raises(DailyAPIError) as caught:
         client.get_room("nowhere")
     assert (caught.value.status_code, caught.value.error, caught.value.info) == (
         404,
@@ -130,14 +129,14 @@ def test_an_error_answer_raises_daily_api_error_with_dailys_body() -> None:
 
 def test_an_error_without_info_has_info_none() -> None:
     answer = error(401, {"error": "authentication-error"})
-    with DailyClient(KEY, transport=scripted(answer)) as client, pytest.raises(DailyAPIError) as caught:
+    with DailyClient(API_KEY, transport=scripted(answer)) as client, pytest.raises(DailyAPIError) as caught:
         client.get_domain()
     assert (caught.value.error, caught.value.info) == ("authentication-error", None)
 
 
 def test_a_non_json_5xx_is_a_server_error() -> None:
     answer = httpx.Response(502, text="<html>Bad gateway</html>")
-    client = DailyClient(KEY, transport=scripted(answer), retry=RetryPolicy(max_retries=0))
+    client = DailyClient(API_KEY, transport=scripted(answer), retry=RetryPolicy(max_retries=0))
     with client, pytest.raises(DailyAPIError) as caught:
         client.get_domain()
     assert (caught.value.status_code, caught.value.error, caught.value.info) == (
@@ -148,14 +147,14 @@ def test_a_non_json_5xx_is_a_server_error() -> None:
 
 
 def test_a_200_that_is_not_a_json_object_is_an_unexpected_response() -> None:
-    client = DailyClient(KEY, transport=scripted(httpx.Response(200, json=[1, 2])))
+    client = DailyClient(API_KEY, transport=scripted(httpx.Response(200, json=[1, 2])))
     with client, pytest.raises(DailyAPIError) as caught:
         client.get_domain()
     assert (caught.value.status_code, caught.value.error) == (200, "unexpected-response")
 
 
 def test_a_200_without_the_expected_field_is_an_unexpected_response() -> None:
-    client = DailyClient(KEY, transport=scripted(httpx.Response(200, json={"tok": "a.b.c"})))
+    client = DailyClient(API_KEY, transport=scripted(httpx.Response(200, json={"tok": "a.b.c"})))
     with client, pytest.raises(DailyAPIError) as caught:
         client.create_meeting_token({})
     assert (caught.value.status_code, caught.value.error) == (200, "unexpected-response")
@@ -227,7 +226,7 @@ async def test_the_async_client_retries_with_its_injected_sleep() -> None:
         waits.append(seconds)
 
     busy = error(429, {"error": "rate-limit-error", "info": "x"}, **{"Retry-After": "2"})
-    async with AsyncDailyClient(KEY, transport=scripted(busy, DOWN, OK), sleep=record) as client:
+    async with AsyncDailyClient(API_KEY, transport=scripted(busy, DOWN, OK), sleep=record) as client:
         assert await client.get_domain() == {"domain_name": "d"}
     assert waits == [2.0, 1.0]
 
@@ -245,8 +244,8 @@ def test_the_client_recovers_from_the_emulators_rate_limit() -> None:
 
 
 def test_repr_and_str_never_show_the_key() -> None:
-    client = DailyClient(KEY)
-    assert KEY not in repr(client) and KEY not in str(client)
+    client = DailyClient(API_KEY)
+    assert API_KEY not in repr(client) and API_KEY not in str(client)
     assert repr(client) == "DailyClient(base_url='https://api.daily.co/v1', api_key='***')"
 
 
@@ -258,23 +257,23 @@ def test_an_emulator_client_says_so_in_its_repr() -> None:
 
 def test_a_refused_key_is_not_repeated_in_the_error() -> None:
     emulator = DailyEmulator()
-    with DailyClient(KEY, transport=emulator.transport) as client, pytest.raises(DailyAPIError) as caught:
+    with DailyClient(API_KEY, transport=emulator.transport) as client, pytest.raises(DailyAPIError) as caught:
         client.get_domain()
     assert caught.value.status_code == 401
-    assert KEY not in str(caught.value) and KEY not in repr(caught.value)
+    assert API_KEY not in str(caught.value) and API_KEY not in repr(caught.value)
 
 
 @pytest.mark.parametrize(
     ("key", "problem"),
     [
         ("", "api_key is empty"),
-        (KEY + "\n", "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
-        (KEY + " ", "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
-        ("\t" + KEY, "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
-        (KEY + "\u00a0", "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
-        ("ключ-" + KEY, "api_key contains characters outside ASCII"),
-        (KEY + "\x00", "api_key contains a control character"),
-        (KEY + "\x7f", "api_key contains a control character"),
+        (API_KEY + "\n", "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
+        (API_KEY + " ", "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
+        ("\t" + API_KEY, "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
+        (API_KEY + "\u00a0", "api_key contains whitespace (a space or a line break, perhaps pasted with it)"),
+        ("ключ-" + API_KEY, "api_key contains characters outside ASCII"),
+        (API_KEY + "\x00", "api_key contains a control character"),
+        (API_KEY + "\x7f", "api_key contains a control character"),
     ],
     ids=["empty", "newline", "space", "tab", "nbsp", "cyrillic", "nul", "del"],
 )
@@ -300,14 +299,14 @@ def test_every_printable_ascii_character_may_be_in_a_key() -> None:
 
 
 def test_a_closed_client_sends_nothing() -> None:
-    client = DailyClient(KEY, transport=scripted(OK))
+    client = DailyClient(API_KEY, transport=scripted(OK))
     client.close()
     with pytest.raises(RuntimeError):
         client.get_domain()
 
 
 async def test_a_closed_async_client_sends_nothing() -> None:
-    async with AsyncDailyClient(KEY, transport=scripted(OK)) as client:
+    async with AsyncDailyClient(API_KEY, transport=scripted(OK)) as client:
         pass
     with pytest.raises(RuntimeError):
         await client.get_domain()
@@ -335,7 +334,7 @@ def test_connect_without_settings_gives_an_emulator_client(environment: Callable
 
 
 def test_connect_with_a_key_alone_stays_offline(environment: Callable[..., None]) -> None:
-    environment(DAILY_API_KEY=KEY)
+    environment(DAILY_API_KEY=API_KEY)
     assert connect().emulator is not None
 
 
@@ -345,16 +344,16 @@ def test_connect_with_live_alone_stays_offline(environment: Callable[..., None])
 
 
 def test_connect_with_key_and_live_talks_to_daily(environment: Callable[..., None]) -> None:
-    environment(DAILY_API_KEY=KEY, MEETING_TOKENS_LIVE="1")
+    environment(DAILY_API_KEY=API_KEY, MEETING_TOKENS_LIVE="1")
     client = connect()
     assert (client.emulator, client.base_url) == (None, "https://api.daily.co/v1")
-    assert KEY not in repr(client)
+    assert API_KEY not in repr(client)
 
 
 def test_connect_refuses_a_live_key_with_a_trailing_newline_naming_the_variable(
     environment: Callable[..., None],
 ) -> None:
-    environment(DAILY_API_KEY=KEY + "\n", MEETING_TOKENS_LIVE="1")
+    environment(DAILY_API_KEY=API_KEY + "\n", MEETING_TOKENS_LIVE="1")
     with pytest.raises(ValueError) as caught:
         connect()
     assert str(caught.value) == (

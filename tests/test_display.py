@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from constants import API_KEY, DOMAIN_ID, HEADER, NOW, OTHER_KEY, ROOM
 from meeting_tokens import decode_parts, precheck_claims, validate_token
 from meeting_tokens.core.jwt_parts import sign_hs256
 from meeting_tokens.drawing.display import (
@@ -15,11 +16,6 @@ from meeting_tokens.drawing.display import (
     token_html,
 )
 
-API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
-ROOM = "standup"
-DOMAIN_ID = "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44"
-NOW = 1767225600
-HEADER = {"alg": "HS256", "typ": "JWT"}
 CLAIMS = {"r": ROOM, "d": DOMAIN_ID, "iat": NOW - 60, "exp": NOW + 3600}
 HEADER_RED, PAYLOAD_PURPLE, SIGNATURE_BLUE = "#e5195f", "#a43fd9", "#0b8fc4"
 SCRIPT = "<script>alert(1)</script>"
@@ -129,7 +125,7 @@ def test_report_html_lists_every_check_with_its_mark():
         ("✔", "signature"),
     ]:
         assert f'<tr><td style="color:#1a7f37">{mark}</td><td>{name}</td>' in html
-    assert '<tr><td style="color:#8c959f">–</td><td>daily</td>' in html
+    assert '<tr><td style="color:#6e7781">–</td><td>daily</td>' in html  # skipped: the palette's grey
 
 
 def test_report_html_marks_the_failed_check_and_the_skipped_ones():
@@ -207,7 +203,7 @@ def test_report_repr_is_the_report_text():
         token(),
         token(exp=NOW - 1),
         token(r="other"),
-        sign_hs256(HEADER, CLAIMS, "another-fake-key-0123456789abcdef"),
+        sign_hs256(HEADER, CLAIMS, OTHER_KEY),
     ],
     ids=["valid", "expired", "wrong-room", "wrong-key"],
 )

@@ -17,6 +17,7 @@ import httpx
 import jwt
 import pytest
 
+from constants import EMULATOR_KEY_PREFIX, NOW, OTHER_DOMAIN_ID, OTHER_KEY
 from meeting_tokens import (
     DailyAPIError,
     DailyEmulator,
@@ -28,9 +29,7 @@ from meeting_tokens import (
 from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID, RequestRecord, RetryPolicy
 from meeting_tokens.core.clock import FrozenClock
 
-NOW = 1_700_000_000
 BASE_URL = "https://api.daily.co/v1"
-OTHER_DOMAIN_ID = "00000000-0000-4000-8000-000000000000"
 
 
 class Awaited:
@@ -101,7 +100,7 @@ async def test_get_domain_returns_name_id_and_config(api: Awaited) -> None:
 
 
 def test_default_demo_key_says_it_is_fake() -> None:
-    assert DailyEmulator().api_key.startswith("demo-key-FAKE-not-a-real-daily-key-")
+    assert DailyEmulator().api_key.startswith(EMULATOR_KEY_PREFIX)
 
 
 def test_default_clock_starts_at_real_time() -> None:
@@ -272,7 +271,7 @@ async def test_create_room_returns_the_room_with_its_domain_url(api: Awaited) ->
         "api_created": True,
         "privacy": "private",
         "url": "https://hands-on-demo.daily.co/hello",
-        "created_at": "2023-11-14T22:13:20.000Z",
+        "created_at": "2026-01-01T00:00:00.000Z",
         "config": {"exp": NOW + 3600},
     }
 
@@ -344,7 +343,7 @@ async def test_bearer_scheme_is_case_insensitive(http: Awaited) -> None:
 
 
 async def test_unknown_key_is_an_authentication_error(http: Awaited) -> None:
-    response = await http.get("/", headers=auth("demo-key-FAKE-wrong"))
+    response = await http.get("/", headers=auth(OTHER_KEY))
     assert response.status_code == 401
     assert response.json() == {"error": "authentication-error", "info": "the API key is not valid"}
 
@@ -383,7 +382,7 @@ async def test_wrong_method_is_405_with_an_allow_header(
 def test_rotated_key_is_new_and_says_it_is_fake(emulator: DailyEmulator) -> None:
     new_key = emulator.rotate_api_key()
     assert new_key != DEMO_API_KEY
-    assert new_key.startswith("demo-key-FAKE-not-a-real-daily-key-")
+    assert new_key.startswith(EMULATOR_KEY_PREFIX)
     assert emulator.api_key == new_key
 
 

@@ -14,13 +14,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from constants import NOW
 from meeting_tokens import DailyEmulator
 from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID
 from meeting_tokens.core.claims import PROPERTY_KINDS
 from meeting_tokens.core.clock import FrozenClock
 from meeting_tokens.core.jwt_parts import sign_hs256
 
-NOW = 1_700_000_000
 ORIGIN = "https://api.daily.co"
 
 methods = st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]) | st.from_regex(

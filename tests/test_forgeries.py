@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from constants import API_KEY, DOMAIN_ID, NOW, ROOM
 from meeting_tokens import decode_parts, precheck_claims, validate_token
 from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
-
-API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
-ROOM = "standup"
-DOMAIN_ID = "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44"
-NOW = 1767225600
 
 GALLERY = forged_tokens(API_KEY, room_name=ROOM, domain_id=DOMAIN_ID, now=NOW)
 # Forgeries that only a signature check can catch: their claims look fine.

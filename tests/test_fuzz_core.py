@@ -21,6 +21,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from constants import API_KEY, DOMAIN_ID, NOW, ROOM
 from meeting_tokens import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.api import DEMO_API_KEY, DailyEmulator
 from meeting_tokens.api.serve import serving
@@ -29,10 +30,6 @@ from meeting_tokens.core.jwt_parts import b64url_encode
 from meeting_tokens.drawing.display import report_html, report_text
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 
-KEY = "fuzz-only-fake-key-0123456789abcdef0123456789"
-ROOM = "standup"
-DOMAIN_ID = "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44"
-NOW = 1_767_225_600
 FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 # JSON values of every type and size. Integers run to Python's 4300-digit limit for reading them.
@@ -80,7 +77,7 @@ def tokens(draw: st.DrawFn) -> str:
         payload_b64 = segment(draw(payloads))
     signing_input = f"{segment(draw(headers))}.{payload_b64}"
     if draw(st.booleans()):  # signed with the key, so the checks after the signature run too
-        signature = hmac.new(KEY.encode(), signing_input.encode("ascii"), hashlib.sha256).digest()
+        signature = hmac.new(API_KEY.encode(), signing_input.encode("ascii"), hashlib.sha256).digest()
     else:
         signature = draw(st.binary(max_size=40))
     return f"{signing_input}.{b64url_encode(signature)}"
@@ -116,7 +113,7 @@ def assert_a_whole_report(report: ValidationReport) -> None:
 @FUZZ
 @given(token=tokens(), chosen=options)
 def test_validate_token_reports_on_any_token(token: str, chosen: dict[str, Any]) -> None:
-    assert_a_whole_report(validate_token(token, api_key=KEY, **chosen))
+    assert_a_whole_report(validate_token(token, api_key=API_KEY, **chosen))
 
 
 @FUZZ
@@ -128,7 +125,7 @@ def test_precheck_claims_reports_on_any_token(token: str, chosen: dict[str, Any]
 
 
 @FUZZ
-@given(token=tokens(), key=st.sampled_from(["", KEY, "other key"]), room=st.sampled_from(["", ROOM]))
+@given(token=tokens(), key=st.sampled_from(["", API_KEY, "other key"]), room=st.sampled_from(["", ROOM]))
 def test_the_inspector_describes_any_token(token: str, key: str, room: str) -> None:
     report = inspect_token(token, api_key=key, room_name=room, now=NOW)
     view = token_view(token, report, NOW)

@@ -11,6 +11,7 @@ import httpx
 import pytest
 from itsdangerous import Signer
 
+from constants import NOW
 from meeting_tokens.api.emulator import DailyEmulator
 from meeting_tokens.core.clock import FrozenClock
 from meeting_tokens.core.errors import DailyAPIError
@@ -18,14 +19,13 @@ from meeting_tokens.game import app as game_app_module
 from meeting_tokens.game import browser, create_app, game_app, host_cookie_name
 
 SECRET = "test-cookie-secret"
-START = 1_700_000_000
 DAY = 86400
 TEN_YEARS = 10 * 365 * DAY
 
 
 @pytest.fixture
 def emulator() -> DailyEmulator:
-    return DailyEmulator(clock=FrozenClock(START))
+    return DailyEmulator(clock=FrozenClock(NOW))
 
 
 def make_app(emulator: DailyEmulator, **options: object):
@@ -106,7 +106,7 @@ async def test_host_cookie_value_is_the_creation_time_signed_for_that_game(emula
     async with browser(make_app(emulator)) as client:
         game_id = await create_game(client)
         cookie = client.cookies[f"__Host-gh-{game_id}"]
-    assert cookie == signed("1700000000", game_id)
+    assert cookie == signed("1767225600", game_id)
 
 
 class SlowRooms:
@@ -128,7 +128,7 @@ async def test_host_cookie_carries_the_creation_time_even_when_the_room_is_slow(
     async with browser(app) as client:
         game_id = await create_game(client)
         answer = (await join(client, game_id)).json()
-    assert client.cookies[f"__Host-gh-{game_id}"] == signed("1700000000", game_id)
+    assert client.cookies[f"__Host-gh-{game_id}"] == signed("1767225600", game_id)
     assert answer["isHost"] is True
 
 
@@ -145,7 +145,7 @@ async def test_without_secure_cookies_the_plain_named_cookie_makes_its_holder_ho
     async with browser(make_app(emulator, secure_cookies=False)) as client:
         game_id = await create_game(client)
         answer = (await join(client, game_id)).json()
-    assert client.cookies[f"gh-{game_id}"] == signed("1700000000", game_id, name="gh-{}")
+    assert client.cookies[f"gh-{game_id}"] == signed("1767225600", game_id, name="gh-{}")
     assert answer["isHost"] is True
 
 
@@ -256,7 +256,7 @@ async def test_host_gets_a_fresh_owner_token_for_the_room_valid_for_a_day(emulat
     assert answer == {"roomURL": answer["roomURL"], "gameName": "Quiz", "isHost": True}
     assert properties["room_name"] == room_name
     assert properties["is_owner"] is True
-    assert properties["exp"] == START + 86400
+    assert properties["exp"] == NOW + 86400
 
 
 async def test_each_host_join_mints_a_new_token(emulator):
@@ -266,7 +266,7 @@ async def test_each_host_join_mints_a_new_token(emulator):
         emulator.clock.advance(60)
         second = (await join(client, game_id)).json()["meetingToken"]
     assert first != second
-    assert emulator.client().validate_meeting_token(second)["exp"] == START + 60 + 86400
+    assert emulator.client().validate_meeting_token(second)["exp"] == NOW + 60 + 86400
 
 
 async def test_player_without_host_cookie_gets_the_room_url_and_no_token(emulator):
@@ -295,7 +295,7 @@ async def test_unsigned_host_cookie_makes_nobody_host(emulator):
     app = make_app(emulator)
     async with browser(app) as host, browser(app) as other:
         game_id = await create_game(host)
-        response = await join(other, game_id, cookie=f"__Host-gh-{game_id}={START}")
+        response = await join(other, game_id, cookie=f"__Host-gh-{game_id}={NOW}")
     assert response.json()["isHost"] is False
 
 
@@ -303,7 +303,7 @@ async def test_cookie_signed_with_another_secret_makes_nobody_host(emulator):
     app = make_app(emulator)
     async with browser(app) as host, browser(app) as other:
         game_id = await create_game(host)
-        forged = signed(str(START), game_id, secret="another-secret")
+        forged = signed(str(NOW), game_id, secret="another-secret")
         response = await join(other, game_id, cookie=f"__Host-gh-{game_id}={forged}")
     assert response.json()["isHost"] is False
 
@@ -323,7 +323,7 @@ async def test_host_cookie_must_be_signed_within_ten_seconds_of_creation(emulato
     app = make_app(emulator)
     async with browser(app) as host, browser(app) as other:
         game_id = await create_game(host)
-        cookie = signed(str(START + signed_at), game_id)
+        cookie = signed(str(NOW + signed_at), game_id)
         response = await join(other, game_id, cookie=f"__Host-gh-{game_id}={cookie}")
     assert response.json()["isHost"] is is_host
 

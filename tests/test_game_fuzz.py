@@ -21,6 +21,7 @@ import httpx
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from constants import NOW
 from meeting_tokens.api.emulator import DailyEmulator
 from meeting_tokens.core.clock import FrozenClock
 from meeting_tokens.game import create_app
@@ -117,7 +118,7 @@ requests = st.one_of(
 
 async def answer(path: str, body: bytes, headers: dict[str, bytes]) -> httpx.Response:
     """The answer to the request, from a fresh server with one game, asked by that game's host."""
-    emulator = DailyEmulator(clock=FrozenClock(1_700_000_000))
+    emulator = DailyEmulator(clock=FrozenClock(NOW))
     app = create_app(emulator.client(), cookie_secret="fuzz-secret", clock=emulator.clock.now)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="https://testserver") as client:

@@ -8,6 +8,7 @@ import hmac
 import jwt
 import pytest
 
+from constants import API_KEY, DOMAIN_ID, HEADER, NOW, ROOM
 from meeting_tokens.core.errors import MalformedTokenError
 from meeting_tokens.core.jwt_parts import (
     MAX_TOKEN_LENGTH,
@@ -17,9 +18,6 @@ from meeting_tokens.core.jwt_parts import (
     decode_parts,
     sign_hs256,
 )
-
-KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; 39 bytes, above HS256's 32-byte minimum
-HEADER = {"alg": "HS256", "typ": "JWT"}
 
 # RFC 7515, Appendix A.1: the HS256 example, segment by segment, and its JWK key ("k").
 RFC_HEADER = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
@@ -92,7 +90,7 @@ def test_b64url_decode_rejects_anything_but_a_string(value):
 
 
 def test_decode_parts_returns_header_payload_signature_and_signing_input():
-    token = sign_hs256(HEADER, {"r": "standup"}, KEY)
+    token = sign_hs256(HEADER, {"r": "standup"}, API_KEY)
     header_b64, payload_b64, signature_b64 = token.split(".")
 
     parts = decode_parts(token)
@@ -139,7 +137,7 @@ def test_decode_parts_reads_rfc_7515_payload():
 
 
 def test_decode_parts_reads_an_empty_signature_as_no_bytes():
-    header_b64, payload_b64, _ = sign_hs256(HEADER, {}, KEY).split(".")
+    header_b64, payload_b64, _ = sign_hs256(HEADER, {}, API_KEY).split(".")
 
     assert decode_parts(f"{header_b64}.{payload_b64}.").signature == b""
 
@@ -196,7 +194,7 @@ def token_of_length(length: int) -> str:
     """A well-formed signed token exactly `length` characters long (padded through a claim)."""
 
     def padded(size: int) -> str:
-        return sign_hs256(HEADER, {"r": "standup", "u": "x" * size}, KEY)
+        return sign_hs256(HEADER, {"r": "standup", "u": "x" * size}, API_KEY)
 
     first_guess = (length - len(padded(0))) * 3 // 4 - 4  # 3 payload bytes take 4 characters
     for size in range(max(first_guess, 0), first_guess + 12):
@@ -248,38 +246,38 @@ def test_rfc_7515_key_and_signing_input_give_its_signature():
 
 
 def test_sign_hs256_is_byte_identical_to_pyjwt():
-    payload = {"r": "standup", "d": "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44", "iat": 1767225600}
+    payload = {"r": ROOM, "d": DOMAIN_ID, "iat": NOW}
 
-    assert sign_hs256(HEADER, payload, KEY) == jwt.encode(payload, KEY, algorithm="HS256")
+    assert sign_hs256(HEADER, payload, API_KEY) == jwt.encode(payload, API_KEY, algorithm="HS256")
 
 
 def test_sign_hs256_is_byte_identical_to_pyjwt_for_non_ascii_values():
     payload = {"r": "café", "u": 'Zoë 李雷 😀 "</script>"', "ud": "ü\u2028\x00"}
 
-    assert sign_hs256(HEADER, payload, KEY) == jwt.encode(payload, KEY, algorithm="HS256")
+    assert sign_hs256(HEADER, payload, API_KEY) == jwt.encode(payload, API_KEY, algorithm="HS256")
 
 
 def test_sign_hs256_sorts_header_keys_as_pyjwt_does():
     header = {"typ": "JWT", "kid": "key-1", "alg": "HS256"}
     payload = {"r": "standup"}
 
-    token = sign_hs256(header, payload, KEY)
+    token = sign_hs256(header, payload, API_KEY)
 
-    assert token == jwt.encode(payload, KEY, algorithm="HS256", headers={"kid": "key-1"})
+    assert token == jwt.encode(payload, API_KEY, algorithm="HS256", headers={"kid": "key-1"})
     assert b64url_decode(token.split(".")[0]) == b'{"alg":"HS256","kid":"key-1","typ":"JWT"}'
 
 
 def test_sign_hs256_keeps_payload_key_order():
-    token = sign_hs256(HEADER, {"r": "a", "d": "b", "iat": 1}, KEY)
+    token = sign_hs256(HEADER, {"r": "a", "d": "b", "iat": 1}, API_KEY)
 
     assert b64url_decode(token.split(".")[1]) == b'{"r":"a","d":"b","iat":1}'
 
 
 def test_sign_hs256_gives_the_same_token_for_a_str_key_and_its_utf8_bytes():
-    assert sign_hs256(HEADER, {"r": "a"}, KEY) == sign_hs256(HEADER, {"r": "a"}, KEY.encode("utf-8"))
+    assert sign_hs256(HEADER, {"r": "a"}, API_KEY) == sign_hs256(HEADER, {"r": "a"}, API_KEY.encode("utf-8"))
 
 
 def test_sign_hs256_token_verifies_with_pyjwt():
-    token = sign_hs256(HEADER, {"r": "standup"}, KEY)
+    token = sign_hs256(HEADER, {"r": "standup"}, API_KEY)
 
-    assert jwt.decode(token, KEY, algorithms=["HS256"]) == {"r": "standup"}
+    assert jwt.decode(token, API_KEY, algorithms=["HS256"]) == {"r": "standup"}

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from constants import API_KEY, DOMAIN_ID, NOW, ROOM
 from meeting_tokens import b64url_encode, precheck_claims, validate_token
 from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
 from meeting_tokens.core.claims import check_properties
@@ -26,10 +27,6 @@ from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 
 ORIGIN = "http://127.0.0.1:8765"
-KEY = "mirror-test-key-FAKE-0123456789abcdef"
-DOMAIN = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
-ROOM = "team-standup"
-NOW = 1_750_000_000
 MODULES = {
     "mirror.mjs": assets.MIRROR,
     "claim_editor.mjs": (*assets.MIRROR, "view.js", "claim_editor.js"),
@@ -154,28 +151,28 @@ def sign_in_page(page: Any, properties: dict[str, Any], key: str, now: int) -> d
         " catch (e) { return {error: e.message}; }",
         json.dumps(properties),
         key,
-        DOMAIN,
+        DOMAIN_ID,
         now,
     )
 
 
 def sign_in_python(properties: dict[str, Any], key: str, now: int) -> dict[str, str]:
-    signed = sign_properties(key, properties, domain_id=DOMAIN, now=now)
+    signed = sign_properties(key, properties, domain_id=DOMAIN_ID, now=now)
     return {"token": signed.token} if signed.token is not None else {"error": signed.error}
 
 
 @pytest.mark.parametrize("properties", PROPERTY_SETS, ids=range(len(PROPERTY_SETS)))
 def test_page_signs_the_same_token_as_python(page: Any, properties: dict[str, Any]) -> None:
-    python = sign_in_python(properties, KEY, NOW)
+    python = sign_in_python(properties, API_KEY, NOW)
     assert "token" in python
-    assert sign_in_page(page, properties, KEY, NOW) == python
+    assert sign_in_page(page, properties, API_KEY, NOW) == python
 
 
 WRONG_PROPERTIES: list[dict[str, Any]] = [
     {"room_name": ""},
     {"room_name": ROOM, "permissions": {"canSend": ["video", "customVideo", "customAudio"]}},
     {"room_name": 7},
-    {"exp": "1750003600"},
+    {"exp": "1767229200"},
     {"exp": True},
     {"exp": -5},
     {"nbf": 1.5},
@@ -187,7 +184,7 @@ WRONG_PROPERTIES: list[dict[str, Any]] = [
     {"start_cloud_recording_opts": []},
     {"permissions": {"canSend": ["smell"], "canFly": True, "hasPresence": 1}},
     {"permissions": []},
-    {"domain_id": DOMAIN},
+    {"domain_id": DOMAIN_ID},
     {"toString": 1, "__proto__": 2, "constructor": 3},
     {"iat": NOW},
     {"room_name": ROOM, "exp": NOW},
@@ -197,9 +194,9 @@ WRONG_PROPERTIES: list[dict[str, Any]] = [
 
 @pytest.mark.parametrize("properties", WRONG_PROPERTIES, ids=range(len(WRONG_PROPERTIES)))
 def test_page_refuses_properties_exactly_as_python_does(page: Any, properties: dict[str, Any]) -> None:
-    python = sign_in_python(properties, KEY, NOW)
+    python = sign_in_python(properties, API_KEY, NOW)
     assert "error" in python
-    assert sign_in_page(page, properties, KEY, NOW) == python
+    assert sign_in_page(page, properties, API_KEY, NOW) == python
 
 
 @pytest.mark.parametrize("properties", WRONG_PROPERTIES + PROPERTY_SETS[:6])
@@ -268,24 +265,23 @@ def same_checks(page_side: list[list[Any]], python_side: list[list[Any]]) -> Non
     ]
 
 
-CORPUS = forged_tokens(KEY, room_name=ROOM, domain_id=DOMAIN, now=NOW)
+CORPUS = forged_tokens(API_KEY, room_name=ROOM, domain_id=DOMAIN_ID, now=NOW)
 
 
 @pytest.mark.parametrize("label", list(CORPUS))
 def test_page_validates_the_forged_corpus_like_validate_token(page: Any, label: str) -> None:
     token = CORPUS[label]
-    python = validate_token(token, api_key=KEY, room_name=ROOM, domain_id=DOMAIN, now=NOW)
+    python = validate_token(token, api_key=API_KEY, room_name=ROOM, domain_id=DOMAIN_ID, now=NOW)
     assert python.code == EXPECTED_CODES[label]
-    same_checks(
-        page_checks(page, token, key=KEY, roomName=ROOM, domainId=DOMAIN, now=NOW), python_checks(python)
-    )
+    in_page = page_checks(page, token, key=API_KEY, roomName=ROOM, domainId=DOMAIN_ID, now=NOW)
+    same_checks(in_page, python_checks(python))
 
 
 @pytest.mark.parametrize("label", list(CORPUS))
 def test_page_prechecks_the_forged_corpus_like_precheck_claims(page: Any, label: str) -> None:
     token = CORPUS[label]
-    python = precheck_claims(token, room_name=ROOM, domain_id=DOMAIN, now=NOW)
-    same_checks(page_checks(page, token, roomName=ROOM, domainId=DOMAIN, now=NOW), python_checks(python))
+    python = precheck_claims(token, room_name=ROOM, domain_id=DOMAIN_ID, now=NOW)
+    same_checks(page_checks(page, token, roomName=ROOM, domainId=DOMAIN_ID, now=NOW), python_checks(python))
 
 
 def raw_token(header: bytes, payload: bytes, signature: bytes = b"sig") -> str:
@@ -293,9 +289,10 @@ def raw_token(header: bytes, payload: bytes, signature: bytes = b"sig") -> str:
 
 
 HS256 = b'{"alg":"HS256","typ":"JWT"}'
+# Payloads written out byte for byte; their exp, 1767229200, is NOW + 3600.
 AWKWARD_TOKENS = {
-    "exp written as a float with no fraction": raw_token(HS256, b'{"r":"a","exp":1750003600.0}'),
-    "exp in exponent form": raw_token(HS256, b'{"r":"a","exp":1.7500036e9}'),
+    "exp written as a float with no fraction": raw_token(HS256, b'{"r":"a","exp":1767229200.0}'),
+    "exp in exponent form": raw_token(HS256, b'{"r":"a","exp":1.7672292e9}'),
     "exp as a large float": raw_token(HS256, b'{"r":"a","exp":1e17}'),
     "exp as a tiny float": raw_token(HS256, b'{"r":"a","exp":-0.000015}'),
     "exp of minus zero float": raw_token(HS256, b'{"r":"a","exp":-0.0}'),
@@ -304,24 +301,24 @@ AWKWARD_TOKENS = {
     "exp as an object": raw_token(HS256, b'{"r":"a","exp":{"t":1}}'),
     "exp NaN": raw_token(HS256, b'{"r":"a","exp":NaN}'),
     "an integer of 4301 digits": raw_token(HS256, b'{"r":"a","x":' + b"1" * 4301 + b"}"),
-    "duplicate exp, last wins": raw_token(HS256, b'{"r":"a","exp":1,"exp":1750003600}'),
-    "__proto__ and numeric keys": raw_token(HS256, b'{"__proto__":1,"2":2,"1":1,"r":"a","exp":1750003600}'),
-    "room with quotes": raw_token(HS256, b'{"r":"it\'s \\"quoted\\"","exp":1750003600}'),
+    "duplicate exp, last wins": raw_token(HS256, b'{"r":"a","exp":1,"exp":1767229200}'),
+    "__proto__ and numeric keys": raw_token(HS256, b'{"__proto__":1,"2":2,"1":1,"r":"a","exp":1767229200}'),
+    "room with quotes": raw_token(HS256, b'{"r":"it\'s \\"quoted\\"","exp":1767229200}'),
     "room with controls": raw_token(
-        HS256, b'{"r":"a\\u0000\\u007f\\u00a0\\u2028\\ud83d\\ude00\\ud800","exp":1750003600}'
+        HS256, b'{"r":"a\\u0000\\u007f\\u00a0\\u2028\\ud83d\\ude00\\ud800","exp":1767229200}'
     ),
-    "room not a string": raw_token(HS256, b'{"r":["a"],"exp":1750003600}'),
-    "nbf float 0.5 past": raw_token(HS256, b'{"r":"a","exp":1750003600,"nbf":1.5}'),
-    "alg missing": raw_token(b'{"typ":"JWT"}', b'{"r":"a","exp":1750003600}'),
-    "alg NONE": raw_token(b'{"alg":"NONE"}', b'{"r":"a","exp":1750003600}'),
-    "alg with a quote": raw_token(b'{"alg":"H\'S"}', b'{"r":"a","exp":1750003600}'),
+    "room not a string": raw_token(HS256, b'{"r":["a"],"exp":1767229200}'),
+    "nbf float 0.5 past": raw_token(HS256, b'{"r":"a","exp":1767229200,"nbf":1.5}'),
+    "alg missing": raw_token(b'{"typ":"JWT"}', b'{"r":"a","exp":1767229200}'),
+    "alg NONE": raw_token(b'{"alg":"NONE"}', b'{"r":"a","exp":1767229200}'),
+    "alg with a quote": raw_token(b'{"alg":"H\'S"}', b'{"r":"a","exp":1767229200}'),
     "header is an array": raw_token(b"[]", b"{}"),
     "payload is not UTF-8": raw_token(HS256, b'{"r":"\xff"}'),
     "payload with a BOM": raw_token(HS256, b'\xef\xbb\xbf{"r":"a"}'),
     "payload with trailing comma": raw_token(HS256, b'{"r":"a",}'),
     "payload with a raw control character": raw_token(HS256, b'{"r":"a\x01"}'),
     "payload with extra data": raw_token(HS256, b'{"r":"a"} {}'),
-    "payload with white space": raw_token(HS256, b' \t\r\n{ "r" : "a" , "exp" : 1750003600 }\n'),
+    "payload with white space": raw_token(HS256, b' \t\r\n{ "r" : "a" , "exp" : 1767229200 }\n'),
     "non-canonical base64url": "eyJhbGciOiJIUzI1NiJ9.eyJyIjoiYSJ9.abd",
     "padding": "eyJhbGciOiJIUzI1NiJ9.eyJyIjoiYSJ9.YWJj=",
     "impossible length": "eyJhbGciOiJIUzI1NiJ9.eyJyIjoiYSJ9.a",
@@ -330,19 +327,19 @@ AWKWARD_TOKENS = {
     "non-ASCII characters": "é.é.é",
     "astral characters": "😀" * 5000,
     "over 8192 characters": "a" * 8193,
-    "signature of zero bytes": raw_token(HS256, b'{"r":"a","exp":1750003600}', b""),
+    "signature of zero bytes": raw_token(HS256, b'{"r":"a","exp":1767229200}', b""),
     "nested 3000 deep": raw_token(HS256, b"[" * 3000 + b"]" * 3000),
-    "an empty room": raw_token(HS256, b'{"r":"","exp":1750003600}'),
+    "an empty room": raw_token(HS256, b'{"r":"","exp":1767229200}'),
     "exp ten years ahead": raw_token(HS256, b'{"r":"a","exp":%d}' % (NOW + 315359647)),
     "exp two days ago": raw_token(HS256, b'{"r":"a","exp":%d}' % (NOW - 2 * 86400 - 5)),
     "exp just inside the words' range": raw_token(HS256, b'{"r":"a","exp":%d}' % (NOW + 2**53)),
     "exp of minus 4300 nines": raw_token(HS256, b'{"r":"a","exp":-' + b"9" * 4300 + b"}"),
-    "nbf of 4300 nines": raw_token(HS256, b'{"r":"a","exp":1750003600,"nbf":' + b"9" * 4300 + b"}"),
+    "nbf of 4300 nines": raw_token(HS256, b'{"r":"a","exp":1767229200,"nbf":' + b"9" * 4300 + b"}"),
 }
 
 
 @pytest.mark.parametrize("label", list(AWKWARD_TOKENS))
-@pytest.mark.parametrize("key", [KEY, None])
+@pytest.mark.parametrize("key", [API_KEY, None])
 def test_page_checks_awkward_tokens_like_python(page: Any, label: str, key: str | None) -> None:
     token = AWKWARD_TOKENS[label]
     options = {"room_name": "a", "now": NOW}
@@ -362,10 +359,11 @@ def test_page_refuses_to_verify_with_the_keys_python_refuses(page: Any, key: str
 @pytest.mark.parametrize("leeway", [0, 30, 0.5])
 def test_page_agrees_on_exp_and_nbf_boundaries(page: Any, now: float, leeway: float) -> None:
     token = sign_hs256(
-        {"alg": "HS256", "typ": "JWT"}, {"r": ROOM, "iat": NOW, "nbf": NOW + 3, "exp": NOW + 3600}, KEY
+        {"alg": "HS256", "typ": "JWT"}, {"r": ROOM, "iat": NOW, "nbf": NOW + 3, "exp": NOW + 3600}, API_KEY
     )
-    python = validate_token(token, api_key=KEY, room_name=ROOM, now=now, leeway=leeway)
-    assert page_checks(page, token, key=KEY, roomName=ROOM, now=now, leeway=leeway) == python_checks(python)
+    python = validate_token(token, api_key=API_KEY, room_name=ROOM, now=now, leeway=leeway)
+    in_page = page_checks(page, token, key=API_KEY, roomName=ROOM, now=now, leeway=leeway)
+    assert in_page == python_checks(python)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -373,13 +371,13 @@ def test_page_agrees_on_exp_and_nbf_boundaries(page: Any, now: float, leeway: fl
 
 WITH_PERMISSIONS = {
     "self-signed with permissions": sign_properties(
-        KEY,
+        API_KEY,
         {
             "room_name": ROOM,
             "exp": NOW + 60,
             "permissions": {"canSend": ["audio"], "canReceive": {"base": True}},
         },
-        domain_id=DOMAIN,
+        domain_id=DOMAIN_ID,
         now=NOW,
     ).token
 }
@@ -388,7 +386,7 @@ INSPECTED = {**CORPUS, **AWKWARD_TOKENS, **WITH_PERMISSIONS}
 
 def test_the_inspector_shows_the_abbreviated_permissions_claim() -> None:
     token = WITH_PERMISSIONS["self-signed with permissions"]
-    view = token_view(token, inspect_token(token, api_key=KEY, room_name=ROOM, now=NOW), NOW)
+    view = token_view(token, inspect_token(token, api_key=API_KEY, room_name=ROOM, now=NOW), NOW)
 
     assert ["p", "permissions", '{"cs": "a", "cr": {"b": true}}', ""] in view["claims"]
     assert view["state"] == "valid"
@@ -397,12 +395,12 @@ def test_the_inspector_shows_the_abbreviated_permissions_claim() -> None:
 @pytest.mark.parametrize("label", list(INSPECTED))
 def test_page_describes_tokens_like_the_python_inspector(page: Any, label: str) -> None:
     token = "  " + INSPECTED[label] + "\n"
-    python = token_view(token, inspect_token(token, api_key=KEY, room_name=ROOM, now=NOW), NOW)
+    python = token_view(token, inspect_token(token, api_key=API_KEY, room_name=ROOM, now=NOW), NOW)
     ours = js(
         page,
         "return await m.inspectToken(a[0], {key: a[1], roomName: a[2], now: a[3]});",
         token,
-        KEY,
+        API_KEY,
         ROOM,
         NOW,
     )
@@ -480,7 +478,7 @@ def test_the_page_made_no_request_of_its_own(page: Any) -> None:
     """Signing and checking with a typed key sent nothing anywhere (the fixture also checks)."""
     requests: list[str] = []
     page.on("request", lambda request: requests.append(request.url))
-    sign_in_page(page, {"room_name": ROOM, "exp": NOW + 60}, KEY, NOW)
-    page_checks(page, CORPUS["valid"], key=KEY, now=NOW)
+    sign_in_page(page, {"room_name": ROOM, "exp": NOW + 60}, API_KEY, NOW)
+    page_checks(page, CORPUS["valid"], key=API_KEY, now=NOW)
     assert requests == []
     assert page.evaluate("localStorage.length + sessionStorage.length + document.cookie.length") == 0

@@ -15,12 +15,11 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
+from constants import EMULATOR_KEY_PREFIX, NOW, OTHER_KEY
 from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient, DailyEmulator
 from meeting_tokens.api import serve
 from meeting_tokens.api.serve import serving
 from meeting_tokens.core.clock import FrozenClock
-
-NOW = 1_700_000_000
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +63,7 @@ def test_ignore_nbf_travels_as_a_query_parameter(base_url: str, emulator: DailyE
 
 def test_errors_arrive_with_dailys_body_over_http(base_url: str) -> None:
     with (
-        DailyClient("demo-key-FAKE-wrong", base_url=base_url) as client,
+        DailyClient(OTHER_KEY, base_url=base_url) as client,
         pytest.raises(DailyAPIError) as caught,
     ):
         client.get_domain()
@@ -166,5 +165,5 @@ def test_the_command_prints_url_and_key_then_stops_on_ctrl_c() -> None:
         server.send_signal(signal.SIGINT)
         stdout, stderr = server.communicate(timeout=30)
     assert url_line.startswith("Daily emulator: http://127.0.0.1:")
-    assert key.startswith("demo-key-FAKE-not-a-real-daily-key-")
+    assert key.startswith(EMULATOR_KEY_PREFIX)
     assert (server.returncode, stdout, stderr) == (0, "Stopped.\n", "")

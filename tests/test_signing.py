@@ -9,12 +9,9 @@ from datetime import UTC, datetime
 import jwt
 import pytest
 
+from constants import API_KEY, DOMAIN_ID, NOW
 from meeting_tokens import decode_parts, self_sign
 from meeting_tokens.core.errors import InvalidPropertiesError, TokenError
-
-API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
-DOMAIN_ID = "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44"
-NOW = 1767225600  # 2026-01-01T00:00:00Z
 
 
 def sign(**arguments):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 import jwt
 import pytest
 
+from constants import API_KEY, DOMAIN_ID, HEADER, NOW, OTHER_KEY, ROOM
 from meeting_tokens import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.core.errors import (
     DailyAPIError,
@@ -25,12 +26,6 @@ from meeting_tokens.core.errors import (
 )
 from meeting_tokens.core.jwt_parts import b64url_decode, b64url_encode, compact_json, sign_hs256
 
-API_KEY = "test-only-fake-api-key-0123456789abcdef"  # fake; not a Daily key
-OTHER_KEY = "test-only-other-fake-key-0123456789abcdef"
-ROOM = "standup"
-DOMAIN_ID = "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44"
-NOW = 1767225600  # 2026-01-01T00:00:00Z, fixed: no test reads the real clock
-HEADER = {"alg": "HS256", "typ": "JWT"}
 CLAIMS = {"r": ROOM, "d": DOMAIN_ID, "iat": NOW - 60, "exp": NOW + 3600}
 CHECK_NAMES = ["structure", "header", "time", "scope", "signature", "daily"]
 

@@ -7,14 +7,14 @@ import time
 import pytest
 import traitlets
 
+from constants import NOW, OTHER_KEY
 from meeting_tokens import decode_parts
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
 from meeting_tokens.chapters.forgeries import forged_tokens
 from meeting_tokens.core.jwt_parts import sign_hs256
 from meeting_tokens.widgets import ClaimEditor, ExpiryExplorer, StorageTradeoffs, TokenInspector
 
-NOW = 1_750_000_000
-ROOM = "team-standup"
+ROOM = "team-standup"  # the room a new ClaimEditor starts with (editing.default_properties)
 
 
 def token_for(**claims: object) -> str:
@@ -92,7 +92,7 @@ def test_properties_daily_would_refuse_give_an_error_and_no_token() -> None:
 def test_changing_the_key_re_signs_the_token() -> None:
     editor = ClaimEditor(now=NOW)
     before = editor.token
-    editor.api_key = "another-fake-key-for-this-test-0123456789"
+    editor.api_key = OTHER_KEY
     assert editor.token.rsplit(".", 1)[0] == before.rsplit(".", 1)[0]
     assert editor.token != before
 

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from constants import API_KEY, DOMAIN_ID, NOW
 from meeting_tokens.chapters import storage_options
 from meeting_tokens.core.claims import KIND_CHECKS, PROPERTY_KINDS
 from meeting_tokens.core.jwt_parts import decode_parts, sign_hs256
@@ -22,11 +23,6 @@ from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 from meeting_tokens.widgets.storage_tradeoffs import table_data
 from meeting_tokens.widgets.timeline import bands, timeline_for, timeline_svg
-
-KEY = "logic-test-key-FAKE-0123456789abcdef"
-DOMAIN = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
-NOW = 1_750_000_000  # 2025-06-15 15:06:40 UTC
-
 
 # Times in words ------------------------------------------------------------------------------
 
@@ -60,11 +56,11 @@ def test_nbf_and_iat_are_worded_from_now() -> None:
 
 
 def test_a_time_note_gives_calendar_time_then_relative_time() -> None:
-    assert time_note("exp", NOW + 3600, NOW) == "2025-06-15 16:06:40 UTC · expires in 1 hour"
+    assert time_note("exp", NOW + 3600, NOW) == "2026-01-01 01:00:00 UTC · expires in 1 hour"
 
 
 def test_a_time_note_names_a_claim_that_is_no_numericdate() -> None:
-    assert time_note("exp", "1750003600", NOW) == "not an integer NumericDate"
+    assert time_note("exp", "1767229200", NOW) == "not an integer NumericDate"
     assert time_note("exp", True, NOW) == "not an integer NumericDate"
     assert time_note("exp", 10**20, NOW) == "outside years 1 to 9999"
 
@@ -77,7 +73,7 @@ def test_utc_text_pads_early_years() -> None:
 
 
 def test_a_scoped_expiring_token_with_a_long_key_has_no_findings() -> None:
-    assert findings({"room_name": "a", "exp": NOW + 60}, KEY, "a.b.c") == []
+    assert findings({"room_name": "a", "exp": NOW + 60}, API_KEY, "a.b.c") == []
 
 
 def test_findings_name_no_exp_no_room_a_long_token_and_a_short_key_in_that_order() -> None:
@@ -103,32 +99,32 @@ def test_the_form_lists_only_real_properties() -> None:
 
 def test_sign_properties_puts_r_d_iat_exp_first_then_the_rest_in_order() -> None:
     signed = sign_properties(
-        KEY,
+        API_KEY,
         {"user_name": "Ada", "exp": NOW + 60, "room_name": "a", "is_owner": True},
-        domain_id=DOMAIN,
+        domain_id=DOMAIN_ID,
         now=NOW,
     )
     assert list(decode_parts(signed.token).payload.items()) == [
-        ("r", "a"), ("d", DOMAIN), ("iat", NOW), ("exp", NOW + 60), ("u", "Ada"), ("o", True),
+        ("r", "a"), ("d", DOMAIN_ID), ("iat", NOW), ("exp", NOW + 60), ("u", "Ada"), ("o", True),
     ]  # fmt: skip
 
 
 def test_sign_properties_makes_what_sign_hs256_makes_by_hand() -> None:
-    signed = sign_properties(KEY, {"room_name": "a", "exp": NOW + 60}, domain_id=DOMAIN, now=NOW)
+    signed = sign_properties(API_KEY, {"room_name": "a", "exp": NOW + 60}, domain_id=DOMAIN_ID, now=NOW)
     by_hand = sign_hs256(
-        {"alg": "HS256", "typ": "JWT"}, {"r": "a", "d": DOMAIN, "iat": NOW, "exp": NOW + 60}, KEY
+        {"alg": "HS256", "typ": "JWT"}, {"r": "a", "d": DOMAIN_ID, "iat": NOW, "exp": NOW + 60}, API_KEY
     )
     assert signed.token == by_hand
 
 
 def test_sign_properties_signs_a_token_without_room_or_exp() -> None:
-    signed = sign_properties(KEY, {}, domain_id=DOMAIN, now=NOW)
-    assert decode_parts(signed.token).payload == {"d": DOMAIN, "iat": NOW}
+    signed = sign_properties(API_KEY, {}, domain_id=DOMAIN_ID, now=NOW)
+    assert decode_parts(signed.token).payload == {"d": DOMAIN_ID, "iat": NOW}
 
 
 def test_sign_properties_refuses_what_daily_would_refuse() -> None:
     signed = sign_properties(
-        KEY, {"room_name": "a", "lang": "xx", "is_owner": "yes"}, domain_id=DOMAIN, now=NOW
+        API_KEY, {"room_name": "a", "lang": "xx", "is_owner": "yes"}, domain_id=DOMAIN_ID, now=NOW
     )
     assert signed.token is None
     assert signed.error.startswith("lang must be one of da, de, en,")
@@ -136,13 +132,13 @@ def test_sign_properties_refuses_what_daily_would_refuse() -> None:
 
 
 def test_sign_properties_refuses_an_exp_that_is_not_after_iat() -> None:
-    signed = sign_properties(KEY, {"exp": NOW}, domain_id=DOMAIN, now=NOW)
+    signed = sign_properties(API_KEY, {"exp": NOW}, domain_id=DOMAIN_ID, now=NOW)
     assert signed.error == f"exp {NOW} is not after iat {NOW}: the token would be born expired"
 
 
 def test_sign_properties_reports_an_empty_key_instead_of_raising() -> None:
     assert (
-        sign_properties("", {"exp": NOW + 1}, domain_id=DOMAIN, now=NOW).error
+        sign_properties("", {"exp": NOW + 1}, domain_id=DOMAIN_ID, now=NOW).error
         == "api_key must be a non-empty string"
     )
 
@@ -160,7 +156,7 @@ def test_default_properties_are_a_guests_one_hour_token_for_one_room() -> None:
 
 
 def test_without_a_key_the_inspector_runs_the_prechecks_only() -> None:
-    token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, KEY)
+    token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, API_KEY)
     report = inspect_token(token, now=NOW)
     assert token_view(token, report, NOW)["verdict"] == "pre-checks passed; signature not checked"
     assert token_view(token, report, NOW)["state"] == "unchecked"
@@ -169,8 +165,8 @@ def test_without_a_key_the_inspector_runs_the_prechecks_only() -> None:
 
 def test_the_inspector_reports_a_4300_digit_negative_exp_instead_of_raising():
     exp = -int("9" * 4300)
-    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": "a", "exp": exp}, KEY)
-    view = token_view(token, inspect_token(token, api_key=KEY, now=NOW), NOW)
+    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": "a", "exp": exp}, API_KEY)
+    view = token_view(token, inspect_token(token, api_key=API_KEY, now=NOW), NOW)
 
     assert (view["state"], view["verdict"]) == (
         "rejected",
@@ -179,23 +175,23 @@ def test_the_inspector_reports_a_4300_digit_negative_exp_instead_of_raising():
     assert view["claims"][1][3] == "outside years 1 to 9999"
 
 def test_with_the_key_the_inspector_verifies_the_signature() -> None:
-    token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, KEY)
-    view = token_view(token, inspect_token(token, api_key=KEY, room_name="a", now=NOW), NOW)
+    token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, API_KEY)
+    view = token_view(token, inspect_token(token, api_key=API_KEY, room_name="a", now=NOW), NOW)
     assert (view["state"], view["verdict"]) == ("valid", "valid: every check passed")
 
 
 def test_the_inspector_ignores_whitespace_around_a_pasted_token() -> None:
-    token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, KEY)
-    assert inspect_token(f"\n {token}\r\n", api_key=KEY, now=NOW).valid
+    token = sign_hs256({"alg": "HS256"}, {"r": "a", "exp": NOW + 60}, API_KEY)
+    assert inspect_token(f"\n {token}\r\n", api_key=API_KEY, now=NOW).valid
 
 
 def test_the_inspector_describes_claims_with_long_names_and_times_in_words() -> None:
-    token = sign_hs256({"alg": "HS256"}, {"r": "a", "o": True, "exp": NOW + 3540}, KEY)
+    token = sign_hs256({"alg": "HS256"}, {"r": "a", "o": True, "exp": NOW + 3540}, API_KEY)
     view = token_view(token, inspect_token(token, now=NOW), NOW)
     assert view["claims"] == [
         ["r", "room_name", '"a"', ""],
         ["o", "is_owner", "true", ""],
-        ["exp", "exp", str(NOW + 3540), "2025-06-15 16:05:40 UTC · expires in 59 minutes"],
+        ["exp", "exp", str(NOW + 3540), "2026-01-01 00:59:00 UTC · expires in 59 minutes"],
     ]
 
 
@@ -424,6 +420,45 @@ def test_the_message_templates_use_only_names_and_reprs() -> None:
     assert len(templates) > 50 and len(fields) > 40
     assert [(name, spec, conv) for name, spec, conv in fields if spec or conv not in (None, "r")] == []
     assert all(name.isidentifier() for name, _, _ in fields)
+
+
+HEX_COLOUR = re.compile(r"#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3,4})\b")
+
+
+def test_no_javascript_or_css_file_of_the_package_spells_a_colour_in_hex() -> None:
+    """Colours with a meaning come from ``drawing/palette.py`` (CSS custom properties) or ``MT``."""
+    package = Path(assets.__file__).resolve().parents[1]
+    files = sorted([*package.rglob("*.js"), *package.rglob("*.css")])
+    assert len(files) >= len(FRONT_END_FILES) + 1
+    assert {path.name: HEX_COLOUR.findall(path.read_text(encoding="utf-8")) for path in files} == {
+        path.name: [] for path in files
+    }
+
+
+def test_the_stylesheet_starts_with_the_palette_as_custom_properties() -> None:
+    assert assets.stylesheet().startswith(
+        ".mt-widget {\n"
+        "  --mt-valid: #1a7f37;\n"
+        "  --mt-rejected: #cf222e;\n"
+        "  --mt-unchecked: #6e7781;\n"
+        "  --mt-warning: #9a6700;\n"
+        "  --mt-now: #0b8fc4;\n"
+        "  --mt-picked: #0b8fc4;\n"
+        "}\n"
+        'body[data-jp-theme-light="false"] .mt-widget {\n'
+        "  --mt-valid: #3fb950;\n"
+        "  --mt-rejected: #f85149;\n"
+        "  --mt-unchecked: #8c959f;\n"
+        "  --mt-warning: #bf8700;\n"
+        "}\n"
+    )
+
+
+def test_every_custom_property_the_stylesheet_uses_is_defined() -> None:
+    css = assets.stylesheet()
+    used = set(re.findall(r"var\((--mt-[\w-]+)\)", css))
+    defined = set(re.findall(r"(--mt-[\w-]+):", css))
+    assert used and used <= defined
 
 
 def test_the_storage_table_keeps_its_column_and_lifetime_order_in_lists() -> None:

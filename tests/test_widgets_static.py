@@ -23,6 +23,7 @@ import pytest
 from book_assets import copy_anywidget
 from ipywidgets.embed import dependency_state, embed_data
 
+from constants import NOW
 from loopback import serving_folder
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
 from meeting_tokens.chapters import storage_options
@@ -34,9 +35,8 @@ from meeting_tokens.widgets.inspection import inspect_token, token_view
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "widgets"
-NOW = 1_750_000_000
 READER_NOW = NOW + 1000  # the reader's clock in the browser: later than the build's instant
-ROOM = "team-standup"
+ROOM = "team-standup"  # the room a new ClaimEditor starts with (editing.default_properties)
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 VIEW_TYPE = "application/vnd.jupyter.widget-view+json"
 WIDGET_SCRIPTS = ("anywidget-static.js",)  # _config.yml's nb_ipywidgets_js
@@ -149,7 +149,7 @@ def test_without_a_kernel_the_editor_signs_again_by_the_readers_clock(page: Any,
     )
     page.wait_for_function(EDITOR_TOKEN, arg=editor_token)
     assert page.locator("#editor .mt-clock").inner_text() == (
-        f"Domain {DEMO_DOMAIN_ID} · issued at (iat) 2025-06-15 15:23:20 UTC,"
+        f"Domain {DEMO_DOMAIN_ID} · issued at (iat) 2026-01-01 00:16:40 UTC,"
         " by your device's clock (no Python kernel runs this page)"
     )
     assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
@@ -260,7 +260,7 @@ def test_a_token_pasted_into_the_editor_is_decoded_and_checked_with_the_key(page
     )
     assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
     assert page.locator("#editor .mt-clock").inner_text() == (
-        f"Domain {DEMO_DOMAIN_ID} · checked at 2025-06-15 15:23:20 UTC,"
+        f"Domain {DEMO_DOMAIN_ID} · checked at 2026-01-01 00:16:40 UTC,"
         " by your device's clock (no Python kernel runs this page); its iat is its own"
     )
     page.locator("#editor .mt-token-box").fill(token[:-2] + "AA")

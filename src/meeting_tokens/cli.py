@@ -30,6 +30,7 @@ from meeting_tokens.core.jwt_parts import TokenParts, decode_parts
 from meeting_tokens.core.signing import self_sign
 from meeting_tokens.core.validation import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.drawing.display import MARKS, PART_COLOURS, claims_rows
+from meeting_tokens.drawing.palette import PALETTE
 from meeting_tokens.drawing.timetext import time_note
 
 EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -37,7 +38,6 @@ DEFAULT_KEY_ENV = "DAILY_API_KEY"
 # Only a name of this shape is echoed back in messages: anything else (a key pasted where
 # its variable's name belongs, say) might be a secret.
 _ECHOABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
-_VERDICT_COLOURS = {"valid": "#1a7f37", "unchecked": "#9a6700", "rejected": "#cf222e"}
 
 
 class UsageError(Exception):
@@ -177,7 +177,7 @@ def inspection_text(token: str, report: ValidationReport, *, keyed: bool, now: f
             lines.append(f"{row}   {note}" if note else row)
         lines.append("")
     state = report.state
-    lines.append(_paint(_verdict(report, state, keyed), _VERDICT_COLOURS[state], colour))
+    lines.append(_paint(_verdict(report, state, keyed), PALETTE[state], colour))
     lines += [f"  {MARKS[c.passed]} {c.name:<9} {c.detail}" for c in report.checks]
     return "\n".join(lines)
 

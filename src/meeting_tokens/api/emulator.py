@@ -97,6 +97,7 @@ from meeting_tokens.api.admission import Admission, admit
 from meeting_tokens.api.client import AsyncDailyClient, DailyClient
 from meeting_tokens.core.claims import check_properties, is_integer, to_claims, to_properties
 from meeting_tokens.core.clock import Clock
+from meeting_tokens.core.jwt_parts import reject_json_constant
 from meeting_tokens.core.validation import validate_token
 
 DEMO_API_KEY = "demo-key-FAKE-not-a-real-daily-key-0000"
@@ -151,10 +152,6 @@ class RateLimiter:
         return None
 
 
-def _reject_constant(name: str) -> None:
-    raise ValueError(f"{name} is not JSON")
-
-
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")  # how a surrogate gets into JSON text
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -182,7 +179,7 @@ def _json_body(request: httpx.Request, fields: tuple[str, ...]) -> dict[str, Any
     if not request.content.strip():
         return {}
     try:
-        body = json.loads(request.content, parse_constant=_reject_constant)
+        body = json.loads(request.content, parse_constant=reject_json_constant)
     except (ValueError, RecursionError):
         raise _Refusal(400, "json-parsing-error", "the request body is not valid JSON") from None
     if _SURROGATE_ESCAPE.search(request.content) and _has_lone_surrogate(body):

@@ -74,12 +74,13 @@ class TokenParts(NamedTuple):
         return parts_html(self)
 
 
-def _reject_constant(name: str) -> None:
+def reject_json_constant(name: str) -> None:
+    """Refuse ``NaN``, ``Infinity`` and ``-Infinity``: Python's json reads them, JSON has none."""
     raise ValueError(f"{name} is not JSON")
 
 
 # One decoder for every call: json.loads with an option would build a new one each time.
-_JSON = json.JSONDecoder(parse_constant=_reject_constant)
+_JSON = json.JSONDecoder(parse_constant=reject_json_constant)
 
 
 def _json_object(segment: str, name: str) -> dict[str, Any]:

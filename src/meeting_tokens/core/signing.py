@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from meeting_tokens.core.claims import require_valid_properties, to_claims, unsignable_permissions
+from meeting_tokens.core.claims import is_integer, require_valid_properties, to_claims, unsignable_permissions
 from meeting_tokens.core.clock import Instant, unix_time
 from meeting_tokens.core.errors import InvalidPropertiesError, TokenError
 from meeting_tokens.core.jwt_parts import HS256_HEADER, sign_hs256
@@ -51,7 +51,7 @@ def self_sign(
         raise TokenError("no expiry: the token would never expire; pass allow_no_expiry=True")
     if expires_in is not None:
         problem = f"expires_in must be a positive whole number of seconds, not {expires_in!r}"
-        if isinstance(expires_in, bool) or not isinstance(expires_in, int):
+        if not is_integer(expires_in):
             raise TypeError(problem)
         if expires_in <= 0:
             raise ValueError(problem)

@@ -16,6 +16,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
+from meeting_tokens.core.claims import is_integer
 from meeting_tokens.core.clock import Instant, duration_text, unix_time
 from meeting_tokens.core.errors import (
     ERRORS_BY_CODE,
@@ -196,11 +197,6 @@ _PRECHECKS_ONLY = (
 )
 
 
-def is_numeric_date(value: Any) -> bool:
-    """An integer and not a bool: an RFC 7519 NumericDate as this validator accepts it."""
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
 def _shown(value: Any) -> str:
     """``repr(value)`` for a message; a value nested too deeply to print is described instead."""
     try:
@@ -243,7 +239,7 @@ def _check_time(
     claims: dict[str, Any], now: float, leeway: float, ignore_nbf: bool, allow_no_expiry: bool
 ) -> str:
     for name in ("exp", "nbf", "iat"):
-        if name in claims and not is_numeric_date(claims[name]):
+        if name in claims and not is_integer(claims[name]):  # a NumericDate, as accepted here
             message = MESSAGES["not_numeric_date"].format(claim=name, value=_shown(claims[name]))
             raise InvalidClaimError(message, name)
     if "exp" not in claims and not allow_no_expiry:

@@ -11,6 +11,7 @@ import io
 from collections.abc import Sequence
 
 from meeting_tokens.drawing import svg
+from meeting_tokens.drawing.palette import PALETTE
 from meeting_tokens.runtime import HAS_MATPLOTLIB, browser_limitation
 
 if HAS_MATPLOTLIB:
@@ -26,7 +27,13 @@ else:
 LINE = "#6e7781"
 BOX = "#f6f8fa"
 TEXT = "#1f2328"
-ACCENT = {"request": "#0969da", "reply": "#1a7f37", "error": "#cf222e", "note": "#9a6700"}
+# A step's colour by its kind: a request, a reply that succeeded, an error, a note.
+ACCENT = {
+    "request": "#0969da",
+    "reply": PALETTE["valid"],
+    "error": PALETTE["rejected"],
+    "note": PALETTE["warning"],
+}
 
 class Diagram(Figure):
     """A matplotlib figure that shows itself as a PNG in notebooks, without pyplot."""

@@ -10,6 +10,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from meeting_tokens.core.claims import PROPERTY_NAMES
+from meeting_tokens.drawing.palette import PALETTE
 
 if TYPE_CHECKING:
     from meeting_tokens.core.jwt_parts import TokenParts
@@ -73,13 +74,13 @@ def report_text(report: ValidationReport) -> str:
 
 def report_html(report: ValidationReport) -> str:
     """A table of checks with pass/fail marks, under the verdict."""
-    colours = {True: "#1a7f37", False: "#cf222e", None: "#8c959f"}  # passed, failed, skipped
+    colours = {True: PALETTE["valid"], False: PALETTE["rejected"], None: PALETTE["unchecked"]}
     rows = "".join(
         f'<tr><td style="color:{colours[c.passed]}">{MARKS[c.passed]}</td>'
         f"<td>{escape(c.name)}</td><td>{escape(c.detail)}</td></tr>"
         for c in report.checks
     )
-    colour = {"valid": colours[True], "rejected": colours[False], "unchecked": colours[None]}[report.state]
+    colour = PALETTE[report.state]
     return (
         f'<div><b style="color:{colour}">{escape(report.verdict)}</b>'
         f"<table><tr><th></th><th>check</th><th>detail</th></tr>{rows}</table></div>"

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from meeting_tokens.core.claims import is_integer
 from meeting_tokens.core.clock import duration_text
-from meeting_tokens.core.validation import is_numeric_date
 
 # datetime's range, as unix seconds: 0001-01-01 to 9999-12-31 23:59:59.
 FIRST_SECOND, LAST_SECOND = -62135596800, 253402300799
@@ -47,7 +47,7 @@ def time_note(claim: str, value: Any, now: float) -> str:
     """The note shown next to a time claim: calendar time and relative time, or what is wrong."""
     if claim not in RELATIVE_TIMES:
         return ""
-    if not is_numeric_date(value):
+    if not is_integer(value):
         return MESSAGES["not_numeric_date"]
     if not FIRST_SECOND <= value <= LAST_SECOND:
         return MESSAGES["out_of_range"]

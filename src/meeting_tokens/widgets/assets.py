@@ -2,7 +2,8 @@
 
 Each widget's ES module is one string: the tables the JavaScript needs (`MT`, written here from
 the Python package, so the page and Python share one source), then the shared files, then the
-widget's own file. No module imports anything from a URL.
+widget's own file. No module imports anything from a URL. The stylesheet likewise starts with
+the palette's colours (drawing/palette.py) as CSS custom properties.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from meeting_tokens.core.jwt_parts import HS256_HEADER, MAX_TOKEN_LENGTH
 from meeting_tokens.core.validation import ALLOWED_ALGORITHMS, CHECK_TEXTS, SSH_KEY_PREFIXES, VERDICTS
 from meeting_tokens.drawing import timetext
 from meeting_tokens.drawing.display import MARKS, PART_COLOURS
+from meeting_tokens.drawing.palette import css_variables
 from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND, RELATIVE_TIMES
 from meeting_tokens.widgets import findings
 from meeting_tokens.widgets.editing import BORN_EXPIRED, FORM_FIELDS
@@ -108,4 +110,5 @@ def module(*names: str) -> str:
 
 @cache
 def stylesheet() -> str:
-    return read("widgets.css")
+    """The widgets' CSS: the palette's colours as custom properties, then widgets.css."""
+    return css_variables() + read("widgets.css")

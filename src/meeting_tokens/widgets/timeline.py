@@ -15,18 +15,18 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-from meeting_tokens.core.validation import is_numeric_date
+from meeting_tokens.core.claims import is_integer
 from meeting_tokens.drawing import svg
+from meeting_tokens.drawing.palette import PALETTE
 from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND
 from meeting_tokens.runtime import HAS_MATPLOTLIB
 
 COLOURS = {
-    "valid": "#2da44e",
-    "leeway": "#d4a72c",
-    "rejected": "#cf222e",
+    "valid": PALETTE["valid"],
+    "leeway": PALETTE["warning"],  # accepted only thanks to the leeway
+    "rejected": PALETTE["rejected"],
     "line": "#8c959f",
     "text": "#888888",
-    "now": "#0b8fc4",
 }
 # Where the axis sits in the figure (fractions of width and height); fixed so a page can map
 # an instant to a position on the image.
@@ -60,7 +60,7 @@ class Timeline:
 
 def _claim(claims: dict[str, Any], name: str) -> int | None:
     value = claims.get(name)
-    return value if is_numeric_date(value) and FIRST_SECOND <= value <= LAST_SECOND else None
+    return value if is_integer(value) and FIRST_SECOND <= value <= LAST_SECOND else None
 
 
 def timeline_for(claims: dict[str, Any], leeway: float = 0, *, fallback: int) -> Timeline:
@@ -142,8 +142,8 @@ def _origin_name(tl: Timeline) -> str:
     return next(n for n in ("iat", "nbf", "exp", "") if n == "" or getattr(tl, n) == tl.origin) or "now"
 
 
-def timeline_figure(tl: Timeline, now: float | None = None) -> Any:
-    """The timeline drawn with matplotlib (a ``Figure``); `now`, if given, is marked with a line."""
+def timeline_figure(tl: Timeline) -> Any:
+    """The timeline drawn with matplotlib (a ``Figure``); the page marks "now" on it itself."""
     from matplotlib.figure import Figure
 
     unit, suffix = _unit(tl.end - tl.start)
@@ -164,8 +164,6 @@ def timeline_figure(tl: Timeline, now: float | None = None) -> Any:
     for t, label, height in _claim_heights(tl, labels):
         ax.axvline(x(t), color=COLOURS["line"], linewidth=1.2)
         ax.text(x(t), height, label, ha="center", va="bottom", color=COLOURS["text"])
-    if now is not None:
-        ax.axvline(x(now), color=COLOURS["now"], linewidth=2)
     ax.set_yticks([])
     ax.tick_params(colors=COLOURS["text"], labelsize=8)
     ax.xaxis.set_major_formatter(lambda value, _: f"{value:+g} {suffix}" if value else "0")
@@ -177,21 +175,21 @@ def timeline_figure(tl: Timeline, now: float | None = None) -> Any:
     return fig
 
 
-def timeline_svg(tl: Timeline, now: float | None = None) -> str:
+def timeline_svg(tl: Timeline) -> str:
     """The figure as an SVG data URI (text kept as text, stable element ids)."""
     if HAS_MATPLOTLIB:
         import matplotlib
 
         buffer = io.BytesIO()
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "meeting-tokens"}):
-            timeline_figure(tl, now).savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+            timeline_figure(tl).savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
         data = buffer.getvalue()
     else:
-        data = _plain_svg(tl, now).encode("utf-8")
+        data = _plain_svg(tl).encode("utf-8")
     return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
 
 
-def _plain_svg(tl: Timeline, now: float | None) -> str:
+def _plain_svg(tl: Timeline) -> str:
     """The timeline without matplotlib, its axis at `AXES_BOX` like the figure's (700 × 170)."""
     width, height = 700.0, 170.0
     unit, suffix = _unit(tl.end - tl.start)
@@ -208,8 +206,6 @@ def _plain_svg(tl: Timeline, now: float | None) -> str:
     for t, label, level in _claim_heights(tl, labels):
         body.append(svg.line(x(t), top, x(t), bottom, colour=COLOURS["line"], width=1.2))
         body.append(svg.text(x(t), y(level) - 8, label, size=13, colour=COLOURS["text"]))
-    if now is not None:
-        body.append(svg.line(x(now), top, x(now), bottom, colour=COLOURS["now"], width=2))
     body.append(svg.box(left, top, right - left, bottom - top, fill="none", stroke=COLOURS["line"]))
     for value in svg.nice_ticks((tl.start - tl.origin) / unit, (tl.end - tl.origin) / unit):
         tick = x(tl.origin + value * unit)

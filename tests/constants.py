@@ -1,0 +1,35 @@
+"""The values many test modules share, defined once: a fake key, a domain, a room, one fixed instant.
+
+Test modules import them by name (``from constants import API_KEY, NOW``), as they import
+``loopback``: pytest puts ``tests/`` on the import path. A module that needs another instant or
+key for a reason of its own (a published example token, a reader's later clock) keeps it beside
+its tests, with that reason.
+"""
+
+from __future__ import annotations
+
+# A fake API key, labelled so wherever it shows up: never a Daily key. 39 bytes, above the 32 bytes
+# an HS256 key should have (RFC 7518, section 3.2), so no test meets the short-key finding unasked.
+API_KEY = "test-only-fake-api-key-0123456789abcdef"
+
+# A second fake key, for "signed, but under the wrong key" and "a key this server does not know".
+OTHER_KEY = "test-only-other-fake-key-0123456789abcdef"
+
+# How every key the emulator makes starts: the key itself says that it is fake.
+EMULATOR_KEY_PREFIX = "demo-key-FAKE-not-a-real-daily-key-"
+
+# A made-up Daily domain id (the `d` claim), in Daily's UUID shape; not the emulator's own domain.
+DOMAIN_ID = "7c1ba4a2-5f5e-4c8a-9d3b-2f0e6a1b9c44"
+
+# Some other domain: a token that names it belongs to someone else.
+OTHER_DOMAIN_ID = "00000000-0000-4000-8000-000000000000"
+
+# The room a test's token is for (the `r` claim), unless the test is about rooms.
+ROOM = "standup"
+
+# The header of every HS256 token the package signs, as PyJWT writes it.
+HEADER = {"alg": "HS256", "typ": "JWT"}
+
+# The tests' clock: 2026-01-01T00:00:00Z, fixed, so no test reads the real one. Tests add
+# seconds to it (NOW + 3600 is an hour later) rather than writing other instants.
+NOW = 1_767_225_600
