@@ -14,21 +14,19 @@ book/images/game/ (game ids, ports and dates differ on every run, so that is opt
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from meeting_tokens.api.emulator import DailyEmulator
+from meeting_tokens.api.serve import serving_app
 from meeting_tokens.game import UVICORN_LIMITS, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,22 +81,8 @@ CONTROL_COOKIES = {"lax-control": "Lax", "none-control": "None"}
 def serving(app: Callable) -> Iterator[int]:
     """Run `app` with uvicorn (and the game's limits) on a free loopback port in a background
     thread; yield the port."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **UVICORN_LIMITS))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join()
-        sock.close()
+    with serving_app(app, **UVICORN_LIMITS) as origin:
+        yield urlsplit(origin).port
 
 
 def recording(app: Callable, log: list[dict[str, str]]) -> Callable:
