@@ -27,24 +27,12 @@ from starlette.routing import Route
 
 from meeting_tokens.api.emulator import DailyEmulator
 from meeting_tokens.api.serve import serving_app
-from meeting_tokens.game import UVICORN_LIMITS, create_app
+from meeting_tokens.game import INJECTED_SCRIPT, UVICORN_LIMITS, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / ("book/images" if os.environ.get("UPDATE_BOOK_IMAGES") == "1" else "artifacts") / "game"
 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 VIEWPORT = {"width": 760, "height": 560}
-
-# What a script injected into the page (cross-site scripting) could take, drawn on the page.
-INJECTED_SCRIPT = """() => {
-  const loot = { cookie: document.cookie, localStorage: localStorage.getItem("meetingToken") };
-  const box = document.createElement("pre");
-  box.style = "border: 3px solid #c00; padding: .5rem; white-space: pre-wrap; word-break: break-all";
-  box.textContent = "An injected script read:\\n" +
-    `document.cookie = ${JSON.stringify(loot.cookie)}\\n` +
-    `localStorage.meetingToken = ${JSON.stringify(loot.localStorage)}`;
-  document.body.append(box);
-  return loot;
-}"""
 
 # Pages of another site: one makes the visitor's browser post a form to the game's /join, the
 # other follows a link to the game's page. Both act as soon as they load.
