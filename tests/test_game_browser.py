@@ -14,39 +14,25 @@ book/images/game/ (game ids, ports and dates differ on every run, so that is opt
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from html import escape
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
-import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import HTMLResponse
 from starlette.routing import Route
 
 from meeting_tokens.api.emulator import DailyEmulator
-from meeting_tokens.game import UVICORN_LIMITS, create_app
+from meeting_tokens.api.serve import serving_app
+from meeting_tokens.game import INJECTED_SCRIPT, UVICORN_LIMITS, create_app
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / ("book/images" if os.environ.get("UPDATE_BOOK_IMAGES") == "1" else "artifacts") / "game"
 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 VIEWPORT = {"width": 760, "height": 560}
-
-# What a script injected into the page (cross-site scripting) could take, drawn on the page.
-INJECTED_SCRIPT = """() => {
-  const loot = { cookie: document.cookie, localStorage: localStorage.getItem("meetingToken") };
-  const box = document.createElement("pre");
-  box.style = "border: 3px solid #c00; padding: .5rem; white-space: pre-wrap; word-break: break-all";
-  box.textContent = "An injected script read:\\n" +
-    `document.cookie = ${JSON.stringify(loot.cookie)}\\n` +
-    `localStorage.meetingToken = ${JSON.stringify(loot.localStorage)}`;
-  document.body.append(box);
-  return loot;
-}"""
 
 # Pages of another site: one makes the visitor's browser post a form to the game's /join, the
 # other follows a link to the game's page. Both act as soon as they load.
@@ -83,22 +69,8 @@ CONTROL_COOKIES = {"lax-control": "Lax", "none-control": "None"}
 def serving(app: Callable) -> Iterator[int]:
     """Run `app` with uvicorn (and the game's limits) on a free loopback port in a background
     thread; yield the port."""
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", **UVICORN_LIMITS))
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("uvicorn did not start")
-        time.sleep(0.01)
-    try:
-        yield sock.getsockname()[1]
-    finally:
-        server.should_exit = True
-        thread.join()
-        sock.close()
+    with serving_app(app, **UVICORN_LIMITS) as origin:
+        yield urlsplit(origin).port
 
 
 def recording(app: Callable, log: list[dict[str, str]]) -> Callable:

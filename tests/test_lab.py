@@ -4,6 +4,8 @@ The server runs on a free loopback port with no browser and a token this test ch
 copy of the chapters (`LAB_WORKSPACE`, removed afterwards), so a learner's `workspace/` is never
 touched. Chromium opens chapter 5 and finds its MyST rendered by jupyterlab-myst: the figure as
 an image, the warning as an admonition, and none of the directive or role syntax left as text.
+Run, chapter 5 serves its live game in a frame, and the widget gallery's editor answers from the
+kernel.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from meeting_tokens.game import INJECTED_SCRIPT
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 WORKSPACE = "workspace-pytest"
@@ -178,3 +182,46 @@ def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chr
     clock.scroll_into_view_if_needed()
     page.screenshot(path=SCREENSHOTS / "widget-gallery-editor-kernel.png")
     context.close()
+
+
+def test_with_a_kernel_chapter_5_serves_the_game_in_a_frame_where_the_host_cookie_works(
+    lab: Lab, chromium: Any
+) -> None:
+    """Run chapter 5 as a reader does: its live cell shows the game, served by the kernel that
+    JupyterLab started, in a frame under the name of Lab's own page (127.0.0.1 here, where
+    Jupyter's runtime file says localhost); creating a game there makes the reader host."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(lab.notebook("05-storage.ipynb"))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    frame_element = page.locator(".jp-OutputArea-output iframe")
+    for _attempt in range(3):  # as for the gallery: Run All once the notebook has the focus
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(".lm-MenuBar-item", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        try:
+            frame_element.wait_for(timeout=30_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    frame = frame_element.element_handle().content_frame()
+    frame.wait_for_selector("form#create:not([hidden])", timeout=30_000)
+    frame.fill("input[name=gameName]", "Friday quiz")
+    frame.fill("form#create input[name=playerName]", "Ada")
+    frame.click("form#create button")
+    frame.wait_for_selector("body[data-joined=true]", timeout=30_000)
+    loot = frame.evaluate(INJECTED_SCRIPT)
+    frame_element.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / "05-storage-live-game.png")
+    host, game_url = frame.inner_text("#host"), frame.url
+    host_cookies = [c for c in context.cookies() if c["name"].startswith("__Host-gh-")]
+    context.close()
+
+    assert game_url.startswith("http://127.0.0.1:") and not game_url.startswith(lab.base_url)
+    assert host == "yes: the server minted a fresh owner token"
+    assert [(c["domain"], c["httpOnly"], c["sameSite"]) for c in host_cookies] == [
+        ("127.0.0.1", True, "Strict")
+    ]
+    assert loot["localStorage"] is None
+    assert "meetingToken" not in loot["cookie"]

@@ -4,6 +4,7 @@ uvicorn does the HTTP; a small ASGI function turns each request into an `httpx.R
 hands it to `DailyEmulator.handle`, the same handler the in-process transport uses, so there is
 one implementation of Daily's behaviour and two ways in. Point any HTTP client (or your own
 app's tests, through `serving()`) at the printed base URL with the printed demo key.
+`serving_app()` serves any other ASGI app from a thread the same way (the game, for a notebook).
 """
 
 from __future__ import annotations
@@ -146,22 +147,25 @@ def _with_head_deadline(h11_protocol: type) -> type:
     return _H11WithHeadDeadline
 
 
-def _server(emulator: DailyEmulator) -> uvicorn.Server:
+def _uvicorn_server(app: ASGIApp, **options: Any) -> uvicorn.Server:
+    """uvicorn for ``app``, quiet (warnings only, no access log); ``options`` go to its Config."""
     # Imported here: uvicorn is the `serve` extra, and the lean install imports this module.
     import uvicorn
+
+    config = uvicorn.Config(app, lifespan="off", log_level="warning", access_log=False, **options)
+    return uvicorn.Server(config)
+
+
+def _server(emulator: DailyEmulator) -> uvicorn.Server:
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     # No access log: the path of GET /meeting-tokens/{token} carries a token.
-    config = uvicorn.Config(
+    return _uvicorn_server(
         asgi_app(emulator),
         http=_with_head_deadline(H11Protocol),
-        lifespan="off",
-        log_level="warning",
-        access_log=False,
         timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
         h11_max_incomplete_event_size=MAX_TARGET_LENGTH + 16 * 1024,  # the longest path, and headers
     )
-    return uvicorn.Server(config)
 
 
 def _bind(host: str, port: int) -> socket.socket:
@@ -177,30 +181,49 @@ def _bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def base_url(sock: socket.socket) -> str:
-    """The emulator's base URL on a bound socket, e.g. http://127.0.0.1:8787/v1."""
+def origin(sock: socket.socket) -> str:
+    """The origin of a server on a bound socket, e.g. http://127.0.0.1:8787."""
     host, port = sock.getsockname()[:2]
     host = f"[{host}]" if ":" in host else host
-    return f"http://{host}:{port}{API_PREFIX}"
+    return f"http://{host}:{port}"
+
+
+def base_url(sock: socket.socket) -> str:
+    """The emulator's base URL on a bound socket, e.g. http://127.0.0.1:8787/v1."""
+    return origin(sock) + API_PREFIX
 
 
 @contextmanager
-def serving(emulator: DailyEmulator, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve `emulator` from a background thread (port 0: any free port); yields its base URL."""
+def _running(server: uvicorn.Server, host: str, port: int) -> Iterator[socket.socket]:
+    """Run ``server`` from a background thread on a socket bound to ``host`` and ``port``."""
     sock = _bind(host, port)
-    server = _server(emulator)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     try:
         while not server.started:
             if not thread.is_alive():
-                raise RuntimeError("the emulator's server did not start")
+                raise RuntimeError("the server did not start")
             time.sleep(0.01)
-        yield base_url(sock)
+        yield sock
     finally:
         server.should_exit = True
         thread.join()
         sock.close()
+
+
+@contextmanager
+def serving(emulator: DailyEmulator, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve `emulator` from a background thread (port 0: any free port); yields its base URL."""
+    with _running(_server(emulator), host, port) as sock:
+        yield base_url(sock)
+
+
+@contextmanager
+def serving_app(app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0, **options: Any) -> Iterator[str]:
+    """Serve any ASGI ``app`` the same way, with uvicorn's ``options`` (the game passes its
+    ``UVICORN_LIMITS``); yields its origin, e.g. http://127.0.0.1:8000."""
+    with _running(_uvicorn_server(app, **options), host, port) as sock:
+        yield origin(sock)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

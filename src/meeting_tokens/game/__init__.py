@@ -22,7 +22,10 @@ requests. (Starlette's sync TestClient would also work, but with plain httpx it 
 in favour of httpx2, which the project does not use.) To play it in a real browser, serve it
 on loopback with the limits below, e.g.
 ``uvicorn.run(game_app(), host="127.0.0.1", port=8000, **UVICORN_LIMITS)``, and open
-http://127.0.0.1:8000/ (Chromium accepts the ``Secure`` cookie over http on loopback).
+http://127.0.0.1:8000/ (Chromium accepts the ``Secure`` cookie over http on loopback). In
+JupyterLab, ``live_game("local-storage")`` does that for you and shows the game in a frame under
+the cell (``meeting_tokens.game.live`` says how the frame and the host cookie get along);
+``INJECTED_SCRIPT`` is the script to run in it, the one the storage chapter's screenshots show.
 
 From the article (github.com/daily-demos/modern-wordfare) the miniature keeps the host cookie's
 flags (``HttpOnly``, ``Secure``, ``SameSite=Strict``), its signature, and the check that the
@@ -56,13 +59,17 @@ cookie was made within 10 s of its game. Where it goes further, and why:
 
 from meeting_tokens.game.app import TOKEN_STORAGES, UVICORN_LIMITS, TokenStorage, create_app, host_cookie_name
 from meeting_tokens.game.inprocess import browser, game_app
+from meeting_tokens.game.live import INJECTED_SCRIPT, LiveGame, live_game
 
 __all__ = [
+    "INJECTED_SCRIPT",
     "TOKEN_STORAGES",
     "UVICORN_LIMITS",
+    "LiveGame",
     "TokenStorage",
     "browser",
     "create_app",
     "game_app",
     "host_cookie_name",
+    "live_game",
 ]

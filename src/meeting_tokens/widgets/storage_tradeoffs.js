@@ -4,6 +4,12 @@
 
 import { el, saveChanges } from "./view.js";
 
+// Cells wrap at spaces (widgets.css); a dotted name such as object.method() may also wrap after a
+// dot, where a <wbr> lets it, rather than the browser breaking it inside a word.
+function wrapAtDots(text) {
+  return text.split(/(?<=\.)(?=\w)/).flatMap((part, i) => (i === 0 ? [part] : [el("wbr"), part]));
+}
+
 function render({ model, el: root }) {
   const table = model.get("table");
   // Saved widget state has its dict keys sorted; the lists keep Python's order.
@@ -57,10 +63,11 @@ function render({ model, el: root }) {
           "tr",
           { className: row.key === picked ? "mt-picked" : "", onclick: () => pick(row.key) },
           columns.map((name) =>
-            el(name === "label" ? "th" : "td", {
-              text: name === "stolen_useful" ? table.stolen[life][row.key] : row[name],
-              "data-column": table.columns[name], // the heading, shown beside the cell on phones
-            }),
+            el(
+              name === "label" ? "th" : "td",
+              { "data-column": table.columns[name] }, // the heading, shown beside the cell on phones
+              wrapAtDots(name === "stolen_useful" ? table.stolen[life][row.key] : row[name]),
+            ),
           ),
         ),
       ),
