@@ -55,13 +55,15 @@ test-unit: $(STAMP)
 # root is the repository, so the chapters' figures (../book/images/) load as they do in the book.
 #   make lab LAB_PORT=8899 LAB_BROWSER=no     another port, and no browser opened (remote machines)
 # As root (containers, CI machines, many cloud workspaces) Jupyter refuses to start without
-# --allow-root, so it is added when the user id is 0. Lab asks no other host for news or updates.
+# --allow-root, so it is added when the user id is 0. Lab asks no other host for news or updates,
+# and does not ask the learner about it either (lab/overrides.json: Lab's settings for this project).
 LAB_PORT ?= 8888
 LAB_BROWSER ?= yes
 LAB_WORKSPACE ?= workspace
 LAB_OPTIONS = --ServerApp.port=$(LAB_PORT) \
 	--ServerApp.root_dir=$(CURDIR) --ContentsManager.preferred_dir=$(LAB_WORKSPACE) \
 	--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+	--LabApp.app_settings_dir=$(CURDIR)/lab \
 	$(if $(filter no,$(LAB_BROWSER)),--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP)

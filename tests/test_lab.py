@@ -10,6 +10,7 @@ kernel.
 
 from __future__ import annotations
 
+import json
 import os
 import pathlib
 import secrets
@@ -116,6 +117,15 @@ def test_make_lab_copies_the_chapters_to_its_workspace(lab: Lab) -> None:
     assert copied == sorted(path.name for path in (ROOT / "notebooks").glob("*.ipynb"))
 
 
+def test_lab_neither_fetches_news_nor_asks_to(lab: Lab) -> None:
+    # Lab's default is to ask ("none"), in a toast over the chapter; the project's
+    # lab/overrides.json answers for the learner: never, and no update checks either.
+    url = lab.url("lab/api/settings/@jupyterlab/apputils-extension:notification")
+    with urllib.request.urlopen(url, timeout=10) as answer:  # noqa: S310 (loopback)
+        schema = json.load(answer)["schema"]["properties"]
+    assert (schema["fetchNews"]["default"], schema["checkForUpdates"]["default"]) == ("false", False)
+
+
 def test_the_chapter_figure_renders_as_an_image_that_loads(chapter: Any) -> None:
     chapter.wait_for_function(
         """() => [...document.querySelectorAll(".jp-MarkdownCell img[src*='04-xss-cookie-host']")].some(
@@ -205,6 +215,9 @@ def test_with_a_kernel_chapter_5_serves_the_game_in_a_frame_where_the_host_cooki
             break
         except PlaywrightTimeout:
             continue
+    # Every cell has run (a second Run All would have replaced the game and its frame): only now
+    # is the frame on the page the one whose game keeps running.
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
     frame = frame_element.element_handle().content_frame()
     frame.wait_for_selector("form#create:not([hidden])", timeout=30_000)
     frame.fill("input[name=gameName]", "Friday quiz")
