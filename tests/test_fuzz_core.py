@@ -21,12 +21,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from constants import API_KEY, DOMAIN_ID, NOW, ROOM
+from constants import API_KEY, DOMAIN_ID, HEADER, NOW, ROOM
 from meeting_tokens import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.api import DEMO_API_KEY, DailyEmulator
 from meeting_tokens.api.serve import serving
 from meeting_tokens.core.clock import FrozenClock
-from meeting_tokens.core.jwt_parts import b64url_encode
+from meeting_tokens.core.jwt_parts import b64url_encode, sign_hs256
 from meeting_tokens.drawing.display import report_html, report_text
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 
@@ -114,6 +114,25 @@ def assert_a_whole_report(report: ValidationReport) -> None:
 @given(token=tokens(), chosen=options)
 def test_validate_token_reports_on_any_token(token: str, chosen: dict[str, Any]) -> None:
     assert_a_whole_report(validate_token(token, api_key=API_KEY, **chosen))
+
+
+# Keys: any bytes, and bytes shaped like the start of DER: a sequence tag, then a length in the
+# short form (one byte) or the long form (0x80 + n, then n bytes), then anything.
+def der_start(n: int, length: int, rest: bytes) -> bytes:
+    size = bytes([0x80 + n]) + (length % 256**n).to_bytes(n, "big") if n else bytes([length % 128])
+    return b"0" + size + rest
+
+
+der_like = st.builds(der_start, st.integers(0, 4), st.integers(0, 400), st.binary(max_size=300))
+SIGNED = sign_hs256(HEADER, {"r": ROOM, "exp": NOW + 3600}, API_KEY)
+
+
+@FUZZ
+@given(key=st.binary(max_size=300) | der_like | st.text(max_size=100))
+def test_validate_token_reports_with_any_key(key: str | bytes) -> None:
+    report = validate_token(SIGNED, api_key=key, room_name=ROOM, now=NOW)
+    assert_a_whole_report(report)
+    assert report.valid == (key in (API_KEY, API_KEY.encode()))
 
 
 @FUZZ

@@ -214,7 +214,8 @@ NOT_SECRETS = [
     "-----BEGIN PRIVATE KEY----- truncated",
     "0\x0b\x02\x01\x01\x04\x06secret",  # DER-shaped: a sequence of an integer and an octet string
 ]
-UNUSUAL_KEYS = ["short", "ключ-🔑", '{"not": "a jwk"}', "x" * 200, "  spaced  ", *NOT_SECRETS]
+UNUSUAL_KEYS = ["short", "ключ-🔑", '{"not": "a jwk"}', "x" * 200, "  spaced  ", "0\x02\x00\x00"]
+UNUSUAL_KEYS += NOT_SECRETS
 
 
 def test_page_refuses_to_sign_with_an_empty_key_like_python(page: Any) -> None:
@@ -352,6 +353,17 @@ def test_page_refuses_to_verify_with_the_keys_python_refuses(page: Any, key: str
     token = CORPUS["valid"]
     python = validate_token(token, api_key=key, room_name=ROOM, now=NOW)
     assert python.code == "invalid-signature" and python.reason.startswith("unusable key: ")
+    assert page_checks(page, token, key=key, roomName=ROOM, now=NOW) == python_checks(python)
+
+
+ALMOST_DER = ["0\x82\x00\x00", "0\x02\x00\x00", "0\x03\x04\x01x", "0\x80\x02\x01"]  # no DER key: usable
+
+
+@pytest.mark.parametrize("key", ALMOST_DER, ids=range(len(ALMOST_DER)))
+def test_page_verifies_with_keys_that_only_start_like_der_as_python_does(page: Any, key: str) -> None:
+    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": ROOM, "exp": NOW + 3600}, key)
+    python = validate_token(token, api_key=key, room_name=ROOM, now=NOW)
+    assert python.valid is True
     assert page_checks(page, token, key=key, roomName=ROOM, now=NOW) == python_checks(python)
 
 

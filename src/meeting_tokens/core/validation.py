@@ -291,7 +291,7 @@ def looks_like_der(secret: bytes) -> bool:
         size = int.from_bytes(secret[2:start], "big")
     elif size == 0x80:  # indefinite length is not DER
         return False
-    return start + size == len(secret) and secret[start] in (0x30, 0x02)
+    return 0 < size == len(secret) - start and secret[start] in (0x30, 0x02)
 
 
 def _usable_hmac_key(key: str | bytes) -> bytes:

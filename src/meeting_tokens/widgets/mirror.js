@@ -109,7 +109,7 @@ function looksLikeDer(bytes) {
     size = 0;
     for (const byte of bytes.subarray(2, start)) size = size * 256 + byte;
   } else if (size === 0x80) return false;
-  return start + size === bytes.length && (bytes[start] === 0x30 || bytes[start] === 0x02);
+  return size > 0 && start + size === bytes.length && (bytes[start] === 0x30 || bytes[start] === 0x02);
 }
 
 // validation._usable_hmac_key(key): the key's UTF-8 bytes, unless it is plainly not a secret.
