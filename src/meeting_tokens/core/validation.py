@@ -206,7 +206,7 @@ def _shown(value: Any) -> str:
 
 
 def _span(count: int) -> str:
-    """A difference of seconds for a message: "3600 s", "10 years (315359647 s)".
+    """A difference of seconds for a message: "3600 s", "1 day (86400 s)".
 
     A forged claim can make a difference too long for ``str``: it is described instead.
     """
