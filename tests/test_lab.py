@@ -158,6 +158,21 @@ def test_no_myst_syntax_is_left_as_text(chapter: Any) -> None:
     assert [raw for raw in RAW_MYST if raw in text] == []
 
 
+def run_all_until(page: Any, shown: Any) -> None:
+    """Run every cell until ``shown`` appears. Run All acts on the notebook that has the focus,
+    which it may not have just after loading: focus a cell and ask again (at most three times)."""
+    for _attempt in range(3):
+        page.locator(".jp-Notebook .jp-Cell").first.click()
+        page.locator(".lm-MenuBar-item", has_text="Run").click()
+        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
+        try:
+            shown.wait_for(timeout=30_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    shown.wait_for(timeout=30_000)  # fails the test, saying what never appeared
+
+
 def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chromium: Any) -> None:
     """Run the widget gallery: the editor's answers then come from the kernel, at Python's `now`."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
@@ -166,18 +181,7 @@ def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chr
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
     clock = page.locator(".mt-editor .mt-clock")
-    # Run All acts on the notebook that has the focus, which it may not have just after loading:
-    # focus a cell and ask again until the cells run (running them twice changes nothing).
-    for _attempt in range(3):
-        page.locator(".jp-Notebook .jp-Cell").first.click()
-        page.locator(".lm-MenuBar-item", has_text="Run").click()
-        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-        try:
-            clock.wait_for(timeout=20_000)
-            break
-        except PlaywrightTimeout:
-            continue
-    clock.wait_for(timeout=20_000)
+    run_all_until(page, clock)
     page.wait_for_function(
         "(el) => el.innerText.includes('the Python kernel')", arg=clock.element_handle(), timeout=30_000
     )
@@ -206,15 +210,7 @@ def test_with_a_kernel_chapter_5_serves_the_game_in_a_frame_where_the_host_cooki
     page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
     frame_element = page.locator(".jp-OutputArea-output iframe")
-    for _attempt in range(3):  # as for the gallery: Run All once the notebook has the focus
-        page.locator(".jp-Notebook .jp-Cell").first.click()
-        page.locator(".lm-MenuBar-item", has_text="Run").click()
-        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-        try:
-            frame_element.wait_for(timeout=30_000)
-            break
-        except PlaywrightTimeout:
-            continue
+    run_all_until(page, frame_element)
     # Every cell has run (a second Run All would have replaced the game and its frame): only now
     # is the frame on the page the one whose game keeps running.
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)

@@ -159,6 +159,12 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+def require_token_storage(token_storage: str) -> None:
+    """Raise ``ValueError`` unless ``token_storage`` is one of ``TOKEN_STORAGES``."""
+    if token_storage not in TOKEN_STORAGES:
+        raise ValueError(f"token_storage must be one of {TOKEN_STORAGES}, not {token_storage!r}")
+
+
 def create_app(
     daily: Any,
     *,
@@ -182,8 +188,7 @@ def create_app(
     seconds, its host cookie at most ``HOST_COOKIE_LIFETIME``; ``max_games`` bounds how many
     the server keeps.
     """
-    if token_storage not in TOKEN_STORAGES:
-        raise ValueError(f"token_storage must be one of {TOKEN_STORAGES}, not {token_storage!r}")
+    require_token_storage(token_storage)
     if not CSP_SOURCES.fullmatch(frame_ancestors) or ";" in frame_ancestors or "," in frame_ancestors:
         raise ValueError(
             "frame_ancestors must be CSP sources separated by spaces, such as 'none', 'self' "

@@ -30,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from meeting_tokens.api import DailyClient
-from meeting_tokens.game.app import TOKEN_STORAGES, UVICORN_LIMITS, TokenStorage
+from meeting_tokens.game.app import UVICORN_LIMITS, TokenStorage, require_token_storage
 from meeting_tokens.game.inprocess import game_app
 from meeting_tokens.runtime import IN_BROWSER, browser_limitation
 
@@ -183,8 +183,7 @@ def live_game(
     the game's client (a fresh emulator's by default). Stops the live game started before.
     """
     global _current
-    if token_storage not in TOKEN_STORAGES:
-        raise ValueError(f"token_storage must be one of {TOKEN_STORAGES}, not {token_storage!r}")
+    require_token_storage(token_storage)  # here too: a mistake shows even when nothing is served
     if _current is not None:
         _current.stop()
         _current = None
