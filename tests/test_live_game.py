@@ -163,15 +163,16 @@ def notebook_page(
 
 def join_as_host_in_the_frame(page: Any, url: str) -> Any:
     """The reader's steps: open the notebook, create a game in the frame (which joins as host)."""
-    page.goto(url)
-    page.wait_for_function("() => document.querySelector('iframe').contentWindow !== null")
-    [frame] = page.main_frame.child_frames
-    frame.wait_for_selector("form#create:not([hidden])")
-    frame.fill("input[name=gameName]", "Friday quiz")
-    frame.fill("form#create input[name=playerName]", "Ada")
-    frame.click("form#create button")
-    frame.wait_for_selector("body[data-joined=true]")
-    return frame
+    page.goto(url)  # the output's script has run by then: the frame's src is final
+    # Pointing the frame at the page's host name makes Chromium load the game in a new frame, so
+    # the steps go through a locator that finds the frame at each step.
+    game = page.frame_locator("iframe")
+    game.locator("form#create:not([hidden])").wait_for()
+    game.locator("input[name=gameName]").fill("Friday quiz")
+    game.locator("form#create input[name=playerName]").fill("Ada")
+    game.locator("form#create button").click()
+    game.locator("body[data-joined=true]").wait_for()
+    return page.locator("iframe").element_handle().content_frame()
 
 
 @pytest.mark.parametrize(
