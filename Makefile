@@ -41,14 +41,20 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 # One pytest run: unit tests, the book built strictly and checked in Chromium, and every
 # notebook re-executed and compared with its committed outputs (nbval, with the sanitizer).
 # Without Chromium every browser test would fail on its own; say once what to install instead.
+# pytest-xdist spreads the tests over one worker per core (at most TEST_WORKERS); the book is
+# built once for all of them, and what must share a process (a notebook's cells, the JupyterLab
+# tests) stays on one worker (tests/conftest.py). `make test TEST_WORKERS=0` runs in one process.
+TEST_WORKERS ?= 4
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n auto --maxprocesses $(TEST_WORKERS) --dist loadgroup)
+
 test: $(STAMP)
 	@command -v chromium >/dev/null || { echo "make test needs Debian's chromium for its browser tests: run 'apt-get install chromium' (or 'bash .ci/run', which installs it and runs the tests)"; exit 1; }
-	$(BIN)/python -m pytest --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
+	$(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
 
-# The unit tests alone: no browser, no book build, no notebook (a few seconds).
+# The unit tests alone: no browser, no book build, no JupyterLab, no notebook (seconds).
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not book and not notebook" tests
+	$(BIN)/python -m pytest $(XDIST) -m "not browser and not book and not lab and not notebook" tests
 
 # JupyterLab on a copy of the chapters (workspace/, git-ignored), so a learner's edits and Lab's
 # autosave never touch the committed notebooks; `make lab-reset` throws the copy away. The server's

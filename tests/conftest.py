@@ -1,16 +1,22 @@
-"""Fixtures shared by the test modules: a headless Chromium driven by Playwright."""
+"""Fixtures shared by the test modules: a headless Chromium driven by Playwright, and the book
+built once per test run (shared by every pytest-xdist worker)."""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import pathlib
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 
+ROOT = pathlib.Path(__file__).resolve().parents[1]
 # The book's build tooling is a local Sphinx extension beside the book, not part of the package.
-sys.path.insert(0, str(pathlib.Path(__file__).resolve().parents[1] / "book" / "_ext"))
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
 CHROMIUM_ARGS = [
     "--headless",
@@ -41,11 +47,56 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by what it needs, so the fast ones can run alone (`make test-unit`).
+def _build_book() -> subprocess.CompletedProcess:
+    """Build the book as `make book` does, but re-reading every page (so every warning shows)."""
+    from book_assets import copy_anywidget
 
-    ``browser``: Debian's Chromium; ``book``: the book built strictly; ``notebook``: a chapter
-    re-executed by nbval. A test with none of these is a unit test.
+    copy_anywidget(ROOT / "book" / "widgets-js")
+    jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
+    command = [str(jupyter_book), "build", ".", "--all", "-W", "-n", "--keep-going"]
+    return subprocess.run(  # noqa: S603 (a fixed command)
+        command, cwd=ROOT, capture_output=True, text=True, check=False
+    )
+
+
+@contextmanager
+def _locked(path: pathlib.Path) -> Iterator[None]:
+    with path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def book_build(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> subprocess.CompletedProcess:
+    """The book built strictly, once per test run: the first xdist worker to ask builds it while
+    the others wait on a lock, then read its result from the run's shared temporary folder."""
+    if not hasattr(request.config, "workerinput"):  # one process, no xdist worker
+        return _build_book()
+    shared = tmp_path_factory.getbasetemp().parent
+    with _locked(shared / "book-build.lock"):
+        saved = shared / "book-build.json"
+        if saved.is_file():
+            return subprocess.CompletedProcess(**json.loads(saved.read_text(encoding="utf-8")))
+        result = _build_book()
+        fields = {"args": result.args, "returncode": result.returncode}
+        saved.write_text(json.dumps(fields | {"stdout": result.stdout, "stderr": result.stderr}))
+        return result
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test by what it needs, so the fast ones can run alone (`make test-unit`), and
+    keep together on one xdist worker what must run in one process.
+
+    ``browser``: Debian's Chromium; ``book``: the book built strictly; ``lab``: a JupyterLab
+    server; ``notebook``: a chapter re-executed by nbval. A test with none of these is a unit test.
+    The cells of one notebook share its kernel, and the JupyterLab tests share one server, so each
+    such set is one ``xdist_group`` (``make test`` runs with ``--dist loadgroup``).
     """
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
@@ -53,5 +104,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker("browser")
         if "book_build" in fixtures:
             item.add_marker("book")
+        if "lab" in fixtures:
+            item.add_marker("lab")
+            item.add_marker(pytest.mark.xdist_group("jupyterlab"))
         if item.nodeid.startswith("notebooks/"):
             item.add_marker("notebook")
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))

@@ -1,8 +1,8 @@
 """The chapters as real Python in the reader's browser: JupyterLite, served from the built book.
 
-The module fixture brings the book up to date (`jupyter-book build .`, which also builds
-JupyterLite into `_build/html/lite/`) and serves `_build/html` on a loopback port. In Chromium,
-each chapter opens in JupyterLite's lab, runs all its cells in the Pyodide kernel, and must end
+The tests use the session's book build (`book_build` in conftest.py, which also builds
+JupyterLite into `_build/html/lite/`) and serve `_build/html` on a loopback port. In Chromium, each
+chapter opens in JupyterLite's lab, runs all its cells in the Pyodide kernel, and must end
 with no error and with an output that only its last cells make; any request to another host
 fails the test. Screenshots land in `artifacts/screenshots/lite-*.png`. Pyodide's start takes
 about 10 to 40 seconds on two cores, so each chapter is opened once.
@@ -14,7 +14,6 @@ import json
 import pathlib
 import re
 import subprocess
-import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
@@ -49,13 +48,10 @@ GALLERY_WIDGETS = [".mt-editor", ".mt-inspector", ".mt-explorer", ".mt-storage"]
 
 
 @pytest.fixture(scope="module")
-def built_site() -> pathlib.Path:
-    """The book brought up to date, as `make book` builds it (JupyterLite included)."""
-    jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", ".", "-W", "-n", "--keep-going"]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)  # noqa: S603
-    if result.returncode != 0:
-        pytest.fail(f"the book did not build:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+def built_site(book_build: subprocess.CompletedProcess) -> pathlib.Path:
+    """The book as `make book` builds it (JupyterLite included), built once for the whole run."""
+    if book_build.returncode != 0:
+        pytest.fail("the book did not build: see test_site.py's test_book_builds_strictly_without_warnings")
     return SITE
 
 

@@ -1,10 +1,11 @@
 """The built book, checked the way a reader meets it: every page in a real browser, offline.
 
-The session fixture builds the book strictly (`jupyter-book build . --all -W -n --keep-going`, so
-warnings from unchanged pages are reported again; notebook results come from the jupyter cache in
-`_build/.jupyter_cache`), serves `_build/html` on a loopback port, and every test opens pages in
-Debian's Chromium. Any request to another host is blocked and fails the test. Screenshots of
-every page land in `artifacts/screenshots/`.
+The session fixture `book_build` (conftest.py, shared by every xdist worker) builds the book
+strictly (`jupyter-book build . --all -W -n --keep-going`, so warnings from unchanged pages are
+reported again; notebook results come from the jupyter cache in `_build/.jupyter_cache`); `site`
+serves `_build/html` on a loopback port, and every test opens pages in Debian's Chromium. Any
+request to another host is blocked and fails the test. Screenshots of every page land in
+`artifacts/screenshots/`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 import json
 import pathlib
 import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -57,19 +57,6 @@ class Site:
 
     def html(self, page: str) -> str:
         return (self.root / f"{page}.html").read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="session")
-def book_build() -> subprocess.CompletedProcess:
-    """Build the book as `make book` does, but re-reading every page, once per test session."""
-    from book_assets import copy_anywidget
-
-    copy_anywidget(ROOT / "book" / "widgets-js")
-    jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", ".", "--all", "-W", "-n", "--keep-going"]
-    return subprocess.run(  # noqa: S603 (a fixed command)
-        command, cwd=ROOT, capture_output=True, text=True, check=False
-    )
 
 
 def test_book_builds_strictly_without_warnings(book_build: subprocess.CompletedProcess) -> None:
