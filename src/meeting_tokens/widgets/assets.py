@@ -69,6 +69,9 @@ def constants() -> dict[str, Any]:
         "canAdminClaims": CAN_ADMIN_CLAIMS,
         "canReceiveClaims": CAN_RECEIVE_CLAIMS,
         "mediaClaims": MEDIA_CLAIMS,
+        # The keys again, in Daily's order, for messages (MT is written with its keys sorted).
+        "canReceiveKeys": list(CAN_RECEIVE_CLAIMS),
+        "mediaKeys": list(MEDIA_CLAIMS),
         "customMedia": list(CUSTOM_MEDIA),
         "receiveGroups": list(RECEIVE_GROUPS),
         "userIdMax": USER_ID_MAX,

@@ -175,7 +175,6 @@ function ofType(name, accepts, message) {
   return (v) => (accepts(v) ? [] : [problem]);
 }
 
-const mediaNames = Object.keys(MT.mediaClaims);
 const unknownKey = (path, choices) => pyFormat(C.not_one_of_keys, { permission: path, choices: choices.join(", ") });
 const notBoolean = (path) => pyFormat(C.permission_not_boolean, { permission: path });
 const notObject = (path) => pyFormat(C.permission_not_object, { permission: path });
@@ -183,11 +182,11 @@ const notObject = (path) => pyFormat(C.permission_not_object, { permission: path
 // claims._media(path, value): a canReceive value, true, false or media -> true/false.
 function mediaProblems(path, value) {
   if (typeof value === "boolean") return [];
-  if (!isDict(value)) return [pyFormat(C.not_bool_or_media, { permission: path, choices: mediaNames.join(", ") })];
+  if (!isDict(value)) return [pyFormat(C.not_bool_or_media, { permission: path, choices: MT.mediaKeys.join(", ") })];
   const problems = [];
   for (const [name, item] of entriesOf(value)) {
     const where = `${path}.${name}`;
-    if (!Object.hasOwn(MT.mediaClaims, name)) problems.push(unknownKey(where, mediaNames));
+    if (!Object.hasOwn(MT.mediaClaims, name)) problems.push(unknownKey(where, MT.mediaKeys));
     else if (!MT.customMedia.includes(name)) {
       if (typeof item !== "boolean") problems.push(notBoolean(where));
     } else if (!isDict(item)) problems.push(notObject(where));
@@ -206,7 +205,7 @@ function canReceiveProblems(value) {
   const problems = [];
   for (const [name, item] of entriesOf(value)) {
     const where = `canReceive.${name}`;
-    if (!Object.hasOwn(MT.canReceiveClaims, name)) problems.push(unknownKey(where, Object.keys(MT.canReceiveClaims)));
+    if (!Object.hasOwn(MT.canReceiveClaims, name)) problems.push(unknownKey(where, MT.canReceiveKeys));
     else if (name === "base") problems.push(...mediaProblems(where, item));
     else if (!isDict(item)) problems.push(notObject(where));
     else for (const [who, media] of entriesOf(item)) problems.push(...mediaProblems(`${where}.${who}`, media));
