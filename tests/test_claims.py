@@ -97,7 +97,7 @@ def test_to_claims_writes_permissions_in_daily_abbreviated_shape():
     }
 
     assert to_claims({"permissions": permissions}) == {
-        "p": {"hp": False, "cs": "v,a,sv,sa", "cr": {"b": False}, "canAdmin": ["participants"]}
+        "p": {"hp": False, "cs": "v,a,sv,sa", "cr": {"b": False}, "ca": "p"}
     }
 
 
@@ -105,8 +105,67 @@ def test_to_claims_keeps_can_send_booleans():
     assert to_claims({"permissions": {"canSend": True}}) == {"p": {"cs": True}}
 
 
+@pytest.mark.parametrize(
+    ("can_admin", "claim"),
+    [(True, True), (False, False), (["participants"], "p"), (["streaming", "transcription"], "s,t"),
+     (["participants", "streaming", "transcription"], "p,s,t"), ([], "")],
+)  # fmt: skip
+def test_can_admin_is_written_ca_with_daily_letters(can_admin, claim):
+    assert to_claims({"permissions": {"canAdmin": can_admin}}) == {"p": {"ca": claim}}
+    assert to_properties({"p": {"ca": claim}}) == {"permissions": {"canAdmin": can_admin}}
+
+
+# Daily's reference example, key for key: base, byUserId and byParticipantId, custom tracks by name.
+EVERY_PERMISSION = {
+    "hasPresence": True,
+    "canSend": ["video", "audio", "screenVideo", "screenAudio"],
+    "canReceive": {
+        "base": {
+            "video": False, "audio": True, "screenVideo": False, "screenAudio": True,
+            "customVideo": {"*": False}, "customAudio": {"*": True},
+        },
+        "byUserId": {"u1": True, "u2": {"video": True, "customAudio": {"mic-2": False}}},
+        "byParticipantId": {"p1": False, "p2": {"screenVideo": True}},
+    },
+    "canAdmin": ["participants", "streaming", "transcription"],
+}  # fmt: skip
+EVERY_PERMISSION_CLAIM = {
+    "hp": True,
+    "cs": "v,a,sv,sa",
+    "cr": {
+        "b": {"v": False, "a": True, "sv": False, "sa": True, "cv": {"*": False}, "ca": {"*": True}},
+        "u": {"u1": True, "u2": {"v": True, "ca": {"mic-2": False}}},
+        "p": {"p1": False, "p2": {"sv": True}},
+    },
+    "ca": "p,s,t",
+}
+
+
+def test_every_kind_of_permission_is_written_in_daily_shape():
+    assert to_claims({"permissions": EVERY_PERMISSION}) == {"p": EVERY_PERMISSION_CLAIM}
+
+
+def test_every_kind_of_permission_reads_back_under_its_long_names():
+    assert to_properties({"p": EVERY_PERMISSION_CLAIM}) == {"permissions": EVERY_PERMISSION}
+
+
+def test_the_reference_pages_own_example_reads_as_documented():
+    claim = {"ca": "p", "cr": {"b": {"v": False}, "u": {"u1": True}}}
+
+    assert to_properties({"p": claim}) == {
+        "permissions": {
+            "canAdmin": ["participants"],
+            "canReceive": {"base": {"video": False}, "byUserId": {"u1": True}},
+        }
+    }
+
+
+def test_every_kind_of_permission_is_legal():
+    assert check_properties({"permissions": EVERY_PERMISSION}) == []
+
+
 def test_to_properties_reads_permissions_back_under_their_long_names():
-    claims = {"p": {"hp": True, "cs": "a,sv", "cr": {"b": True}, "canAdmin": True}}
+    claims = {"p": {"hp": True, "cs": "a,sv", "cr": {"b": True}, "ca": True}}
 
     assert to_properties(claims) == {
         "permissions": {
@@ -118,9 +177,27 @@ def test_to_properties_reads_permissions_back_under_their_long_names():
     }
 
 
+def test_to_properties_keeps_unknown_letters_and_keys_of_a_foreign_claim_as_given():
+    claims = {"p": {"cs": "v,x", "ca": "p,q", "cr": {"b": {"zz": 1}, "u": "all", "q": {}}, "hx": 1}}
+
+    assert to_properties(claims) == {
+        "permissions": {
+            "canSend": ["video", "x"],
+            "canAdmin": ["participants", "q"],
+            "canReceive": {"base": {"zz": 1}, "byUserId": "all", "q": {}},
+            "hx": 1,
+        }
+    }
+
+
 def test_an_empty_can_send_list_round_trips_through_an_empty_string():
     assert to_claims({"permissions": {"canSend": []}}) == {"p": {"cs": ""}}
     assert to_properties({"p": {"cs": ""}}) == {"permissions": {"canSend": []}}
+
+
+def test_custom_media_in_can_send_keep_their_long_names_in_cs():
+    # Assumption custom-media-claim: Daily's reference gives them no letter inside `cs`.
+    assert to_claims({"permissions": {"canSend": ["audio", "customVideo"]}}) == {"p": {"cs": "a,customVideo"}}
 
 
 def test_permissions_round_trip_through_the_claims():
@@ -274,6 +351,36 @@ def test_permissions_problems_are_named_by_key():
         "video, audio, screenVideo, screenAudio, customVideo, customAudio",
         "permissions.canReceive must be an object",
         "permissions.canAdmin must be true, false or a list of participants, streaming, transcription",
+    ]
+
+
+def test_an_unknown_can_receive_key_is_named_with_the_known_ones():
+    assert check_properties({"permissions": {"canReceive": {"base": True, "byRoom": {}}}}) == [
+        "permissions.canReceive.byRoom is not one of base, byUserId, byParticipantId"
+    ]
+
+
+def test_an_unknown_media_key_is_named_with_its_path():
+    assert check_properties({"permissions": {"canReceive": {"byUserId": {"u1": {"smell": True}}}}}) == [
+        "permissions.canReceive.byUserId.u1.smell is not one of "
+        "video, audio, screenVideo, screenAudio, customVideo, customAudio"
+    ]
+
+
+def test_can_receive_values_of_the_wrong_type_are_named_with_their_path():
+    can_receive = {
+        "base": "all",
+        "byUserId": ["u1"],
+        "byParticipantId": {"p1": {"video": "yes", "customVideo": True, "customAudio": {"*": 1}}},
+    }
+
+    assert check_properties({"permissions": {"canReceive": can_receive}}) == [
+        "permissions.canReceive.base must be true, false or an object of "
+        "video, audio, screenVideo, screenAudio, customVideo, customAudio",
+        "permissions.canReceive.byUserId must be an object",
+        "permissions.canReceive.byParticipantId.p1.video must be true or false",
+        "permissions.canReceive.byParticipantId.p1.customVideo must be an object",
+        "permissions.canReceive.byParticipantId.p1.customAudio.* must be true or false",
     ]
 
 

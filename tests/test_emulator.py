@@ -549,7 +549,7 @@ def test_the_limiter_counts_exactly_under_threads(limited: DailyEmulator) -> Non
 # Without d the domain check fails first, before the signature tells that the token is self-signed.
 @pytest.mark.parametrize(
     ("claim", "reason"),
-    [("r", "self-signed without r"), ("iat", "self-signed without iat"), ("d", "missing-claim")],
+    [("r", "missing-self-signed-claim"), ("iat", "missing-self-signed-claim"), ("d", "missing-claim")],
 )
 async def test_self_signed_token_without_a_required_claim_is_refused(
     api: Awaited, emulator: DailyEmulator, claim: str, reason: str
@@ -568,8 +568,18 @@ async def test_self_signed_token_with_an_empty_room_is_refused(api: Awaited, emu
     token = jwt.encode({"r": "", "iat": NOW, "d": emulator.domain_id}, emulator.api_key, algorithm="HS256")
 
     assert (await refusal(api.validate_meeting_token(token)))[2] == (
-        "meeting token is not valid (self-signed without r)"
+        "meeting token is not valid (missing-self-signed-claim)"
     )
+
+
+async def test_a_token_issued_in_the_future_is_refused(api: Awaited, emulator: DailyEmulator) -> None:
+    # Assumption iat-ahead: Daily documents iat only as "the current time".
+    payload = {"r": "hello", "iat": NOW + 600, "d": emulator.domain_id}
+    token = jwt.encode(payload, emulator.api_key, algorithm="HS256")
+
+    status, _, info = await refusal(api.validate_meeting_token(token))
+
+    assert (status, info) == (400, "meeting token is not valid (not-yet-valid)")
 
 
 async def test_self_signed_token_without_exp_validates(api: Awaited, emulator: DailyEmulator) -> None:
@@ -610,6 +620,67 @@ async def test_minting_with_an_unknown_permission_names_it(api: Awaited) -> None
 
     assert (status, error) == (400, "invalid-request-error")
     assert info == "permissions.canFly is not a known permission"
+
+
+async def test_minted_can_admin_participants_is_the_claim_ca_p(api: Awaited) -> None:
+    body = {"room_name": "hello", "permissions": {"canAdmin": ["participants"]}}
+    token = await api.create_meeting_token(body)
+
+    assert decode_parts(token).payload["p"] == {"ca": "p"}
+
+
+# Every kind of permission, in the reference's example shape (base, byUserId, byParticipantId, custom
+# tracks keyed by name), and the claim Daily's reference page says it becomes.
+EVERY_PERMISSION = {
+    "hasPresence": False,
+    "canSend": ["video", "audio", "screenVideo", "screenAudio"],
+    "canReceive": {
+        "base": {
+            "video": False, "audio": True, "screenVideo": False, "screenAudio": True,
+            "customVideo": {"*": False}, "customAudio": {"*": True},
+        },
+        "byUserId": {"u1": True, "u2": {"customVideo": {"cam-2": True}}},
+        "byParticipantId": {"p1": {"audio": False}},
+    },
+    "canAdmin": ["participants", "streaming", "transcription"],
+}  # fmt: skip
+EVERY_PERMISSION_CLAIM = {
+    "hp": False,
+    "cs": "v,a,sv,sa",
+    "cr": {
+        "b": {"v": False, "a": True, "sv": False, "sa": True, "cv": {"*": False}, "ca": {"*": True}},
+        "u": {"u1": True, "u2": {"cv": {"cam-2": True}}},
+        "p": {"p1": {"a": False}},
+    },
+    "ca": "p,s,t",
+}
+
+
+async def test_every_kind_of_permission_is_minted_in_daily_shape(api: Awaited) -> None:
+    token = await api.create_meeting_token({"room_name": "hello", "permissions": EVERY_PERMISSION})
+
+    assert decode_parts(token).payload["p"] == EVERY_PERMISSION_CLAIM
+    assert (await api.validate_meeting_token(token))["permissions"] == EVERY_PERMISSION
+
+
+async def test_every_kind_of_permission_self_signed_validates_back_in_long_names(
+    api: Awaited, emulator: DailyEmulator
+) -> None:
+    token = own_token(emulator, permissions=EVERY_PERMISSION)
+
+    assert decode_parts(token).payload["p"] == EVERY_PERMISSION_CLAIM
+    assert (await api.validate_meeting_token(token))["permissions"] == EVERY_PERMISSION
+
+
+async def test_minting_with_a_mistyped_can_receive_names_every_problem(api: Awaited) -> None:
+    permissions = {"canReceive": {"base": {"video": "on"}, "byUser": {}}}
+    status, error, info = await refusal(api.create_meeting_token({"permissions": permissions}))
+
+    assert (status, error) == (400, "invalid-request-error")
+    assert info == (
+        "permissions.canReceive.base.video must be true or false; "
+        "permissions.canReceive.byUser is not one of base, byUserId, byParticipantId"
+    )
 
 
 async def test_minting_keeps_a_non_ascii_user_name(api: Awaited) -> None:

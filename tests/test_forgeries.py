@@ -25,6 +25,7 @@ def test_gallery_covers_every_rejection_code():
     assert set(EXPECTED_CODES.values()) == {
         None,
         "unsupported-algorithm",
+        "unsupported-critical-header",
         "invalid-signature",
         "expired",
         "not-yet-valid",

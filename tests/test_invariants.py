@@ -17,6 +17,7 @@ from meeting_tokens import b64url_decode, b64url_encode, self_sign, to_claims, t
 from meeting_tokens.core.claims import (
     CAN_ADMIN,
     CAN_SEND_CLAIMS,
+    CUSTOM_MEDIA,
     LANGUAGES,
     RECORDING_MODES,
     check_properties,
@@ -45,13 +46,29 @@ BOOLEAN_PROPERTIES = [
     "eject_at_token_exp",
 ]
 short_text = st.text(max_size=30)
+# What one canReceive part covers: true, false, or media (custom tracks by name, "*" for all).
+tracks = st.dictionaries(st.sampled_from(["*", "cam-2"]) | short_text, st.booleans(), max_size=3)
+media = st.booleans() | st.fixed_dictionaries(
+    {},
+    optional={
+        **{name: st.booleans() for name in CAN_SEND_CLAIMS},
+        **{name: tracks for name in CUSTOM_MEDIA},
+    },
+)
 permissions = st.fixed_dictionaries(
     {},
     optional={
         "hasPresence": st.booleans(),
         # only what Daily's guide can abbreviate: self_sign refuses customVideo and customAudio
         "canSend": st.booleans() | st.lists(st.sampled_from(list(CAN_SEND_CLAIMS)), unique=True),
-        "canReceive": st.fixed_dictionaries({"base": st.booleans()}),
+        "canReceive": st.fixed_dictionaries(
+            {},
+            optional={
+                "base": media,
+                "byUserId": st.dictionaries(short_text, media, max_size=3),
+                "byParticipantId": st.dictionaries(short_text, media, max_size=3),
+            },
+        ),
         "canAdmin": st.booleans() | st.lists(st.sampled_from(CAN_ADMIN), unique=True),
     },
 )

@@ -16,9 +16,18 @@ from typing import Any
 import pytest
 
 from constants import API_KEY, DOMAIN_ID, NOW, ROOM
-from meeting_tokens import b64url_encode, precheck_claims, validate_token
+from meeting_tokens import (
+    DailyEmulator,
+    b64url_encode,
+    decode_parts,
+    precheck_claims,
+    self_sign,
+    to_properties,
+    validate_token,
+)
 from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
 from meeting_tokens.core.claims import check_properties
+from meeting_tokens.core.clock import FrozenClock
 from meeting_tokens.core.jwt_parts import sign_hs256
 from meeting_tokens.drawing.timetext import duration_text, time_note
 from meeting_tokens.widgets import assets
@@ -104,6 +113,20 @@ AWKWARD_NAMES = [
     "𝄞 music 🏳️‍🌈",
     "",
 ]
+# Every kind of permission, in the shape of the example on Daily's reference page.
+EVERY_PERMISSION = {
+    "hasPresence": True,
+    "canSend": ["video", "audio", "screenVideo", "screenAudio"],
+    "canReceive": {
+        "base": {
+            "video": False, "audio": True, "screenVideo": False, "screenAudio": True,
+            "customVideo": {"*": False}, "customAudio": {"*": True, "mic-2": False},
+        },
+        "byUserId": {"u1": True, "*": {"video": True}, "Zoë": {"customVideo": {}}},
+        "byParticipantId": {"p1": False, "p2": {"screenAudio": True}},
+    },
+    "canAdmin": ["participants", "streaming", "transcription"],
+}  # fmt: skip
 PROPERTY_SETS: list[dict[str, Any]] = [
     {"room_name": ROOM, "exp": NOW + 3600},
     {"room_name": ROOM, "exp": NOW + 3600, "is_owner": True, "user_name": "Ada"},
@@ -136,6 +159,8 @@ PROPERTY_SETS: list[dict[str, Any]] = [
     {"room_name": ROOM, "permissions": {"canSend": ["screenAudio", "video", "screenVideo", "audio"]}},
     {"room_name": ROOM, "permissions": {"canSend": [], "canReceive": {"base": False, "byUserId": {}}}},
     {"room_name": ROOM, "permissions": {"canSend": True, "hasPresence": False, "canAdmin": ["participants"]}},
+    {"room_name": ROOM, "permissions": {"canAdmin": ["transcription", "participants"], "canSend": False}},
+    {"room_name": ROOM, "exp": NOW + 600, "permissions": EVERY_PERMISSION},
     {"room_name": "x" * 128, "exp": NOW + 10**9, "user_name": "long " * 400},
     {"room_name": ROOM, "exp": NOW + 3600, "user_id": "😀" * 36},
 ] + [
@@ -183,6 +208,16 @@ WRONG_PROPERTIES: list[dict[str, Any]] = [
     {"lang": "xx"},
     {"start_cloud_recording_opts": []},
     {"permissions": {"canSend": ["smell"], "canFly": True, "hasPresence": 1}},
+    {"permissions": {"canAdmin": "p", "canReceive": {"everyone": True, "base": []}}},
+    {
+        "permissions": {
+            "canReceive": {
+                "base": {"video": 1, "smell": True, "customVideo": True, "customAudio": {"*": "yes"}},
+                "byUserId": [],
+                "byParticipantId": {"p1": "all", "p2": {"audio": None}},
+            }
+        }
+    },
     {"permissions": []},
     {"domain_id": DOMAIN_ID},
     {"toString": 1, "__proto__": 2, "constructor": 3},
@@ -367,6 +402,33 @@ def test_page_verifies_with_keys_that_only_start_like_der_as_python_does(page: A
     assert page_checks(page, token, key=key, roomName=ROOM, now=NOW) == python_checks(python)
 
 
+# self_signed=True: Daily's rule for self-signed tokens (r, iat, d), on both sides.
+SELF_SIGNED_CASES = {  # label: (payload, the code both sides give it)
+    "everything present": ({"r": ROOM, "iat": NOW, "d": DOMAIN_ID, "exp": NOW + 60}, None),
+    "no iat": ({"r": ROOM, "d": DOMAIN_ID, "exp": NOW + 60}, "missing-self-signed-claim"),
+    "no r": ({"iat": NOW, "d": DOMAIN_ID, "exp": NOW + 60}, "missing-self-signed-claim"),
+    "an empty r": ({"r": "", "iat": NOW, "d": DOMAIN_ID}, "missing-self-signed-claim"),
+    "no d": ({"r": ROOM, "iat": NOW}, "missing-self-signed-claim"),
+    "a null d": ({"r": ROOM, "iat": NOW, "d": None}, "missing-self-signed-claim"),
+    "an empty d": ({"r": ROOM, "iat": NOW, "d": ""}, "missing-self-signed-claim"),
+    "a false d": ({"r": ROOM, "iat": NOW, "d": False}, None),
+}
+
+
+@pytest.mark.parametrize("label", list(SELF_SIGNED_CASES))
+@pytest.mark.parametrize("key", [API_KEY, None])
+def test_page_checks_self_signed_tokens_like_python(page: Any, label: str, key: str | None) -> None:
+    payload, code = SELF_SIGNED_CASES[label]
+    token = sign_hs256({"alg": "HS256", "typ": "JWT"}, payload, API_KEY)
+    options = {"now": NOW, "self_signed": True, "allow_unscoped": True, "allow_no_expiry": True}
+    python = validate_token(token, api_key=key, **options) if key else precheck_claims(token, **options)
+    in_page = page_checks(
+        page, token, key=key, now=NOW, selfSigned=True, allowUnscoped=True, allowNoExpiry=True
+    )
+    assert python.code == code
+    assert in_page == python_checks(python)
+
+
 @pytest.mark.parametrize("now", [NOW + 3600 - 1, NOW + 3600, NOW + 3600 + 0.5, NOW + 3599.5, NOW + 2.5])
 @pytest.mark.parametrize("leeway", [0, 30, 0.5])
 def test_page_agrees_on_exp_and_nbf_boundaries(page: Any, now: float, leeway: float) -> None:
@@ -402,6 +464,35 @@ def test_the_inspector_shows_the_abbreviated_permissions_claim() -> None:
 
     assert ["p", "permissions", '{"cs": "a", "cr": {"b": true}}', ""] in view["claims"]
     assert view["state"] == "valid"
+
+
+# The claim Daily's reference page says EVERY_PERMISSION becomes.
+EVERY_PERMISSION_CLAIM = {
+    "hp": True,
+    "cs": "v,a,sv,sa",
+    "cr": {
+        "b": {
+            "v": False, "a": True, "sv": False, "sa": True,
+            "cv": {"*": False}, "ca": {"*": True, "mic-2": False},
+        },
+        "u": {"u1": True, "*": {"v": True}, "Zoë": {"cv": {}}},
+        "p": {"p1": False, "p2": {"sa": True}},
+    },
+    "ca": "p,s,t",
+}  # fmt: skip
+
+
+def test_every_kind_of_permission_round_trips_in_daily_shape(page: Any) -> None:
+    emulator = DailyEmulator(API_KEY, domain_id=DOMAIN_ID, clock=FrozenClock(NOW), rate_limit=False)
+    token = self_sign(API_KEY, room_name=ROOM, domain_id=DOMAIN_ID, now=NOW, permissions=EVERY_PERMISSION)
+    view = token_view(token, inspect_token(token, api_key=API_KEY, room_name=ROOM, now=NOW), NOW)
+
+    assert decode_parts(token).payload["p"] == EVERY_PERMISSION_CLAIM
+    assert emulator.client().validate_meeting_token(token)["permissions"] == EVERY_PERMISSION
+    assert to_properties(decode_parts(token).payload)["permissions"] == EVERY_PERMISSION
+    assert ["p", "permissions", json.dumps(EVERY_PERMISSION_CLAIM, ensure_ascii=False), ""] in view["claims"]
+    properties = {"room_name": ROOM, "exp": NOW + 3600, "permissions": EVERY_PERMISSION}
+    assert sign_in_page(page, properties, API_KEY, NOW) == {"token": token}
 
 
 @pytest.mark.parametrize("label", list(INSPECTED))

@@ -17,10 +17,12 @@ from meeting_tokens.core.errors import (
     InvalidSignatureError,
     MalformedTokenError,
     MissingClaimError,
+    MissingSelfSignedClaimError,
     NotYetValidError,
     RejectedByDailyError,
     TokenError,
     UnsupportedAlgorithmError,
+    UnsupportedCriticalHeaderError,
     WrongDomainError,
     WrongRoomError,
 )
@@ -225,13 +227,19 @@ def test_header_without_an_alg_string_is_rejected(header):
     assert (report.code, report.reason) == ("unsupported-algorithm", "the header has no alg string")
 
 
-def test_crit_header_is_rejected():
+def test_crit_header_is_rejected_under_a_code_that_says_so():
     report = validate(token(header=HEADER | {"crit": ["exp"]}))
 
     assert (report.code, report.reason) == (
-        "unsupported-algorithm",
+        "unsupported-critical-header",
         "crit header: extensions this validator does not know",
     )
+    assert report.failure.name == "header"
+
+
+def test_crit_header_raises_its_own_error():
+    with pytest.raises(UnsupportedCriticalHeaderError, match="crit header"):
+        validate(token(header=HEADER | {"crit": ["exp"]})).raise_for_failure()
 
 
 def test_extra_header_fields_are_ignored():
@@ -491,6 +499,65 @@ def test_token_without_d_is_rejected_when_a_domain_is_expected():
 
 def test_d_is_not_checked_when_no_domain_is_expected():
     assert validate(token(d="another"), domain_id=None).valid is True
+
+
+# self_signed=True: as Daily checks a self-signed token, r, iat and d are required
+
+
+def test_by_default_a_token_without_iat_passes_though_daily_refuses_it_self_signed():
+    assert validate(token_without("iat")).valid is True
+
+
+@pytest.mark.parametrize(
+    ("missing", "step", "reason"),
+    [
+        ("iat", "time", "no iat: Daily refuses a self-signed token without its issue time"),
+        ("r", "scope", "no r: Daily refuses a self-signed token without the room name"),
+        ("d", "scope", "no d: Daily refuses a self-signed token without the domain_id"),
+    ],
+)
+def test_self_signed_requires_r_iat_and_d_each_by_name(missing, step, reason):
+    report = validate(token_without(missing), self_signed=True, room_name=None, domain_id=None)
+
+    assert (report.failure.name, report.code, report.reason) == (step, "missing-self-signed-claim", reason)
+
+
+@pytest.mark.parametrize(("claim", "empty"), [("r", ""), ("d", ""), ("d", None)])
+def test_self_signed_counts_an_empty_r_or_d_as_missing(claim, empty):
+    report = validate(token(**{claim: empty}), self_signed=True, domain_id=None)
+
+    assert (report.code, report.reason.split(":")[0]) == ("missing-self-signed-claim", f"no {claim}")
+
+
+def test_self_signed_requires_r_even_when_unscoped_tokens_are_allowed():
+    report = validate(token_without("r"), self_signed=True, room_name=None, allow_unscoped=True)
+
+    assert report.code == "missing-self-signed-claim"
+
+
+def test_self_signed_requires_d_even_when_no_domain_is_expected():
+    assert validate(token_without("d"), self_signed=True, domain_id=None).code == "missing-self-signed-claim"
+
+
+def test_self_signed_token_with_r_iat_and_d_is_valid():
+    assert validate(token(), self_signed=True).valid is True
+
+
+def test_self_signed_does_not_require_exp_when_its_absence_is_allowed():
+    assert validate(token_without("exp"), self_signed=True, allow_no_expiry=True).valid is True
+
+
+def test_prechecks_take_self_signed_too():
+    report = precheck_claims(token_without("iat"), self_signed=True, now=NOW)
+
+    assert report.code == "missing-self-signed-claim"
+
+
+def test_a_missing_self_signed_claim_raises_a_missing_claim_error():
+    with pytest.raises(MissingSelfSignedClaimError, match="no iat") as caught:
+        validate(token_without("iat"), self_signed=True).raise_for_failure()
+
+    assert isinstance(caught.value, MissingClaimError)
 
 
 # Signature

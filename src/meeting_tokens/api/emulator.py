@@ -12,7 +12,8 @@ the documented rules).
 What the emulator takes from Daily's documentation (sources in ``../shared/daily-api.md`` and the
 book's references page): the error body ``{"error", "info"}`` and its types; 400
 ``authorization-header-error`` and 401 ``authentication-error``; the meeting-token properties,
-their short claims and the permissions abbreviations (self-signing guide); self-signed tokens
+their short claims and the permissions abbreviations (self-signing guide and the REST reference's
+self-signing page, read from the page, not observed with a real key); self-signed tokens
 that need ``r``, ``iat`` and ``d`` and die with the key that signed them; validation for one's own
 domain only, with ``ignoreNbf``; 20 requests per second and 100 per 5 seconds; rooms: names of
 ``A-Za-z0-9_-`` up to 128 characters, a made-up name when none is given, public by default,
@@ -61,11 +62,11 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
 - ``room-limit``: at most ``MAX_ROOMS`` rooms, then 400 ``invalid-request-error``; the wording for
   a name already taken is this package's.
 - ``domain-config``: the domain's ``config`` is a small placeholder, not Daily's full list.
-- ``can-admin-claim``: inside ``p``, ``canAdmin`` keeps its long name and list; the copy of the
-  self-signing guide this project could read stops before its abbreviation.
-- ``custom-media-claim``: ``customVideo`` and ``customAudio``, which the guide gives no letter for,
-  are written by their long names in ``cs`` (``self_sign`` refuses them); ``canReceive`` keys
-  other than ``base`` are kept as given.
+- ``iat-ahead``: a token whose ``iat`` is later than now is refused as not yet valid, as one
+  whose ``nbf`` is; Daily's guide only says a self-signed ``iat`` is "the current time".
+- ``custom-media-claim``: ``customVideo`` and ``customAudio`` in ``canSend``, which Daily's
+  reference gives no letter for inside ``cs``, are written there by their long names
+  (``self_sign`` refuses them); inside ``cr`` they are ``cv`` and ``ca``, as documented.
 - ``undocumented-claims``: ``enable_prejoin_ui``, ``enable_live_captions_ui`` and
   ``enable_terse_logging``, whose short claims are not documented, keep their long names.
 - ``join-refusals``: a token that is invalid, expired, not yet valid or for another room refuses
@@ -442,19 +443,17 @@ class DailyEmulator:
         """The claims of a token Daily would accept now, or None and the reason category.
 
         A token signed with Daily's own secret is one this emulator minted; one signed with the
-        current API key is self-signed, and must carry ``r``, ``iat`` and ``d`` (Daily's guide).
+        current API key is self-signed, and must carry ``r``, ``iat`` and ``d`` (Daily's guide),
+        which ``validate_token(..., self_signed=True)`` checks.
         """
         now = self.clock.now()
         report = None
         for key, self_signed in ((self._server_secret, False), (self._api_key, True)):
             report = validate_token(
-                token, api_key=key, domain_id=self.domain_id, now=now,
+                token, api_key=key, domain_id=self.domain_id, now=now, self_signed=self_signed,
                 allow_unscoped=True, allow_no_expiry=True, ignore_nbf=ignore_nbf,
             )  # fmt: skip
             if report.valid:
-                missing = [claim for claim in ("r", "iat", "d") if report.claims.get(claim) in (None, "")]
-                if self_signed and missing:
-                    return None, "self-signed without " + ", ".join(missing)
                 return report.claims, ""
             if report.code != "invalid-signature":
                 break

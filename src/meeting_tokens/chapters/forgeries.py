@@ -32,7 +32,7 @@ EXPECTED_CODES: dict[str, str | None] = {
     "alg none": "unsupported-algorithm",
     "alg None (other spelling)": "unsupported-algorithm",
     "HS512 header": "unsupported-algorithm",
-    "crit header": "unsupported-algorithm",
+    "crit header": "unsupported-critical-header",
     "tampered payload": "invalid-signature",
     "owner escalation": "invalid-signature",
     "wrong key": "invalid-signature",

@@ -1,15 +1,17 @@
 """Daily's meeting-token properties and the short claim names inside the JWT.
 
 ``CLAIM_NAMES`` is the single source of truth for the property -> claim table that Daily documents,
-and ``PERMISSION_CLAIMS`` for the short keys inside the ``p`` claim (both in the self-signing guide,
-https://docs.daily.co/docs/guides/privacy-and-security/self-signing-tokens, sections "Token
-property abbreviations" and "Permissions abbreviations"). ``check_properties`` is the one property
-checker, shared by ``self_sign`` and the emulator's ``POST /meeting-tokens``.
+and ``PERMISSION_CLAIMS`` with the tables after it for the short keys inside the ``p`` claim (the
+self-signing guide, https://docs.daily.co/docs/guides/privacy-and-security/self-signing-tokens,
+"Token property abbreviations", and the REST reference's self-signing page,
+https://docs.daily.co/reference/rest-api/meeting-tokens/self-signing-tokens, which gives the
+permissions block in full). ``check_properties`` is the one property checker, shared by
+``self_sign`` and the emulator's ``POST /meeting-tokens``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from meeting_tokens.core.errors import InvalidPropertiesError
@@ -49,16 +51,28 @@ UNDOCUMENTED_CLAIMS: frozenset[str] = frozenset(
     {"enable_prejoin_ui", "enable_live_captions_ui", "enable_terse_logging"}
 )
 PERMISSION_KEYS: frozenset[str] = frozenset({"hasPresence", "canSend", "canReceive", "canAdmin"})
-# Inside `p`, Daily's guide ("Permissions abbreviations") shortens hasPresence, canSend and
-# canReceive, writes canSend's list as a comma-separated string of letters, and shortens
-# canReceive's `base`. Assumption: the stored copy of the guide this project could read stops
-# before the canAdmin line, so canAdmin keeps its long name and its list here.
-PERMISSION_CLAIMS: dict[str, str] = {"hasPresence": "hp", "canSend": "cs", "canReceive": "cr"}
+# Inside `p`, Daily's reference ("The permissions property in tokens uses the following
+# abbreviations") shortens every key: canSend's and canAdmin's lists become comma-separated
+# letters ("v,a", "p,s,t"), and canReceive's parts and the media inside them get short keys.
+# The shape is read from that page, not observed in a token Daily minted.
+PERMISSION_CLAIMS: dict[str, str] = {
+    "hasPresence": "hp", "canSend": "cs", "canReceive": "cr", "canAdmin": "ca",
+}  # fmt: skip
+# Assumption (custom-media-claim): the reference gives no letter for customVideo or customAudio
+# inside `cs`, so they have none here.
 CAN_SEND_CLAIMS: dict[str, str] = {"video": "v", "audio": "a", "screenVideo": "sv", "screenAudio": "sa"}
-CAN_RECEIVE_CLAIMS: dict[str, str] = {"base": "b"}
+CAN_ADMIN_CLAIMS: dict[str, str] = {"participants": "p", "streaming": "s", "transcription": "t"}
+CAN_RECEIVE_CLAIMS: dict[str, str] = {"base": "b", "byUserId": "u", "byParticipantId": "p"}
+# The media inside a canReceive value (base, or one user's or participant's); the custom ones are
+# objects keyed by track name, "*" meaning every track.
+MEDIA_CLAIMS: dict[str, str] = CAN_SEND_CLAIMS | {"customVideo": "cv", "customAudio": "ca"}
+CUSTOM_MEDIA = ("customVideo", "customAudio")
+RECEIVE_GROUPS = ("byUserId", "byParticipantId")  # objects keyed by user id / participant id
 _PERMISSION_NAMES = {claim: name for name, claim in PERMISSION_CLAIMS.items()}
 _CAN_SEND_NAMES = {claim: name for name, claim in CAN_SEND_CLAIMS.items()}
+_CAN_ADMIN_NAMES = {claim: name for name, claim in CAN_ADMIN_CLAIMS.items()}
 _CAN_RECEIVE_NAMES = {claim: name for name, claim in CAN_RECEIVE_CLAIMS.items()}
+_MEDIA_NAMES = {claim: name for name, claim in MEDIA_CLAIMS.items()}
 
 RECORDING_MODES = ("cloud", "cloud-audio-only", "local", "raw-tracks")
 LANGUAGES = (
@@ -87,6 +101,8 @@ MESSAGES = {
     "permission_not_object": "permissions.{permission} must be an object",
     "permissions_not_object": "permissions must be an object",
     "unknown_permission": "permissions.{permission} is not a known permission",
+    "not_one_of_keys": "permissions.{permission} is not one of {choices}",
+    "not_bool_or_media": "permissions.{permission} must be true, false or an object of {choices}",
     "properties_not_object": "properties must be an object",
     "domain_id": "domain_id is set by Daily from the API key, not a token property",
     "unknown_property": "{name!r} is not a meeting-token property",
@@ -158,10 +174,58 @@ def _of_type(name: str, kind: type, message: str) -> Callable[[Any], list[str]]:
     return lambda value: [] if isinstance(value, kind) else [problem]
 
 
+def _unknown_key(path: str, choices: Iterable[str]) -> str:
+    return MESSAGES["not_one_of_keys"].format(permission=path, choices=", ".join(choices))
+
+
+def _media(path: str, value: Any) -> list[str]:
+    """A canReceive value: true, false, or media -> true/false (custom media: track -> true/false)."""
+    if isinstance(value, bool):
+        return []
+    if not isinstance(value, dict):
+        return [MESSAGES["not_bool_or_media"].format(permission=path, choices=", ".join(MEDIA_CLAIMS))]
+    problems = []
+    for name, item in value.items():
+        where = f"{path}.{name}"
+        if name not in MEDIA_CLAIMS:
+            problems.append(_unknown_key(where, MEDIA_CLAIMS))
+        elif name not in CUSTOM_MEDIA:
+            if not isinstance(item, bool):
+                problems.append(MESSAGES["permission_not_boolean"].format(permission=where))
+        elif not isinstance(item, dict):
+            problems.append(MESSAGES["permission_not_object"].format(permission=where))
+        else:
+            problems += [
+                MESSAGES["permission_not_boolean"].format(permission=f"{where}.{track}")
+                for track, allowed in item.items()
+                if not isinstance(allowed, bool)
+            ]
+    return problems
+
+
+def _can_receive(value: Any) -> list[str]:
+    """canReceive: ``base`` (media), ``byUserId`` and ``byParticipantId`` (id -> media)."""
+    if not isinstance(value, dict):
+        return [MESSAGES["permission_not_object"].format(permission="canReceive")]
+    problems = []
+    for name, item in value.items():
+        where = f"canReceive.{name}"
+        if name not in CAN_RECEIVE_CLAIMS:
+            problems.append(_unknown_key(where, CAN_RECEIVE_CLAIMS))
+        elif name == "base":
+            problems += _media(where, item)
+        elif not isinstance(item, dict):
+            problems.append(MESSAGES["permission_not_object"].format(permission=where))
+        else:
+            for who, media in item.items():
+                problems += _media(f"{where}.{who}", media)
+    return problems
+
+
 _PERMISSION_CHECKS: dict[str, Callable[[Any], list[str]]] = {
     "hasPresence": _of_type("hasPresence", bool, "permission_not_boolean"),
     "canSend": _bool_or_list("canSend", CAN_SEND),
-    "canReceive": _of_type("canReceive", dict, "permission_not_object"),
+    "canReceive": _can_receive,
     "canAdmin": _bool_or_list("canAdmin", CAN_ADMIN),
 }
 
@@ -250,31 +314,61 @@ def unsignable_permissions(properties: Mapping[str, Any]) -> list[str]:
     return [MESSAGES["unsignable"].format(item=item) for item in can_send if item not in CAN_SEND_CLAIMS]
 
 
+def _renamed(value: Any, table: Mapping[str, str]) -> Any:
+    """An object's keys through ``table`` (others as given); anything else as given."""
+    return {table.get(key, key): item for key, item in value.items()} if isinstance(value, Mapping) else value
+
+
+def _receive(value: Any, *, to_claim: bool) -> Any:
+    """canReceive with its own keys and the media keys inside each part renamed, either way."""
+    if not isinstance(value, Mapping):
+        return value
+    keys, media = (CAN_RECEIVE_CLAIMS, MEDIA_CLAIMS) if to_claim else (_CAN_RECEIVE_NAMES, _MEDIA_NAMES)
+    renamed = {}
+    for key, item in value.items():
+        name = key if to_claim else keys.get(key, key)  # the long name, whichever way we go
+        if name == "base":
+            item = _renamed(item, media)
+        elif name in RECEIVE_GROUPS and isinstance(item, Mapping):
+            item = {who: _renamed(part, media) for who, part in item.items()}
+        renamed[keys.get(key, key)] = item
+    return renamed
+
+
 def _permission_claims(permissions: Any) -> Any:
-    """``permissions`` as the ``p`` claim: short keys, canSend's list as "v,a"."""
+    """``permissions`` as the ``p`` claim: short keys, lists as comma-separated letters."""
     if not isinstance(permissions, Mapping):
         return permissions
     claims = {}
     for name, value in permissions.items():
         if name == "canSend" and isinstance(value, list):
             value = ",".join(CAN_SEND_CLAIMS.get(item, item) for item in value)
-        elif name == "canReceive" and isinstance(value, Mapping):
-            value = {CAN_RECEIVE_CLAIMS.get(key, key): item for key, item in value.items()}
+        elif name == "canAdmin" and isinstance(value, list):
+            value = ",".join(CAN_ADMIN_CLAIMS.get(item, item) for item in value)
+        elif name == "canReceive":
+            value = _receive(value, to_claim=True)
         claims[PERMISSION_CLAIMS.get(name, name)] = value
     return claims
 
 
+def _listed(text: str, names: Mapping[str, str]) -> list[str]:
+    """ "v,a" -> ["video", "audio"] (letters outside ``names`` as given; "" -> [])."""
+    return [names.get(item, item) for item in text.split(",")] if text else []
+
+
 def _permission_properties(claim: Any) -> Any:
-    """The ``p`` claim back to ``permissions``: long keys, canSend's string as a list."""
+    """The ``p`` claim back to ``permissions``: long keys, letter strings as lists."""
     if not isinstance(claim, Mapping):
         return claim
     permissions = {}
     for key, value in claim.items():
         name = _PERMISSION_NAMES.get(key, key)
         if name == "canSend" and isinstance(value, str):
-            value = [_CAN_SEND_NAMES.get(item, item) for item in value.split(",")] if value else []
-        elif name == "canReceive" and isinstance(value, Mapping):
-            value = {_CAN_RECEIVE_NAMES.get(k, k): item for k, item in value.items()}
+            value = _listed(value, _CAN_SEND_NAMES)
+        elif name == "canAdmin" and isinstance(value, str):
+            value = _listed(value, _CAN_ADMIN_NAMES)
+        elif name == "canReceive":
+            value = _receive(value, to_claim=False)
         permissions[name] = value
     return permissions
 

@@ -6,9 +6,11 @@ The tree::
     ├── TokenError                    a token problem; ``code`` names its category
     │   ├── MalformedTokenError
     │   ├── UnsupportedAlgorithmError
+    │   ├── UnsupportedCriticalHeaderError
     │   ├── ClaimError                a problem with one claim; ``claim`` names it
     │   │   ├── InvalidClaimError
     │   │   ├── MissingClaimError
+    │   │   │   └── MissingSelfSignedClaimError
     │   │   ├── ExpiredTokenError
     │   │   ├── NotYetValidError
     │   │   ├── WrongRoomError
@@ -43,9 +45,18 @@ class MalformedTokenError(TokenError):
 
 
 class UnsupportedAlgorithmError(TokenError):
-    """The header names an algorithm outside the caller's allow-list (or asks for ``crit``)."""
+    """The header names an algorithm outside the caller's allow-list (or none at all)."""
 
     code = "unsupported-algorithm"
+
+
+class UnsupportedCriticalHeaderError(TokenError):
+    """The header's ``crit`` names extensions that must be understood, and this validator knows none.
+
+    RFC 7515, section 4.1.11: a recipient that does not understand them must reject the token.
+    """
+
+    code = "unsupported-critical-header"
 
 
 class ClaimError(TokenError):
@@ -66,6 +77,12 @@ class MissingClaimError(ClaimError):
     """A claim the check requires is absent (``exp`` or ``r`` unless explicitly allowed)."""
 
     code = "missing-claim"
+
+
+class MissingSelfSignedClaimError(MissingClaimError):
+    """A claim Daily requires in every self-signed token (``r``, ``iat``, ``d``) is absent or empty."""
+
+    code = "missing-self-signed-claim"
 
 
 class ExpiredTokenError(ClaimError):
@@ -127,8 +144,9 @@ class DailyAPIError(MeetingTokensError):
 ERRORS_BY_CODE: dict[str, type[TokenError]] = {
     cls.code: cls
     for cls in (
-        TokenError, MalformedTokenError, UnsupportedAlgorithmError, InvalidClaimError,
-        MissingClaimError, ExpiredTokenError, NotYetValidError, WrongRoomError, WrongDomainError,
-        InvalidSignatureError, RejectedByDailyError, InvalidPropertiesError,
+        TokenError, MalformedTokenError, UnsupportedAlgorithmError, UnsupportedCriticalHeaderError,
+        InvalidClaimError, MissingClaimError, MissingSelfSignedClaimError, ExpiredTokenError,
+        NotYetValidError, WrongRoomError, WrongDomainError, InvalidSignatureError, RejectedByDailyError,
+        InvalidPropertiesError,
     )
 }  # fmt: skip

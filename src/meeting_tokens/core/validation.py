@@ -25,10 +25,12 @@ from meeting_tokens.core.errors import (
     InvalidClaimError,
     InvalidSignatureError,
     MissingClaimError,
+    MissingSelfSignedClaimError,
     NotYetValidError,
     RejectedByDailyError,
     TokenError,
     UnsupportedAlgorithmError,
+    UnsupportedCriticalHeaderError,
     WrongDomainError,
     WrongRoomError,
 )
@@ -49,6 +51,9 @@ MESSAGES = {
     "alg_none": "alg {alg!r}: unsigned tokens are never accepted",
     "alg_not_allowed": "alg {alg!r} is not in the allow-list {allowed}",
     "crit": "crit header: extensions this validator does not know",
+    "self_signed_no_r": "no r: Daily refuses a self-signed token without the room name",
+    "self_signed_no_iat": "no iat: Daily refuses a self-signed token without its issue time",
+    "self_signed_no_d": "no d: Daily refuses a self-signed token without the domain_id",
     "alg_allowed": "alg {alg} is allowed",
     "not_numeric_date": "{claim} must be an integer NumericDate, not {value}",
     "no_exp": "no exp: the token would never expire",
@@ -231,17 +236,24 @@ def _check_header(header: dict[str, Any]) -> Check:
             MESSAGES["alg_not_allowed"].format(alg=alg, allowed=ALLOWED_ALGORITHMS)
         )
     if "crit" in header:
-        raise UnsupportedAlgorithmError(MESSAGES["crit"])
+        raise UnsupportedCriticalHeaderError(MESSAGES["crit"])
     return _HEADER_PASSED[alg]
 
 
 def _check_time(
-    claims: dict[str, Any], now: float, leeway: float, ignore_nbf: bool, allow_no_expiry: bool
+    claims: dict[str, Any],
+    now: float,
+    leeway: float,
+    ignore_nbf: bool,
+    allow_no_expiry: bool,
+    self_signed: bool,
 ) -> str:
     for name in ("exp", "nbf", "iat"):
         if name in claims and not is_integer(claims[name]):  # a NumericDate, as accepted here
             message = MESSAGES["not_numeric_date"].format(claim=name, value=_shown(claims[name]))
             raise InvalidClaimError(message, name)
+    if self_signed and "iat" not in claims:
+        raise MissingSelfSignedClaimError(MESSAGES["self_signed_no_iat"], "iat")
     if "exp" not in claims and not allow_no_expiry:
         raise MissingClaimError(MESSAGES["no_exp"], "exp")
     seconds = round(now)  # messages use int arithmetic: a huge integer claim is no float
@@ -260,11 +272,19 @@ def _check_time(
 
 
 def _check_scope(
-    claims: dict[str, Any], room_name: str | None, domain_id: str | None, allow_unscoped: bool
+    claims: dict[str, Any],
+    room_name: str | None,
+    domain_id: str | None,
+    allow_unscoped: bool,
+    self_signed: bool,
 ) -> str:
     room = claims.get("r")
     if "r" in claims and not isinstance(room, str):
         raise InvalidClaimError(MESSAGES["r_not_string"].format(value=_shown(room)), "r")
+    if self_signed and not room:  # Daily's guide: every self-signed token names its room and domain
+        raise MissingSelfSignedClaimError(MESSAGES["self_signed_no_r"], "r")
+    if self_signed and claims.get("d") in (None, ""):
+        raise MissingSelfSignedClaimError(MESSAGES["self_signed_no_d"], "d")
     if not room and not allow_unscoped:  # an empty r names no room: it is treated as a missing one
         raise MissingClaimError(MESSAGES["no_r" if "r" not in claims else "empty_r"], "r")
     if room_name is not None and room and room != room_name:
@@ -358,6 +378,7 @@ def _prechecks(
     ignore_nbf: bool,
     allow_unscoped: bool,
     allow_no_expiry: bool,
+    self_signed: bool,
 ) -> tuple[TokenParts | None, list[Check]]:
     """Structure, header, time and scope, in order; a failure ends the list."""
     try:
@@ -369,9 +390,12 @@ def _prechecks(
     try:
         checks.append(_check_header(parts.header))
         step = "time"
-        checks.append(Check(step, True, _check_time(parts.payload, now, leeway, ignore_nbf, allow_no_expiry)))
+        payload = parts.payload
+        time = _check_time(payload, now, leeway, ignore_nbf, allow_no_expiry, self_signed)
+        checks.append(Check(step, True, time))
         step = "scope"
-        checks.append(Check(step, True, _check_scope(parts.payload, room_name, domain_id, allow_unscoped)))
+        scope = _check_scope(payload, room_name, domain_id, allow_unscoped, self_signed)
+        checks.append(Check(step, True, scope))
     except TokenError as exc:
         checks.append(Check(step, False, str(exc), exc.code))
     return parts, checks
@@ -392,16 +416,18 @@ def precheck_claims(
     ignore_nbf: bool = False,
     allow_unscoped: bool = False,
     allow_no_expiry: bool = False,
+    self_signed: bool = False,
 ) -> ValidationReport:
     """Cheap checks with no cryptography: structure, header, time, scope.
 
     Run them before anything that costs a round trip. A report that passes them is not
     ``valid``: ``report.nothing_failed`` is True, but ``report.valid`` and ``report.verified``
-    stay False until a signature check vouches for the token.
+    stay False until a signature check vouches for the token. ``self_signed=True`` checks as
+    Daily checks a self-signed token: ``r``, ``iat`` and ``d`` are required, whatever else is allowed.
     """
     instant = _instant(now, leeway)
     parts, checks = _prechecks(
-        token, room_name, domain_id, instant, leeway, ignore_nbf, allow_unscoped, allow_no_expiry
+        token, room_name, domain_id, instant, leeway, ignore_nbf, allow_unscoped, allow_no_expiry, self_signed
     )
     if checks[-1].passed is not False:
         checks += _PRECHECKS_ONLY
@@ -420,18 +446,21 @@ def validate_token(
     ignore_nbf: bool = False,
     allow_unscoped: bool = False,
     allow_no_expiry: bool = False,
+    self_signed: bool = False,
 ) -> ValidationReport:
     """Pre-checks, then the signature with ``api_key`` and/or Daily's verdict through ``client``.
 
     With neither ``api_key`` nor ``client`` it raises ``TypeError``: nothing is called valid
     without a signature check. A REST-minted token is signed by Daily, so only ``client`` can
     vouch for it; a self-signed one can be checked locally with the key that signed it.
+    ``self_signed=True`` adds Daily's rule for self-signed tokens: ``r``, ``iat`` and ``d``
+    must be present (by default ``iat`` is not required, and ``d`` only with ``domain_id``).
     """
     if api_key is None and client is None:
         raise TypeError("validate_token needs api_key (local HS256 check) or client (Daily), or both")
     instant = _instant(now, leeway)
     parts, checks = _prechecks(
-        token, room_name, domain_id, instant, leeway, ignore_nbf, allow_unscoped, allow_no_expiry
+        token, room_name, domain_id, instant, leeway, ignore_nbf, allow_unscoped, allow_no_expiry, self_signed
     )
     if checks[-1].passed is False:
         return _report(parts, checks)

@@ -19,14 +19,18 @@ from typing import Any
 from meeting_tokens.core import claims, jwt_parts, validation
 from meeting_tokens.core.claims import (
     CAN_ADMIN,
+    CAN_ADMIN_CLAIMS,
     CAN_RECEIVE_CLAIMS,
     CAN_SEND,
     CAN_SEND_CLAIMS,
     CLAIM_NAMES,
+    CUSTOM_MEDIA,
     LANGUAGES,
+    MEDIA_CLAIMS,
     PERMISSION_CLAIMS,
     PROPERTY_KINDS,
     PROPERTY_NAMES,
+    RECEIVE_GROUPS,
     RECORDING_MODES,
     USER_ID_MAX,
 )
@@ -62,7 +66,14 @@ def constants() -> dict[str, Any]:
         "canAdmin": list(CAN_ADMIN),
         "permissionClaims": PERMISSION_CLAIMS,
         "canSendClaims": CAN_SEND_CLAIMS,
+        "canAdminClaims": CAN_ADMIN_CLAIMS,
         "canReceiveClaims": CAN_RECEIVE_CLAIMS,
+        "mediaClaims": MEDIA_CLAIMS,
+        # The keys again, in Daily's order, for messages (MT is written with its keys sorted).
+        "canReceiveKeys": list(CAN_RECEIVE_CLAIMS),
+        "mediaKeys": list(MEDIA_CLAIMS),
+        "customMedia": list(CUSTOM_MEDIA),
+        "receiveGroups": list(RECEIVE_GROUPS),
         "userIdMax": USER_ID_MAX,
         "allowedAlgorithms": list(ALLOWED_ALGORITHMS),
         "sshKeyPrefixes": list(SSH_KEY_PREFIXES),

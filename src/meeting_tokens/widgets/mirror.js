@@ -175,10 +175,48 @@ function ofType(name, accepts, message) {
   return (v) => (accepts(v) ? [] : [problem]);
 }
 
+const unknownKey = (path, choices) => pyFormat(C.not_one_of_keys, { permission: path, choices: choices.join(", ") });
+const notBoolean = (path) => pyFormat(C.permission_not_boolean, { permission: path });
+const notObject = (path) => pyFormat(C.permission_not_object, { permission: path });
+
+// claims._media(path, value): a canReceive value, true, false or media -> true/false.
+function mediaProblems(path, value) {
+  if (typeof value === "boolean") return [];
+  if (!isDict(value)) return [pyFormat(C.not_bool_or_media, { permission: path, choices: MT.mediaKeys.join(", ") })];
+  const problems = [];
+  for (const [name, item] of entriesOf(value)) {
+    const where = `${path}.${name}`;
+    if (!Object.hasOwn(MT.mediaClaims, name)) problems.push(unknownKey(where, MT.mediaKeys));
+    else if (!MT.customMedia.includes(name)) {
+      if (typeof item !== "boolean") problems.push(notBoolean(where));
+    } else if (!isDict(item)) problems.push(notObject(where));
+    else {
+      for (const [track, allowed] of entriesOf(item)) {
+        if (typeof allowed !== "boolean") problems.push(notBoolean(`${where}.${track}`));
+      }
+    }
+  }
+  return problems;
+}
+
+// claims._can_receive(value): base (media), byUserId and byParticipantId (id -> media).
+function canReceiveProblems(value) {
+  if (!isDict(value)) return [notObject("canReceive")];
+  const problems = [];
+  for (const [name, item] of entriesOf(value)) {
+    const where = `canReceive.${name}`;
+    if (!Object.hasOwn(MT.canReceiveClaims, name)) problems.push(unknownKey(where, MT.canReceiveKeys));
+    else if (name === "base") problems.push(...mediaProblems(where, item));
+    else if (!isDict(item)) problems.push(notObject(where));
+    else for (const [who, media] of entriesOf(item)) problems.push(...mediaProblems(`${where}.${who}`, media));
+  }
+  return problems;
+}
+
 const PERMISSION_CHECKS = {
   hasPresence: ofType("hasPresence", (v) => typeof v === "boolean", "permission_not_boolean"),
   canSend: boolOrList("canSend", MT.canSend),
-  canReceive: ofType("canReceive", isDict, "permission_not_object"),
+  canReceive: canReceiveProblems,
   canAdmin: boolOrList("canAdmin", MT.canAdmin),
 };
 
@@ -224,15 +262,35 @@ export function unsignablePermissions(properties) {
     .map((item) => pyFormat(C.unsignable, { item }));
 }
 
-// claims.py: _permission_claims(permissions), the value of the p claim
+// claims._renamed(value, table): an object's keys through the table, anything else as given.
+const renamed = (value, table) =>
+  isDict(value) ? new Map(entriesOf(value).map(([key, item]) => [shortName(table, key), item])) : value;
+
+// claims._receive(value, to_claim=True): canReceive's keys, and the media keys in each part.
+function receiveClaims(value) {
+  if (!isDict(value)) return value;
+  const claims = new Map();
+  for (let [key, item] of entriesOf(value)) {
+    if (key === "base") item = renamed(item, MT.mediaClaims);
+    else if (MT.receiveGroups.includes(key) && isDict(item)) {
+      item = new Map(entriesOf(item).map(([who, part]) => [who, renamed(part, MT.mediaClaims)]));
+    }
+    claims.set(shortName(MT.canReceiveClaims, key), item);
+  }
+  return claims;
+}
+
+// claims._permission_claims(permissions), the value of the p claim
 function permissionClaims(permissions) {
   if (!isDict(permissions)) return permissions;
   const claims = new Map();
   for (let [name, value] of entriesOf(permissions)) {
     if (name === "canSend" && Array.isArray(value)) {
       value = value.map((item) => shortName(MT.canSendClaims, item)).join(",");
-    } else if (name === "canReceive" && isDict(value)) {
-      value = new Map(entriesOf(value).map(([key, item]) => [shortName(MT.canReceiveClaims, key), item]));
+    } else if (name === "canAdmin" && Array.isArray(value)) {
+      value = value.map((item) => shortName(MT.canAdminClaims, item)).join(",");
+    } else if (name === "canReceive") {
+      value = receiveClaims(value);
     }
     claims.set(shortName(MT.permissionClaims, name), value);
   }
@@ -281,6 +339,7 @@ export async function signProperties(properties, key, { domainId, now }) {
 
 const V = TEXT.validation;
 const headerError = (name, values) => new TokenError(pyFormat(V[name], values), CODES.UnsupportedAlgorithmError);
+const missingSelfSigned = (name) => new TokenError(V[name], CODES.MissingSelfSignedClaimError);
 
 function checkHeader(header) {
   const alg = header.get("alg");
@@ -291,7 +350,7 @@ function checkHeader(header) {
       "(" + MT.allowedAlgorithms.map(pyRepr).join(", ") + (MT.allowedAlgorithms.length === 1 ? ",)" : ")");
     throw headerError("alg_not_allowed", { alg, allowed });
   }
-  if (header.has("crit")) throw headerError("crit");
+  if (header.has("crit")) throw new TokenError(V.crit, CODES.UnsupportedCriticalHeaderError);
   return pyFormat(V.alg_allowed, { alg });
 }
 
@@ -306,13 +365,14 @@ function span(count) {
   return pyFormat(V.seconds_in_words, { words: durationText(Number(count)), count });
 }
 
-function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
+function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry, selfSigned) {
   for (const name of ["exp", "nbf", "iat"]) {
     if (claims.has(name) && !isInt(claims.get(name))) {
       const message = pyFormat(V.not_numeric_date, { claim: name, value: pyRepr(claims.get(name)) });
       throw new TokenError(message, CODES.InvalidClaimError);
     }
   }
+  if (selfSigned && !claims.has("iat")) throw missingSelfSigned("self_signed_no_iat");
   const exp = claims.get("exp");
   const nbf = claims.get("nbf");
   const iat = claims.get("iat");
@@ -332,11 +392,14 @@ function checkTime(claims, now, leeway, ignoreNbf, allowNoExpiry) {
   return pyFormat(V.in_window, { span: minus(exp, seconds) });
 }
 
-function checkScope(claims, roomName, domainId, allowUnscoped) {
+function checkScope(claims, roomName, domainId, allowUnscoped, selfSigned) {
   if (claims.has("r") && typeof claims.get("r") !== "string") {
     throw new TokenError(pyFormat(V.r_not_string, { value: pyRepr(claims.get("r")) }), CODES.InvalidClaimError);
   }
   const room = claims.get("r");
+  if (selfSigned && !room) throw missingSelfSigned("self_signed_no_r");
+  const d = claims.get("d");
+  if (selfSigned && (d === undefined || d === null || d === "")) throw missingSelfSigned("self_signed_no_d");
   if (!room && !allowUnscoped) {
     // an empty r names no room: it is treated as a missing one
     throw new TokenError(claims.has("r") ? V.empty_r : V.no_r, CODES.MissingClaimError);
@@ -381,6 +444,7 @@ export async function checkToken(
     ignoreNbf = false,
     allowUnscoped = false,
     allowNoExpiry = false,
+    selfSigned = false,
   } = {},
 ) {
   const checks = [];
@@ -400,8 +464,8 @@ export async function checkToken(
   const precheck = key === null || key === undefined;
   const steps = [
     ["header", () => checkHeader(parts.header)],
-    ["time", () => checkTime(parts.payload, now, leeway, ignoreNbf, allowNoExpiry)],
-    ["scope", () => checkScope(parts.payload, roomName, domainId, allowUnscoped)],
+    ["time", () => checkTime(parts.payload, now, leeway, ignoreNbf, allowNoExpiry, selfSigned)],
+    ["scope", () => checkScope(parts.payload, roomName, domainId, allowUnscoped, selfSigned)],
     ["signature", precheck ? MT.checkTexts.prechecks_only : () => checkSignature(parts, key)],
     ["daily", precheck ? MT.checkTexts.prechecks_only : MT.checkTexts.no_client],
   ];
