@@ -3,11 +3,11 @@
 One handler, ``DailyEmulator.handle(request) -> response``, holds all the behaviour; ``.transport``
 hands it to ``httpx.Client`` and ``httpx.AsyncClient`` alike, and ``meeting_tokens.api.serve`` hands
 it to uvicorn. Paths are Daily's, under ``/v1`` (https://docs.daily.co/reference/rest-api):
-``GET /``, ``POST /meeting-tokens``, ``GET /meeting-tokens/{token}``, ``GET /rooms``, ``POST /rooms``,
-``GET /rooms/{name}``, ``POST /rooms/{name}``, ``DELETE /rooms/{name}``. The host part of the URL
-is ignored, so clients keep Daily's base URL; trailing slashes are ignored. ``.join(room, token)``
-answers what Daily would decide when someone joins (``meeting_tokens.api.admission``, a model of
-the documented rules).
+``GET /``, ``POST /``, ``POST /meeting-tokens``, ``GET /meeting-tokens/{token}``, ``GET /rooms``,
+``POST /rooms``, ``GET /rooms/{name}``, ``POST /rooms/{name}``, ``DELETE /rooms/{name}``. The host
+part of the URL is ignored, so clients keep Daily's base URL; trailing slashes are ignored.
+``.join(room, token)`` answers what Daily would decide when someone joins
+(``meeting_tokens.api.admission``, a model of the documented rules).
 
 What the emulator takes from Daily's documentation (sources in ``../shared/daily-api.md`` and the
 book's references page): the error body ``{"error", "info"}`` and its types; 400
@@ -16,12 +16,24 @@ their short claims and the permissions abbreviations (self-signing guide); self-
 that need ``r``, ``iat`` and ``d`` and die with the key that signed them; validation for one's own
 domain only, with ``ignoreNbf``; 20 requests per second and 100 per 5 seconds; rooms: names of
 ``A-Za-z0-9_-`` up to 128 characters, a made-up name when none is given, public by default,
-``GET /rooms`` newest first with ``total_count`` and at most 100 per page, ``DELETE`` answering
-``{"name", "deleted": true}``; room property names and types from Daily's OpenAPI spec
-(daily-ruby ``docs/RoomProperties.md``, commit 287e077) plus ``sip`` and ``enable_dialout`` (Daily's
-dial-in/dial-out guides), with ``exp`` and ``nbf`` taking any number, as Daily's own Python
-framework (pipecat) sends them. That a REST-minted token outlives a key rotation is the article's
-statement ("Obtaining, handling, and validating meeting tokens"), not Daily's docs.
+``GET /rooms`` newest first with ``total_count`` and at most 100 per page, ``ending_before=OLDEST``
+for the oldest page (REST reference, "Pagination"), ``DELETE`` answering ``{"name", "deleted":
+true}``; an expired room treated as deleted: not listed, 404 on ``GET``, ``POST`` and ``DELETE``
+(delete-room); a room's ``config`` listing only values that differ from the defaults
+(create-room), the defaults being those Daily's spec states; room property names and types from
+Daily's OpenAPI spec (daily-ruby ``docs/RoomProperties.md``) plus ``sip`` and ``enable_dialout``
+(Daily's dial-in/dial-out guides) and ``enable_cpu_warning_notifications`` and
+``transcription_template`` (today's create-room and update-room pages), ``lang`` and
+``enable_recording`` taking only their documented values, counts never negative, and ``exp`` and
+``nbf`` taking any number, as Daily's own Python framework (pipecat) sends them; ``sip`` adding a
+read-only ``sip_uri`` with an ``endpoint``, and ``extra_endpoints`` for ``num_endpoints`` above
+1 (SIP guide); ``POST /`` setting the domain's properties (set-domain-config; names and types from
+daily-ruby ``docs/DomainProperties.md``, ``intercom_auto_record`` read-only) and answering with
+the domain object, whose ``config`` shows the documented defaults, permissions included
+(get-domain-config). ``DailyEmulator.domain_properties`` holds what ``POST /`` set, for the join
+model, which reads it below the token and the room. That a REST-minted token outlives a key
+rotation is the article's statement ("Obtaining, handling, and validating meeting tokens"), not
+Daily's docs.
 
 Assumptions
 -----------
@@ -54,13 +66,29 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
 - ``joined-problems``: problems with properties are all listed in one ``info``, joined by "; ",
   each naming the property.
 - ``room-properties``: an unknown room property name is refused, naming it; ``null`` in an update
-  removes a property (documented for ``sip`` only); nested values are kept as given, unchecked.
+  removes a property (documented for ``sip`` only); nested values are kept as given, unchecked,
+  except ``sip.num_endpoints``, which must be 1 to ``MAX_SIP_ENDPOINTS`` (5, Daily's default
+  ``max_sip_pstn_sessions_per_room``). A property given its default value is left out of
+  ``config`` but still counts as set: the join model reads it above the domain's.
+- ``sip-uri``: ``sip_uri.endpoint`` is ``sip:<9 random digits>@<domain_name>.sip.daily.co`` (the
+  SIP guide's example is ``sip:123456780@example.sip.daily.co``), kept while ``sip`` is unchanged
+  and made anew when it changes. pipecat puts a second ``sip:`` before the endpoint it reads,
+  which hints that Daily may answer without the prefix; the emulator follows the guide.
 - ``room-paging``: ``starting_after`` and ``ending_before`` count in list order (newest first),
-  so ``starting_after=<last id of a page>`` gives the next page; an unknown id or a ``limit``
-  outside 1 to 100 is 400 ``invalid-request-error``.
+  so ``starting_after=<last id of a page>`` gives the next page; an unknown id, an
+  ``ending_before`` that is neither an id nor ``OLDEST``, or a ``limit`` outside 1 to 100 is 400
+  ``invalid-request-error``; a ``limit`` of more than ``MAX_LIMIT_DIGITS`` digits is refused
+  unread.
 - ``room-limit``: at most ``MAX_ROOMS`` rooms, then 400 ``invalid-request-error``; the wording for
   a name already taken is this package's.
-- ``domain-config``: the domain's ``config`` is a small placeholder, not Daily's full list.
+- ``stored-bytes``: a room's properties (or the domain's), as compact UTF-8 JSON, take at most
+  ``MAX_PROPERTY_BYTES`` (64 KiB), and all rooms' together at most ``MAX_STORED_BYTES`` (32 MiB);
+  over either, 400 ``invalid-request-error`` naming the sizes, and nothing is stored. An expired
+  room is forgotten, freeing its name and its bytes. Daily documents no such limits.
+- ``domain-config``: ``GET /``'s ``config`` is the documented defaults of the properties ``POST /``
+  can set with what ``POST /`` set over them; Daily's answer also carries read-only fields that
+  the emulator leaves out. ``POST /`` merges properties at the top level (a nested object such as
+  ``permissions`` is replaced whole) and ``null`` removes one, as for rooms.
 - ``can-admin-claim``: inside ``p``, ``canAdmin`` keeps its long name and list; the copy of the
   self-signing guide this project could read stops before its abbreviation.
 - ``custom-media-claim``: ``customVideo`` and ``customAudio``, which the guide gives no letter for,
