@@ -98,6 +98,22 @@ def test_create_room_sends_only_the_fields_given() -> None:
     assert json.loads(seen[0].content) == {"name": "hello", "privacy": "private"}
 
 
+def test_update_domain_posts_the_properties_to_the_domain_path() -> None:
+    seen: list[httpx.Request] = []
+    with DailyClient(API_KEY, transport=scripted(httpx.Response(200, json={}), seen=seen)) as client:
+        client.update_domain({"lang": "de"})
+    assert (seen[0].method, seen[0].url.raw_path) == ("POST", b"/v1/")
+    assert json.loads(seen[0].content) == {"properties": {"lang": "de"}}
+
+
+def test_both_clients_offer_the_same_calls() -> None:
+    def calls(client_class: type) -> set[str]:
+        return {name for name in vars(client_class) if not name.startswith("_")} - {"close", "aclose"}
+
+    assert calls(DailyClient) == calls(AsyncDailyClient)
+    assert "update_domain" in calls(DailyClient)
+
+
 def test_requests_time_out_after_ten_seconds_by_default() -> None:
     seen: list[httpx.Request] = []
     with DailyClient(API_KEY, transport=scripted(OK, seen=seen)) as client:

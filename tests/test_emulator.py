@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import re
 import time
 from collections.abc import AsyncIterator
 from concurrent.futures import ThreadPoolExecutor
@@ -97,6 +98,88 @@ async def test_get_domain_returns_name_id_and_config(api: Awaited) -> None:
     assert domain["domain_name"] == "hands-on-demo"
     assert domain["domain_id"] == DEMO_DOMAIN_ID
     assert isinstance(domain["config"], dict)
+
+
+DEFAULT_PERMISSIONS = {"canSend": True, "canReceive": {"base": True}, "hasPresence": True, "canAdmin": False}
+
+
+async def test_get_domain_shows_dailys_documented_defaults(api: Awaited) -> None:
+    config = (await api.get_domain())["config"]
+
+    assert config["permissions"] == DEFAULT_PERMISSIONS
+    assert (config["lang"], config["enable_prejoin_ui"], config["hide_daily_branding"]) == ("en", True, False)
+
+
+def test_a_new_domain_has_no_properties_set(emulator: DailyEmulator) -> None:
+    assert emulator.domain_properties == {}
+
+
+# POST / (set the domain's configuration)
+
+
+async def test_update_domain_returns_the_domain_object_with_the_new_config(api: Awaited) -> None:
+    domain = await api.update_domain({"lang": "de", "permissions": {"canSend": False}})
+
+    assert (domain["domain_name"], domain["domain_id"]) == ("hands-on-demo", DEMO_DOMAIN_ID)
+    assert (domain["config"]["lang"], domain["config"]["permissions"]) == ("de", {"canSend": False})
+    assert await api.get_domain() == domain
+
+
+async def test_update_domain_keeps_what_it_does_not_name_and_null_clears(
+    api: Awaited, emulator: DailyEmulator
+) -> None:
+    await api.update_domain({"lang": "fr"})
+    await api.update_domain({"hide_daily_branding": True})
+    await api.update_domain({"lang": None})
+
+    assert emulator.domain_properties == {"hide_daily_branding": True}
+    assert (await api.get_domain())["config"]["lang"] == "en"
+
+
+async def test_update_domain_with_an_unknown_property_names_it_and_changes_nothing(
+    api: Awaited, emulator: DailyEmulator
+) -> None:
+    status, error, info = await refusal(api.update_domain({"lang": "de", "max_people": 4}))
+
+    assert (status, error) == (400, "invalid-request-error")
+    assert info == "properties.max_people is not a domain property"
+    assert emulator.domain_properties == {}
+
+
+async def test_update_domain_names_every_mistyped_property(api: Awaited) -> None:
+    properties = {"lang": "xx", "enable_people_ui": "yes", "permissions": []}
+
+    _, _, info = await refusal(api.update_domain(properties))
+
+    assert info == (
+        "properties.lang must be one of da, de, en, es, fi, fr, it, jp, ka, nl, no, pt, pt-BR, pl, ru, sv,"
+        " tr, user; properties.enable_people_ui must be true or false;"
+        " properties.permissions must be an object"
+    )
+
+
+async def test_update_domain_refuses_the_read_only_intercom_auto_record(api: Awaited) -> None:
+    _, _, info = await refusal(api.update_domain({"intercom_auto_record": True}))
+
+    assert info == "properties.intercom_auto_record is read-only: Daily sets it"
+
+
+async def test_update_domain_refuses_a_body_with_other_fields(http: Awaited) -> None:
+    response = await http.post("/", json={"lang": "de"}, headers=auth())
+
+    assert (response.status_code, response.json()["error"]) == (400, "invalid-request-error")
+    assert response.json()["info"] == "unknown fields ['lang']; expected properties"
+
+
+async def test_the_domains_properties_are_bounded_in_bytes(
+    api: Awaited, emulator: DailyEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("meeting_tokens.api.emulator.MAX_PROPERTY_BYTES", 100)
+
+    status, _, info = await refusal(api.update_domain({"geo": "x" * 100}))
+
+    assert (status, info) == (400, "the domain's properties would take 110 bytes, over the 100 allowed")
+    assert emulator.domain_properties == {}
 
 
 def test_default_demo_key_says_it_is_fake() -> None:
@@ -315,6 +398,214 @@ async def test_missing_room_is_not_found(api: Awaited) -> None:
     assert (status, error, info) == (404, "not-found", "room nowhere not found")
 
 
+# Rooms' lifecycle: expiry, defaults left out, SIP, enums, bounds
+
+
+async def test_expired_room_is_not_listed_and_is_not_found_on_get_post_and_delete(
+    api: Awaited, emulator: DailyEmulator
+) -> None:
+    await api.create_room("brief", properties={"exp": NOW + 60})
+    await api.create_room("lasting")
+    emulator.clock.advance(60)
+
+    assert [room["name"] for room in (await api.list_rooms())["data"]] == ["lasting"]
+    assert (await api.list_rooms())["total_count"] == 1
+    assert (await refusal(api.get_room("brief")))[:2] == (404, "not-found")
+    assert (await refusal(api.update_room("brief", privacy="private")))[:2] == (404, "not-found")
+    assert (await refusal(api.delete_room("brief")))[:2] == (404, "not-found")
+
+
+async def test_an_expired_rooms_name_can_be_taken_again(api: Awaited, emulator: DailyEmulator) -> None:
+    await api.create_room("again", properties={"exp": NOW + 60})
+    emulator.clock.advance(61)
+
+    assert (await api.create_room("again"))["config"] == {}
+
+
+async def test_a_room_before_its_exp_is_still_there(api: Awaited, emulator: DailyEmulator) -> None:
+    await api.create_room("brief", properties={"exp": NOW + 60})
+    emulator.clock.advance(59)
+
+    assert (await api.get_room("brief"))["name"] == "brief"
+
+
+async def test_room_config_lists_only_values_that_differ_from_the_defaults(api: Awaited) -> None:
+    defaults = {"enable_chat": False, "max_participants": 200, "lang": "en", "sfu_switchover": 0.5}
+
+    room = await api.create_room("changed", properties=defaults | {"enable_chat": True, "lang": "fr"})
+
+    assert room["config"] == {"enable_chat": True, "lang": "fr"}
+    assert (await api.create_room("default", properties=defaults))["config"] == {}
+
+
+async def test_a_default_value_given_to_a_room_still_counts_for_the_join_model(
+    api: Awaited, emulator: DailyEmulator
+) -> None:
+    await api.create_room("video", properties={"start_video_off": False})
+
+    assert (await api.get_room("video"))["config"] == {}
+    assert emulator.join("video").settings == {"start_video_off": False}
+
+
+async def test_a_room_with_sip_gets_a_read_only_sip_uri_with_an_endpoint(api: Awaited) -> None:
+    sip = {"display_name": "SIP Participant", "sip_mode": "dial-in"}
+
+    config = (await api.create_room("phone", properties={"sip": sip}))["config"]
+
+    assert config["sip"] == sip
+    assert set(config["sip_uri"]) == {"endpoint"}
+    assert re.fullmatch(r"sip:[0-9]{9}@hands-on-demo\.sip\.daily\.co", config["sip_uri"]["endpoint"])
+
+
+async def test_several_sip_endpoints_add_extra_endpoints(api: Awaited) -> None:
+    sip = {"display_name": "SIP Participant", "sip_mode": "dial-in", "num_endpoints": 3}
+
+    sip_uri = (await api.create_room("phones", properties={"sip": sip}))["config"]["sip_uri"]
+
+    assert len(sip_uri["extra_endpoints"]) == 2
+    assert len({sip_uri["endpoint"], *sip_uri["extra_endpoints"]}) == 3
+
+
+async def test_the_sip_uri_stays_while_sip_is_unchanged_and_goes_with_it(api: Awaited) -> None:
+    created = await api.create_room("phone", properties={"sip": {"sip_mode": "dial-in"}})
+
+    updated = await api.update_room("phone", properties={"start_audio_off": True})
+    cleared = await api.update_room("phone", properties={"sip": None})
+
+    assert updated["config"]["sip_uri"] == created["config"]["sip_uri"]
+    assert cleared["config"] == {"start_audio_off": True}
+
+
+async def test_a_request_cannot_set_the_sip_uri(api: Awaited) -> None:
+    _, _, info = await refusal(api.create_room("phone", properties={"sip_uri": {"endpoint": "sip:me@x"}}))
+
+    assert info == "properties.sip_uri is read-only: Daily sets it"
+
+
+@pytest.mark.parametrize("count", [0, 6, "2", 1.5])
+async def test_a_sip_endpoint_count_outside_one_to_five_is_refused(api: Awaited, count: Any) -> None:
+    _, _, info = await refusal(api.create_room("phone", properties={"sip": {"num_endpoints": count}}))
+
+    assert info == "properties.sip.num_endpoints must be an integer from 1 to 5"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "choices"),
+    [
+        ("lang", "klingon", "da, de, en, es, fi, fr, it, jp, ka, nl, no, pt, pt-BR, pl, ru, sv, tr, user"),
+        ("enable_recording", "everything", "cloud, cloud-audio-only, local, raw-tracks"),
+        ("enable_recording", True, "cloud, cloud-audio-only, local, raw-tracks"),
+    ],
+)
+async def test_room_lang_and_enable_recording_take_only_their_documented_values(
+    api: Awaited, name: str, value: Any, choices: str
+) -> None:
+    _, _, info = await refusal(api.create_room("odd", properties={name: value}))
+
+    assert info == f"properties.{name} must be one of {choices}"
+
+
+async def test_room_enums_accept_every_documented_value(api: Awaited) -> None:
+    room = await api.create_room("rec", properties={"enable_recording": "cloud-audio-only", "lang": "pt-BR"})
+
+    assert room["config"] == {"enable_recording": "cloud-audio-only", "lang": "pt-BR"}
+
+
+async def test_todays_documented_room_properties_are_accepted(api: Awaited) -> None:
+    properties = {
+        "enable_cpu_warning_notifications": False,
+        "transcription_template": "{room_name}/{epoch_time}",
+    }
+
+    assert (await api.create_room("new", properties=properties))["config"] == properties
+
+
+@pytest.mark.parametrize("name", ["eject_after_elapsed", "max_participants"])
+async def test_a_negative_count_is_refused(api: Awaited, name: str) -> None:
+    _, _, info = await refusal(api.create_room("odd", properties={name: -1}))
+
+    assert info == f"properties.{name} must be an integer of at least 0"
+
+
+async def test_list_rooms_ending_before_oldest_gives_the_oldest_page(api: Awaited) -> None:
+    for name in ("a", "b", "c", "d", "e"):
+        await api.create_room(name)
+
+    page = await api.list_rooms(limit=2, ending_before="OLDEST")
+
+    assert [room["name"] for room in page["data"]] == ["b", "a"]
+    assert page["total_count"] == 5
+
+
+async def test_list_rooms_shows_configs_without_defaults(api: Awaited) -> None:
+    await api.create_room("quiet", properties={"start_audio_off": True, "enable_screenshare": True})
+
+    assert (await api.list_rooms())["data"][0]["config"] == {"start_audio_off": True}
+
+
+@pytest.mark.parametrize("limit", ["9" * 5000, "1" + "0" * 4400, "0" * 3000 + "5"])
+async def test_a_limit_of_thousands_of_digits_is_a_400_not_a_500(http: Awaited, limit: str) -> None:
+    response = await http.get("/rooms", params={"limit": limit}, headers=auth())
+
+    assert (response.status_code, response.json()) == (
+        400, {"error": "invalid-request-error", "info": "limit must be a whole number from 1 to 100"}
+    )  # fmt: skip
+
+
+async def test_ending_before_must_be_a_room_id_or_oldest(http: Awaited) -> None:
+    response = await http.get("/rooms?ending_before=NEWEST", headers=auth())
+
+    assert response.status_code == 400
+    assert response.json()["info"] == "ending_before must be a room's id or OLDEST"
+
+
+async def test_a_rooms_properties_are_bounded_in_bytes(api: Awaited, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("meeting_tokens.api.emulator.MAX_PROPERTY_BYTES", 100)
+
+    status, error, info = await refusal(api.create_room("big", properties={"geo": "x" * 100}))
+
+    assert (status, error) == (400, "invalid-request-error")
+    assert info == "the room's properties would take 110 bytes, over the 100 allowed"
+    assert (await refusal(api.get_room("big")))[0] == 404
+
+
+async def test_an_update_over_the_bound_changes_nothing(
+    api: Awaited, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await api.create_room("grow", properties={"geo": "x" * 50})
+    monkeypatch.setattr("meeting_tokens.api.emulator.MAX_PROPERTY_BYTES", 100)
+
+    update = api.update_room("grow", privacy="private", properties={"rtmp_geo": "y" * 50})
+    status, _, _ = await refusal(update)
+
+    assert status == 400
+    room = await api.get_room("grow")
+    assert (room["privacy"], room["config"]) == ("public", {"geo": "x" * 50})
+
+
+async def test_all_rooms_together_are_bounded_in_bytes(api: Awaited, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("meeting_tokens.api.emulator.MAX_STORED_BYTES", 250)
+    await api.create_room("one", properties={"geo": "x" * 100})  # 110 bytes
+    await api.create_room("two", properties={"geo": "x" * 100})  # 220 in all
+
+    _, _, info = await refusal(api.create_room("three", properties={"geo": "x" * 100}))
+
+    assert info == "this domain's rooms would hold over 250 bytes of properties"
+
+
+async def test_a_deleted_or_expired_room_frees_its_bytes(
+    api: Awaited, emulator: DailyEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("meeting_tokens.api.emulator.MAX_STORED_BYTES", 250)
+    await api.create_room("one", properties={"geo": "x" * 100})
+    await api.create_room("two", properties={"geo": "x" * 90, "exp": NOW + 10})
+    await api.delete_room("one")
+    emulator.clock.advance(10)
+
+    await api.create_room("three", properties={"geo": "x" * 100})
+    assert (await api.create_room("four", properties={"geo": "x" * 100}))["name"] == "four"
+
+
 # Authentication, routing, methods
 
 
@@ -364,7 +655,7 @@ async def test_path_outside_v1_is_not_found(emulator: DailyEmulator) -> None:
     ("method", "path", "allowed"),
     [
         ("DELETE", "/meeting-tokens", "POST"),
-        ("POST", "/", "GET"),
+        ("DELETE", "/", "GET, POST"),
         ("PUT", "/rooms/hello", "GET, POST, DELETE"),
     ],
 )
@@ -709,7 +1000,7 @@ async def test_nested_room_properties_are_kept_as_given(api: Awaited) -> None:
     sip = {"display_name": "Phone", "sip_mode": "dial-in", "num_endpoints": 1}
     room = await api.create_room("phone", properties={"sip": sip, "enable_dialout": True})
 
-    assert room["config"] == {"sip": sip, "enable_dialout": True}
+    assert {k: v for k, v in room["config"].items() if k != "sip_uri"} == {"sip": sip, "enable_dialout": True}
     assert (await api.get_room("phone"))["config"]["sip"] == sip
 
 
@@ -725,7 +1016,8 @@ async def test_room_property_of_the_wrong_type_is_named(api: Awaited) -> None:
     _, _, info = await refusal(api.create_room("odd", properties={"max_participants": "4", "exp": True}))
 
     assert info == (
-        "properties.max_participants must be an integer; properties.exp must be a number of seconds"
+        "properties.max_participants must be an integer of at least 0;"
+        " properties.exp must be a number of seconds"
     )
 
 
@@ -831,33 +1123,53 @@ def test_the_number_of_rooms_is_bounded(emulator: DailyEmulator, monkeypatch: py
     assert (caught.value.status_code, caught.value.info) == (400, "this domain already has 2 rooms")
 
 
-# Conformance: the requests Daily's own Python framework (pipecat's DailyRESTHelper) sends
+# Conformance: the requests Daily's own Python framework (pipecat's DailyRESTHelper) sends.
+# pipecat.runner.daily.configure(sip_caller_phone=...) builds this body (pydantic, exclude_none),
+# then reads config.sip_uri.endpoint from the answer.
 
-PIPECAT_ROOM = {
+PIPECAT_SIP_ROOM = {
+    "name": "pipecat-sip-1a2b3c4d",
     "privacy": "public",
     "properties": {
-        "exp": NOW + 300.123456,  # pipecat: time.time() + 5 * 60, a float
+        "exp": NOW + 7200.123456,  # pipecat: time.time() + room_exp_duration * 60 * 60, a float
         "enable_chat": False,
         "enable_prejoin_ui": True,
         "enable_emoji_reactions": False,
         "eject_at_room_exp": True,
         "enable_dialout": True,
-        "sip": {"display_name": "sw-sip-dialin", "video": False, "sip_mode": "dial-in", "num_endpoints": 1},
+        "sip": {"display_name": "+15551234567", "video": False, "sip_mode": "dial-in", "num_endpoints": 1},
+        "start_video_off": True,
     },
 }
 
 
-async def test_pipecat_creates_a_room_with_a_float_exp_and_sip(http: Awaited) -> None:
-    response = await http.post("/rooms", json=PIPECAT_ROOM, headers=auth())
+async def test_pipecat_creates_a_sip_room_with_a_float_exp(http: Awaited) -> None:
+    response = await http.post("/rooms", json=PIPECAT_SIP_ROOM, headers=auth())
 
     assert response.status_code == 200
     room = response.json()
-    assert (room["privacy"], room["config"]) == ("public", PIPECAT_ROOM["properties"])
-    assert room["url"] == f"https://hands-on-demo.daily.co/{room['name']}"
+    assert room["url"] == "https://hands-on-demo.daily.co/pipecat-sip-1a2b3c4d"
+    assert {k: v for k, v in room["config"].items() if k != "sip_uri"} == {
+        "exp": NOW + 7200.123456,
+        "enable_prejoin_ui": True,
+        "enable_emoji_reactions": False,
+        "eject_at_room_exp": True,
+        "enable_dialout": True,
+        "sip": PIPECAT_SIP_ROOM["properties"]["sip"],
+        "start_video_off": True,
+    }  # enable_chat: false is the default, so Daily's answer leaves it out
+
+
+async def test_pipecat_reads_the_sip_endpoint_from_the_room_it_created(http: Awaited) -> None:
+    room = (await http.post("/rooms", json=PIPECAT_SIP_ROOM, headers=auth())).json()
+
+    endpoint = room["config"]["sip_uri"]["endpoint"]
+
+    assert endpoint.startswith("sip:") and endpoint.endswith("@hands-on-demo.sip.daily.co")
 
 
 async def test_pipecat_mints_an_owner_token_and_deletes_the_room(http: Awaited) -> None:
-    room = (await http.post("/rooms", json=PIPECAT_ROOM, headers=auth())).json()
+    room = (await http.post("/rooms", json=PIPECAT_SIP_ROOM, headers=auth())).json()
     body = {"properties": {"room_name": room["name"], "is_owner": True, "exp": NOW + 600}}
 
     token = (await http.post("/meeting-tokens", json=body, headers=auth())).json()["token"]
@@ -865,3 +1177,38 @@ async def test_pipecat_mints_an_owner_token_and_deletes_the_room(http: Awaited) 
 
     assert decode_parts(token).payload["o"] is True
     assert (deleted.status_code, deleted.json()) == (200, {"name": room["name"], "deleted": True})
+
+
+# Conformance: daily-node's updateDomainConfig and daily-ruby's set_domain_config send POST / with
+# {"properties": {...}} and read the domain object back.
+
+
+async def test_a_client_sets_the_domain_config_with_post_slash(http: Awaited) -> None:
+    body = {
+        "properties": {
+            "enable_prejoin_ui": False,
+            "lang": "de",
+            "redirect_on_meeting_exit": "https://x.test/",
+        }
+    }
+
+    response = await http.post("/", json=body, headers=auth())
+
+    assert response.status_code == 200
+    domain = response.json()
+    assert set(domain) == {"domain_name", "domain_id", "config"}
+    assert {k: domain["config"][k] for k in body["properties"]} == body["properties"]
+
+
+# Conformance: paging backwards from the oldest rooms, as Daily's pagination section describes.
+
+
+async def test_a_client_pages_back_from_the_oldest_rooms_to_the_newest(api: Awaited) -> None:
+    for name in ("a", "b", "c", "d", "e"):
+        await api.create_room(name)
+
+    pages = [await api.list_rooms(limit=2, ending_before="OLDEST")]
+    while len(pages[-1]["data"]) == 2:
+        pages.append(await api.list_rooms(limit=2, ending_before=pages[-1]["data"][0]["id"]))
+
+    assert [[room["name"] for room in page["data"]] for page in pages] == [["b", "a"], ["d", "c"], ["e"]]

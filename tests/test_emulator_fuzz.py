@@ -5,6 +5,7 @@ error in Daily's shape `{"error": <str>, "info": <str>}`.
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import quote, quote_from_bytes
@@ -113,7 +114,9 @@ def test_any_request_gets_a_daily_shaped_answer(
 
 
 endpoints = st.one_of(
-    st.sampled_from([("POST", "/v1/meeting-tokens"), ("POST", "/v1/rooms"), ("GET", "/v1/")]),
+    st.sampled_from(
+        [("POST", "/v1/meeting-tokens"), ("POST", "/v1/rooms"), ("GET", "/v1/"), ("POST", "/v1/")]
+    ),
     st.tuples(st.just("GET"), segments.map(lambda name: f"/v1/rooms/{name}")),
 )
 
@@ -127,6 +130,21 @@ def test_any_body_to_a_real_endpoint_gets_a_daily_shaped_answer(
     all_headers = [(name.encode(), value) for name, value in headers]
     all_headers.append((b"Authorization", f"Bearer {DEMO_API_KEY}".encode()))
     response = http.request(method, ORIGIN + path + query, headers=all_headers, content=body)
+    assert_dailys_shape(response)
+
+
+paging_values = st.one_of(
+    st.text(max_size=30),
+    st.builds(operator.add, st.sampled_from(["", "-", "+", "0"]), st.integers(1, 6000).map("9".__mul__)),
+    st.sampled_from(["OLDEST", "oldest", "100", "0100", "１", "²"]),
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(params=st.dictionaries(st.sampled_from(["limit", "starting_after", "ending_before"]), paging_values))
+def test_any_paging_parameters_get_a_daily_shaped_answer(http: httpx.Client, params: dict[str, str]) -> None:
+    headers = {"Authorization": f"Bearer {DEMO_API_KEY}"}
+    response = http.get(f"{ORIGIN}/v1/rooms", params=params, headers=headers)
     assert_dailys_shape(response)
 
 

@@ -109,6 +109,10 @@ def _validate(token: str, ignore_nbf: bool) -> _Call:
     return _Call("GET", "/meeting-tokens/" + quote(token, safe=""), params=params)
 
 
+def _update_domain(properties: dict[str, Any]) -> _Call:
+    return _Call("POST", "/", body={"properties": properties})
+
+
 def _create_room(name: str | None, privacy: str | None, properties: dict[str, Any] | None) -> _Call:
     fields = {"name": name, "privacy": privacy, "properties": properties}
     return _Call("POST", "/rooms", body={k: v for k, v in fields.items() if v is not None})
@@ -218,6 +222,10 @@ class DailyClient(_ClientCore):
         """`GET /`: the domain's `domain_name`, `domain_id` and `config`."""
         return self._send(_Call("GET", "/"))
 
+    def update_domain(self, properties: dict[str, Any]) -> dict[str, Any]:
+        """``POST /``: set domain properties (``null`` clears one); the domain comes back."""
+        return self._send(_update_domain(properties))
+
     def create_room(
         self,
         name: str | None = None,
@@ -302,6 +310,10 @@ class AsyncDailyClient(_ClientCore):
     async def get_domain(self) -> dict[str, Any]:
         """`GET /`: the domain's `domain_name`, `domain_id` and `config`."""
         return await self._send(_Call("GET", "/"))
+
+    async def update_domain(self, properties: dict[str, Any]) -> dict[str, Any]:
+        """``POST /``: set domain properties (``null`` clears one); the domain comes back."""
+        return await self._send(_update_domain(properties))
 
     async def create_room(
         self,

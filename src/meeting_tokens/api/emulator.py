@@ -3,11 +3,11 @@
 One handler, ``DailyEmulator.handle(request) -> response``, holds all the behaviour; ``.transport``
 hands it to ``httpx.Client`` and ``httpx.AsyncClient`` alike, and ``meeting_tokens.api.serve`` hands
 it to uvicorn. Paths are Daily's, under ``/v1`` (https://docs.daily.co/reference/rest-api):
-``GET /``, ``POST /meeting-tokens``, ``GET /meeting-tokens/{token}``, ``GET /rooms``, ``POST /rooms``,
-``GET /rooms/{name}``, ``POST /rooms/{name}``, ``DELETE /rooms/{name}``. The host part of the URL
-is ignored, so clients keep Daily's base URL; trailing slashes are ignored. ``.join(room, token)``
-answers what Daily would decide when someone joins (``meeting_tokens.api.admission``, a model of
-the documented rules).
+``GET /``, ``POST /``, ``POST /meeting-tokens``, ``GET /meeting-tokens/{token}``, ``GET /rooms``,
+``POST /rooms``, ``GET /rooms/{name}``, ``POST /rooms/{name}``, ``DELETE /rooms/{name}``. The host
+part of the URL is ignored, so clients keep Daily's base URL; trailing slashes are ignored.
+``.join(room, token)`` answers what Daily would decide when someone joins
+(``meeting_tokens.api.admission``, a model of the documented rules).
 
 What the emulator takes from Daily's documentation (sources in ``../shared/daily-api.md`` and the
 book's references page): the error body ``{"error", "info"}`` and its types; 400
@@ -17,12 +17,24 @@ self-signing page, read from the page, not observed with a real key); self-signe
 that need ``r``, ``iat`` and ``d`` and die with the key that signed them; validation for one's own
 domain only, with ``ignoreNbf``; 20 requests per second and 100 per 5 seconds; rooms: names of
 ``A-Za-z0-9_-`` up to 128 characters, a made-up name when none is given, public by default,
-``GET /rooms`` newest first with ``total_count`` and at most 100 per page, ``DELETE`` answering
-``{"name", "deleted": true}``; room property names and types from Daily's OpenAPI spec
-(daily-ruby ``docs/RoomProperties.md``, commit 287e077) plus ``sip`` and ``enable_dialout`` (Daily's
-dial-in/dial-out guides), with ``exp`` and ``nbf`` taking any number, as Daily's own Python
-framework (pipecat) sends them. That a REST-minted token outlives a key rotation is the article's
-statement ("Obtaining, handling, and validating meeting tokens"), not Daily's docs.
+``GET /rooms`` newest first with ``total_count`` and at most 100 per page, ``ending_before=OLDEST``
+for the oldest page (REST reference, "Pagination"), ``DELETE`` answering ``{"name", "deleted":
+true}``; an expired room treated as deleted: not listed, 404 on ``GET``, ``POST`` and ``DELETE``
+(delete-room); a room's ``config`` listing only values that differ from the defaults
+(create-room), the defaults being those Daily's spec states; room property names and types from
+Daily's OpenAPI spec (daily-ruby ``docs/RoomProperties.md``) plus ``sip`` and ``enable_dialout``
+(Daily's dial-in/dial-out guides) and ``enable_cpu_warning_notifications`` and
+``transcription_template`` (today's create-room and update-room pages), ``lang`` and
+``enable_recording`` taking only their documented values, counts never negative, and ``exp`` and
+``nbf`` taking any number, as Daily's own Python framework (pipecat) sends them; ``sip`` adding a
+read-only ``sip_uri`` with an ``endpoint``, and ``extra_endpoints`` for ``num_endpoints`` above
+1 (SIP guide); ``POST /`` setting the domain's properties (set-domain-config; names and types from
+daily-ruby ``docs/DomainProperties.md``, ``intercom_auto_record`` read-only) and answering with
+the domain object, whose ``config`` shows the documented defaults, permissions included
+(get-domain-config). ``DailyEmulator.domain_properties`` holds what ``POST /`` set, for the join
+model, which reads it below the token and the room. That a REST-minted token outlives a key
+rotation is the article's statement ("Obtaining, handling, and validating meeting tokens"), not
+Daily's docs.
 
 Assumptions
 -----------
@@ -55,13 +67,29 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
 - ``joined-problems``: problems with properties are all listed in one ``info``, joined by "; ",
   each naming the property.
 - ``room-properties``: an unknown room property name is refused, naming it; ``null`` in an update
-  removes a property (documented for ``sip`` only); nested values are kept as given, unchecked.
+  removes a property (documented for ``sip`` only); nested values are kept as given, unchecked,
+  except ``sip.num_endpoints``, which must be 1 to ``MAX_SIP_ENDPOINTS`` (5, Daily's default
+  ``max_sip_pstn_sessions_per_room``). A property given its default value is left out of
+  ``config`` but still counts as set: the join model reads it above the domain's.
+- ``sip-uri``: ``sip_uri.endpoint`` is ``sip:<9 random digits>@<domain_name>.sip.daily.co`` (the
+  SIP guide's example is ``sip:123456780@example.sip.daily.co``), kept while ``sip`` is unchanged
+  and made anew when it changes. pipecat puts a second ``sip:`` before the endpoint it reads,
+  which hints that Daily may answer without the prefix; the emulator follows the guide.
 - ``room-paging``: ``starting_after`` and ``ending_before`` count in list order (newest first),
-  so ``starting_after=<last id of a page>`` gives the next page; an unknown id or a ``limit``
-  outside 1 to 100 is 400 ``invalid-request-error``.
+  so ``starting_after=<last id of a page>`` gives the next page; an unknown id, an
+  ``ending_before`` that is neither an id nor ``OLDEST``, or a ``limit`` outside 1 to 100 is 400
+  ``invalid-request-error``; a ``limit`` of more than ``MAX_LIMIT_DIGITS`` digits is refused
+  unread.
 - ``room-limit``: at most ``MAX_ROOMS`` rooms, then 400 ``invalid-request-error``; the wording for
   a name already taken is this package's.
-- ``domain-config``: the domain's ``config`` is a small placeholder, not Daily's full list.
+- ``stored-bytes``: a room's properties (or the domain's), as compact UTF-8 JSON, take at most
+  ``MAX_PROPERTY_BYTES`` (64 KiB), and all rooms' together at most ``MAX_STORED_BYTES`` (32 MiB);
+  over either, 400 ``invalid-request-error`` naming the sizes, and nothing is stored. An expired
+  room is forgotten, freeing its name and its bytes. Daily documents no such limits.
+- ``domain-config``: ``GET /``'s ``config`` is the documented defaults of the properties ``POST /``
+  can set with what ``POST /`` set over them; Daily's answer also carries read-only fields that
+  the emulator leaves out. ``POST /`` merges properties at the top level (a nested object such as
+  ``permissions`` is replaced whole) and ``null`` removes one, as for rooms.
 - ``iat-ahead``: a token whose ``iat`` is later than now is refused as not yet valid, as one
   whose ``nbf`` is; Daily's guide only says a self-signed ``iat`` is "the current time".
 - ``custom-media-claim``: ``customVideo`` and ``customAudio`` in ``canSend``, which Daily's
@@ -96,7 +124,14 @@ import jwt
 
 from meeting_tokens.api.admission import Admission, admit
 from meeting_tokens.api.client import AsyncDailyClient, DailyClient
-from meeting_tokens.core.claims import check_properties, is_integer, to_claims, to_properties
+from meeting_tokens.core.claims import (
+    LANGUAGES,
+    RECORDING_MODES,
+    check_properties,
+    is_integer,
+    to_claims,
+    to_properties,
+)
 from meeting_tokens.core.clock import Clock
 from meeting_tokens.core.jwt_parts import reject_json_constant
 from meeting_tokens.core.validation import validate_token
@@ -111,6 +146,9 @@ LOG_SIZE = 10_000  # the request log keeps the most recent calls only
 MAX_BODY_BYTES = 1024 * 1024  # a request body larger than this is refused unread (413)
 MAX_INFO_LENGTH = 2000  # characters of an error's info: a refusal never echoes a whole body
 MAX_ROOMS = 10_000  # a bound on memory; Daily documents no limit on rooms per domain
+MAX_PROPERTY_BYTES = 64 * 1024  # one room's properties, or the domain's, as compact JSON
+MAX_STORED_BYTES = 32 * 1024 * 1024  # every room's properties together
+MAX_LIMIT_DIGITS = 3  # a ?limit= longer than this is refused before it is read as a number
 
 
 @dataclass(frozen=True)
@@ -209,18 +247,19 @@ def _number(value: Any) -> bool:
 
 
 # Room properties and what each must be. The names and types are those of Daily's OpenAPI spec
-# (daily-ruby docs/RoomProperties.md at commit 287e077), plus `sip`, `sip_uri` (read-only in
-# Daily's answers, but pipecat's room model may echo it) and `enable_dialout` from Daily's
-# dial-in/dial-out guide. `exp` and `nbf` take any number: Daily's own Python framework
-# (pipecat) sends a float `exp` and real Daily accepts it.
+# (daily-ruby docs/RoomProperties.md), plus `sip` and `enable_dialout` from Daily's dial-in/dial-out
+# guide and `enable_cpu_warning_notifications` and `transcription_template` from today's
+# create-room and update-room pages. `exp` and `nbf` take any number: Daily's own Python framework
+# (pipecat) sends a float `exp` and real Daily accepts it. `sip_uri` is Daily's answer, never a
+# request's (the SIP guide calls it read-only).
 ROOM_PROPERTY_KINDS: dict[str, str] = {
-    "nbf": "number", "exp": "number", "max_participants": "integer", "eject_after_elapsed": "integer",
-    "sfu_switchover": "number",
-    "enable_recording": "string", "lang": "string", "meeting_join_hook": "string", "geo": "string",
-    "rtmp_geo": "string", "recordings_template": "string",
+    "nbf": "seconds", "exp": "seconds", "max_participants": "count", "eject_after_elapsed": "count",
+    "sfu_switchover": "number", "enable_recording": "recording", "lang": "language",
+    "meeting_join_hook": "string", "geo": "string", "rtmp_geo": "string",
+    "recordings_template": "string", "transcription_template": "string",
     "auto_transcription_settings": "object", "recordings_bucket": "object",
-    "transcription_bucket": "object", "sip": "object", "sip_uri": "object", "streaming_endpoints": "list",
-    "permissions": "permissions",
+    "transcription_bucket": "object", "sip": "object", "sip_uri": "read-only",
+    "streaming_endpoints": "list", "permissions": "permissions",
     **dict.fromkeys((
         "enable_people_ui", "enable_pip_ui", "enable_emoji_reactions", "enable_hand_raising",
         "enable_prejoin_ui", "enable_live_captions_ui", "enable_network_ui",
@@ -231,34 +270,109 @@ ROOM_PROPERTY_KINDS: dict[str, str] = {
         "enable_adaptive_simulcast", "enable_multiparty_adaptive_simulcast",
         "enforce_unique_user_ids", "experimental_optimize_large_calls", "disable_rtmp_geo_fallback",
         "enable_terse_logging", "enable_transcription_storage", "enable_dialout",
+        "enable_cpu_warning_notifications",
     ), "boolean"),
 }  # fmt: skip
-_ROOM_KIND_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
-    "number": (_number, "must be a number of seconds"),
-    "integer": (is_integer, "must be an integer"),
+# The room defaults Daily's spec states ("default to ..."): a room's `config` leaves out a property
+# set to its default (create-room: "includes only configuration parameters that differ from room
+# configuration defaults"). Properties whose default is the domain's have no entry here.
+ROOM_DEFAULTS: dict[str, Any] = {
+    "max_participants": 200, "enable_screenshare": True, "enable_video_processing_ui": True,
+    "enable_chat": False, "enable_shared_chat_history": True, "start_video_off": False,
+    "start_audio_off": False, "owner_only_broadcast": False, "eject_at_room_exp": False,
+    "enable_advanced_chat": False, "enable_hidden_participants": False, "sfu_switchover": 0.5,
+    "enable_adaptive_simulcast": True, "enable_multiparty_adaptive_simulcast": False,
+    "enforce_unique_user_ids": False, "lang": "en", "disable_rtmp_geo_fallback": False,
+    "enable_terse_logging": False, "enable_transcription_storage": False,
+}  # fmt: skip
+# Domain properties that POST / sets: Daily's spec (daily-ruby docs/DomainProperties.md), plus
+# `pinless_dialin` (Daily's pinless dial-in guide). `intercom_auto_record` is read-only there.
+DOMAIN_PROPERTY_KINDS: dict[str, str] = {
+    "redirect_on_meeting_exit": "string", "meeting_join_hook": "string", "geo": "string",
+    "rtmp_geo": "string", "recordings_template": "string", "lang": "language",
+    "sfu_switchover": "number", "transcription_bucket": "object", "recordings_bucket": "object",
+    "batch_processor_bucket": "object", "pinless_dialin": "list", "permissions": "permissions",
+    "intercom_auto_record": "read-only",
+    **dict.fromkeys((
+        "enable_advanced_chat", "enable_people_ui", "enable_pip_ui", "enable_emoji_reactions",
+        "enable_hand_raising", "enable_prejoin_ui", "enable_breakout_rooms", "enable_network_ui",
+        "enable_noise_cancellation_ui", "enable_video_processing_ui", "hide_daily_branding", "hipaa",
+        "disable_rtmp_geo_fallback", "enable_terse_logging", "enable_transcription_storage",
+        "enable_mesh_sfu", "batch_processor_enable_medical_concept",
+    ), "boolean"),
+}  # fmt: skip
+# What GET / shows for a property nobody set: the defaults Daily's spec states for the domain, and
+# the permissions get-domain-config documents.
+DOMAIN_DEFAULTS: dict[str, Any] = {
+    "enable_advanced_chat": False, "enable_people_ui": True, "enable_pip_ui": False,
+    "enable_emoji_reactions": False, "enable_hand_raising": False, "enable_prejoin_ui": True,
+    "enable_breakout_rooms": False, "enable_network_ui": False, "enable_noise_cancellation_ui": True,
+    "enable_video_processing_ui": True, "hide_daily_branding": False, "hipaa": False, "lang": "en",
+    "disable_rtmp_geo_fallback": False, "enable_terse_logging": False,
+    "enable_transcription_storage": False, "sfu_switchover": 2,
+    "batch_processor_enable_medical_concept": True,
+    "permissions": {"canSend": True, "canReceive": {"base": True}, "hasPresence": True, "canAdmin": False},
+}  # fmt: skip
+_KIND_CHECKS: dict[str, tuple[Callable[[Any], bool], str]] = {
+    "seconds": (_number, "must be a number of seconds"),
+    "number": (_number, "must be a number"),
+    "count": (lambda v: is_integer(v) and v >= 0, "must be an integer of at least 0"),
     "boolean": (lambda v: isinstance(v, bool), "must be true or false"),
     "string": (lambda v: isinstance(v, str), "must be a string"),
     "object": (lambda v: isinstance(v, dict), "must be an object"),
     "list": (lambda v: isinstance(v, list), "must be a list"),
+    "language": (lambda v: isinstance(v, str) and v in LANGUAGES, "must be one of " + ", ".join(LANGUAGES)),
+    "recording": (
+        lambda v: isinstance(v, str) and v in RECORDING_MODES,
+        "must be one of " + ", ".join(RECORDING_MODES),
+    ),
+    "read-only": (lambda v: False, "is read-only: Daily sets it"),
 }
+MAX_SIP_ENDPOINTS = 5  # Daily's default max_sip_pstn_sessions_per_room (SIP guide)
 
 
-def _room_property_problems(properties: Any, *, updating: bool = False) -> list[str]:
-    """Every problem with room ``properties``: unknown names, wrong types (nested values kept)."""
+def _property_problems(
+    properties: Any, kinds: dict[str, str], owner: str, *, updating: bool = False
+) -> list[str]:
+    """Every problem with ``owner``'s (room or domain) ``properties``: unknown names, wrong types."""
     if not isinstance(properties, dict):
         return ["properties must be an object"]
     problems = []
     for name, value in properties.items():
-        kind = ROOM_PROPERTY_KINDS.get(name)
+        kind = kinds.get(name)
         if kind is None:
-            problems.append(f"properties.{_short(str(name), 60)} is not a room property")
+            problems.append(f"properties.{_short(str(name), 60)} is not a {owner} property")
         elif value is None and updating:
             continue  # null clears a property (Daily's SIP guide: "set sip to null")
         elif kind == "permissions":
             problems += [f"properties.{p}" for p in check_properties({"permissions": value})]
-        elif not _ROOM_KIND_CHECKS[kind][0](value):
-            problems.append(f"properties.{name} {_ROOM_KIND_CHECKS[kind][1]}")
+        elif not _KIND_CHECKS[kind][0](value):
+            problems.append(f"properties.{name} {_KIND_CHECKS[kind][1]}")
+        elif name == "sip" and not _sip_endpoint_count(value):
+            problems.append(f"properties.sip.num_endpoints must be an integer from 1 to {MAX_SIP_ENDPOINTS}")
     return problems
+
+
+def _sip_endpoint_count(sip: dict[str, Any]) -> int:
+    """How many SIP addresses ``sip`` asks for (1 unless ``num_endpoints`` says), or 0 if unusable."""
+    count = sip.get("num_endpoints", 1)
+    return count if is_integer(count) and 1 <= count <= MAX_SIP_ENDPOINTS else 0
+
+
+def _is_room_default(name: str, value: Any) -> bool:
+    default = ROOM_DEFAULTS.get(name, ...)
+    return type(value) is type(default) and value == default
+
+
+def _stored_bytes(properties: dict[str, Any]) -> int:
+    """The size of ``properties`` as the emulator counts what it stores: compact UTF-8 JSON."""
+    return len(json.dumps(properties, ensure_ascii=False, separators=(",", ":")).encode())
+
+
+def _shown(room: dict[str, Any]) -> dict[str, Any]:
+    """A room as Daily answers with it: its ``config`` without the properties left at their default."""
+    config = {name: value for name, value in room["config"].items() if not _is_room_default(name, value)}
+    return room | {"config": config}
 
 
 def _privacy_problems(privacy: Any) -> list[str]:
@@ -318,7 +432,10 @@ class DailyEmulator:
         self._api_key = api_key
         self._server_secret = secrets.token_urlsafe(32)  # Daily's own signing key: never shown
         self._limiter = RateLimiter() if rate_limit else None
-        self._rooms: dict[str, dict[str, Any]] = {}
+        self.domain_properties: dict[str, Any] = {}
+        """What ``POST /`` has set, under long names; nothing until then (GET / adds the defaults)."""
+        self._rooms: dict[str, dict[str, Any]] = {}  # config as given, for the join model
+        self._room_bytes: dict[str, int] = {}  # each room's stored properties, counted
         self._log: deque[RequestRecord] = deque(maxlen=LOG_SIZE)
         self._lock = threading.Lock()
 
@@ -398,7 +515,7 @@ class DailyEmulator:
         argument = ""
         match segments:
             case []:
-                methods: dict[str, Handler] = {"GET": self._get_domain}
+                methods: dict[str, Handler] = {"GET": self._get_domain, "POST": self._update_domain}
             case ["meeting-tokens"]:
                 methods = {"POST": self._create_token}
             case ["meeting-tokens", argument]:
@@ -418,8 +535,22 @@ class DailyEmulator:
         return methods[method], argument
 
     def _get_domain(self, request: httpx.Request, _: str) -> dict[str, Any]:
-        config = {"lang": "en", "hide_daily_branding": False, "redirect_on_meeting_exit": ""}
+        config = DOMAIN_DEFAULTS | self.domain_properties
         return {"domain_name": self.domain_name, "domain_id": self.domain_id, "config": config}
+
+    def _update_domain(self, request: httpx.Request, _: str) -> dict[str, Any]:
+        """``POST /``: checked like a room's properties, merged in only when all of them pass."""
+        properties = _json_body(request, ("properties",)).get("properties", {})
+        if problems := _property_problems(properties, DOMAIN_PROPERTY_KINDS, "domain", updating=True):
+            raise _Refusal(400, "invalid-request-error", "; ".join(problems))
+        merged = {k: v for k, v in (self.domain_properties | properties).items() if v is not None}
+        if (size := _stored_bytes(merged)) > MAX_PROPERTY_BYTES:
+            raise _Refusal(
+                400, "invalid-request-error",
+                f"the domain's properties would take {size} bytes, over the {MAX_PROPERTY_BYTES} allowed",
+            )  # fmt: skip
+        self.domain_properties = merged
+        return self._get_domain(request, "")
 
     def _create_token(self, request: httpx.Request, _: str) -> dict[str, Any]:
         properties = _json_body(request, ("properties",)).get("properties", {})
@@ -458,7 +589,9 @@ class DailyEmulator:
             if report.code != "invalid-signature":
                 break
         return None, report.code
+
     def _create_room(self, request: httpx.Request, _: str) -> dict[str, Any]:
+        self._forget_expired()
         body = _json_body(request, ("name", "privacy", "properties"))
         name = body["name"] if "name" in body else _made_up_room_name()
         privacy = body.get("privacy", "public")
@@ -466,7 +599,8 @@ class DailyEmulator:
         problems = []
         if not isinstance(name, str) or not ROOM_NAME.fullmatch(name):
             problems.append("name must be 1 to 128 of A-Z a-z 0-9 - _")
-        problems += _privacy_problems(privacy) + _room_property_problems(properties)
+        problems += _privacy_problems(privacy)
+        problems += _property_problems(properties, ROOM_PROPERTY_KINDS, "room")
         problems += _past_exp(properties, self.clock.now())
         if problems:
             raise _Refusal(400, "invalid-request-error", "; ".join(problems))
@@ -474,6 +608,8 @@ class DailyEmulator:
             raise _Refusal(400, "invalid-request-error", f"a room named {name} already exists")
         if len(self._rooms) >= MAX_ROOMS:
             raise _Refusal(400, "invalid-request-error", f"this domain already has {MAX_ROOMS} rooms")
+        config = self._with_sip_uri(properties, None)
+        self._store(name, config)
         created = datetime.fromtimestamp(self.clock.now(), UTC)
         self._rooms[name] = {
             "id": str(uuid.uuid4()),
@@ -482,36 +618,82 @@ class DailyEmulator:
             "privacy": privacy,
             "url": f"https://{self.domain_name}.daily.co/{name}",
             "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.") + f"{created.microsecond // 1000:03d}Z",
-            "config": properties,
+            "config": config,
         }
-        return self._rooms[name]
+        return _shown(self._rooms[name])
+
+    def _with_sip_uri(self, config: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+        """``config`` with the read-only ``sip_uri`` Daily adds when ``sip`` is set (SIP guide).
+
+        The addresses stay as they were while ``sip`` is unchanged; a new ``sip`` gets new ones.
+        """
+        config = {key: value for key, value in config.items() if key != "sip_uri"}
+        if "sip" not in config:
+            return config
+        if previous is not None and previous.get("sip") == config["sip"] and "sip_uri" in previous:
+            return config | {"sip_uri": previous["sip_uri"]}
+        host, count = f"{self.domain_name}.sip.daily.co", _sip_endpoint_count(config["sip"])
+        endpoints = [f"sip:{secrets.randbelow(10**9):09d}@{host}" for _ in range(count)]
+        sip_uri: dict[str, Any] = {"endpoint": endpoints[0]}
+        if endpoints[1:]:
+            sip_uri["extra_endpoints"] = endpoints[1:]
+        return config | {"sip_uri": sip_uri}
+
+    def _store(self, name: str, config: dict[str, Any]) -> None:
+        """Count ``config`` as room ``name``'s stored properties, or refuse if it is too much."""
+        size = _stored_bytes(config)
+        if size > MAX_PROPERTY_BYTES:
+            raise _Refusal(
+                400, "invalid-request-error",
+                f"the room's properties would take {size} bytes, over the {MAX_PROPERTY_BYTES} allowed",
+            )  # fmt: skip
+        others = sum(self._room_bytes.values()) - self._room_bytes.get(name, 0)
+        if others + size > MAX_STORED_BYTES:
+            raise _Refusal(
+                400, "invalid-request-error",
+                f"this domain's rooms would hold over {MAX_STORED_BYTES} bytes of properties",
+            )  # fmt: skip
+        self._room_bytes[name] = size
+
+    def _forget_expired(self) -> None:
+        """Delete every room whose ``exp`` has passed: Daily treats them as deleted (delete-room)."""
+        now = self.clock.now()
+        expired = [name for name, room in self._rooms.items() if room["config"].get("exp", math.inf) <= now]
+        for name in expired:
+            del self._rooms[name]
+            del self._room_bytes[name]
 
     def _room(self, name: str) -> dict[str, Any]:
+        self._forget_expired()
         if name not in self._rooms:
             raise _Refusal(404, "not-found", f"room {_short(name)} not found")
         return self._rooms[name]
 
     def _get_room(self, request: httpx.Request, name: str) -> dict[str, Any]:
-        return self._room(name)
+        return _shown(self._room(name))
 
     def _list_rooms(self, request: httpx.Request, _: str) -> dict[str, Any]:
-        """Newest first, at most ``limit`` (1 to 100, default 100), paged by room id."""
+        """Newest first, at most ``limit`` (1 to 100, default 100), paged by room id or ``OLDEST``."""
+        self._forget_expired()
         params = request.url.params
         newest_first = list(reversed(self._rooms.values()))
         ids = [room["id"] for room in newest_first]
         text = params.get("limit", "100")
-        if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 100):
+        # int() of thousands of digits raises ValueError: the length is checked first
+        digits = text.isascii() and text.isdigit() and len(text) <= MAX_LIMIT_DIGITS
+        if not (digits and 1 <= int(text) <= 100):
             raise _Refusal(400, "invalid-request-error", "limit must be a whole number from 1 to 100")
         limit = int(text)
         start, end = 0, len(ids)
-        for name in ("starting_after", "ending_before"):
-            if name in params and params[name] not in ids:
-                raise _Refusal(400, "invalid-request-error", f"{name} must be the id of a room")
         if "starting_after" in params:
+            if params["starting_after"] not in ids:
+                raise _Refusal(400, "invalid-request-error", "starting_after must be the id of a room")
             start = ids.index(params["starting_after"]) + 1
-        if "ending_before" in params:
+        if "ending_before" in params and params["ending_before"] != "OLDEST":
+            if params["ending_before"] not in ids:
+                raise _Refusal(400, "invalid-request-error", "ending_before must be a room's id or OLDEST")
             end = ids.index(params["ending_before"])
-        page = newest_first[start:end]
+        page = [_shown(room) for room in newest_first[start:end]]
         backwards = "ending_before" in params and "starting_after" not in params
         return {"total_count": len(ids), "data": page[-limit:] if backwards else page[:limit]}
 
@@ -520,18 +702,21 @@ class DailyEmulator:
         body = _json_body(request, ("privacy", "properties"))
         properties = body.get("properties", {})
         problems = _privacy_problems(body.get("privacy", room["privacy"]))
-        problems += _room_property_problems(properties, updating=True)
+        problems += _property_problems(properties, ROOM_PROPERTY_KINDS, "room", updating=True)
         problems += _past_exp(properties, self.clock.now())
         if problems:
             raise _Refusal(400, "invalid-request-error", "; ".join(problems))
-        config = room["config"] | properties
-        room["config"] = {key: value for key, value in config.items() if value is not None}
+        merged = {key: value for key, value in (room["config"] | properties).items() if value is not None}
+        config = self._with_sip_uri(merged, room["config"])
+        self._store(name, config)
+        room["config"] = config
         room["privacy"] = body.get("privacy", room["privacy"])
-        return room
+        return _shown(room)
 
     def _delete_room(self, request: httpx.Request, name: str) -> dict[str, Any]:
         self._room(name)
         del self._rooms[name]
+        del self._room_bytes[name]
         return {"name": name, "deleted": True}
 
     def join(self, room_name: str, token: str | None = None) -> Admission:
