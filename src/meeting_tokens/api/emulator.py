@@ -68,9 +68,15 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
   other than ``base`` are kept as given.
 - ``undocumented-claims``: ``enable_prejoin_ui``, ``enable_live_captions_ui`` and
   ``enable_terse_logging``, whose short claims are not documented, keep their long names.
-- ``join-refusals``: a token that is invalid, expired, not yet valid or for another room refuses
-  the join even in a public room; with no permissions in the token or the room, a participant
-  may send and receive everything and administer nothing.
+- ``join-refusals``: a token Daily would not accept (a bad signature, expired, not yet valid,
+  for another room or of another domain, self-signed without ``r``, ``iat`` or ``d``) is ignored,
+  as developers report daily-js logging "Meeting token ignored: invalid-token", and the join goes
+  on as without one: a public room admits its holder without the token's privileges, a private
+  room with ``enable_knocking`` lets them knock, and any other private room refuses them, naming
+  the token's problem. A verified token whose claims the join reads have the wrong type (``p``
+  not an object, ``eje`` not a whole number, ``exp`` not a number, a setting of the wrong kind)
+  refuses the join even in a public room, naming the claim; ``o`` makes an owner only when it is
+  ``true``. ``canReceive`` comes whole from the level that sets it, never merged inside.
 """
 
 from __future__ import annotations
@@ -318,6 +324,7 @@ class DailyEmulator:
         self._server_secret = secrets.token_urlsafe(32)  # Daily's own signing key: never shown
         self._limiter = RateLimiter() if rate_limit else None
         self._rooms: dict[str, dict[str, Any]] = {}
+        self.domain_properties: dict[str, Any] = {}
         self._log: deque[RequestRecord] = deque(maxlen=LOG_SIZE)
         self._lock = threading.Lock()
 
@@ -539,15 +546,15 @@ class DailyEmulator:
         """What Daily would decide for someone joining ``room_name`` now, with ``token`` or none.
 
         A model of Daily's documented admission rules (``meeting_tokens.api.admission``), not
-        Daily itself: no call is made, nothing is logged or rate-limited.
+        Daily itself: no call is made, nothing is logged or rate-limited. A token Daily would not
+        accept is ignored, as daily-js ignores one, and the join is decided as if none were given.
         """
         with self._lock:
             room = self._rooms.get(room_name)
             if room is None:
                 return Admission(False, f"there is no room named {room_name!r}")
-            claims = None
-            if token is not None:
-                claims, problem = self._verified_claims(token)
-                if claims is None:
-                    return Admission(False, f"the token is not valid ({problem})")
-            return admit(room, claims, now=self.clock.now(), domain_id=self.domain_id)
+            claims, problem = (None, "") if token is None else self._verified_claims(token)
+            return admit(
+                room, claims, now=self.clock.now(), domain_id=self.domain_id,
+                domain=self.domain_properties, token_problem=problem or None,
+            )  # fmt: skip
