@@ -60,6 +60,7 @@ DEFAULT_PERMISSIONS: dict[str, Any] = {
 # among them: it makes an owner only when it is exactly true, and any other value grants nothing.
 READ_PROPERTIES = ("room_name", "eject_at_token_exp", "eject_after_elapsed", "permissions", *SHARED_SETTINGS)
 KNOCK = "may knock; an owner admits"
+UNPRIVILEGED = "admitted without the token's privileges"
 
 
 @dataclass(frozen=True)
@@ -135,11 +136,7 @@ def admit(
         if ignored is None:
             return _seated("admitted with a token", config, domain or {}, token, now)
     if room.get("privacy") == "public":
-        reason = (
-            f"admitted without the token's privileges: {ignored}"
-            if ignored
-            else "admitted: the room is public"
-        )
+        reason = "admitted: the room is public" if ignored is None else f"{UNPRIVILEGED}: {ignored}"
         return _seated(reason, config, domain or {}, {}, now)
     if config.get("enable_knocking") is True:
         return Admission(False, KNOCK if ignored is None else f"{KNOCK} (ignored: {ignored})", may_knock=True)
