@@ -157,6 +157,16 @@ def test_a_rooms_can_send_false_survives_a_token_that_sets_only_can_admin(emulat
     assert (permissions["canSend"], permissions["canAdmin"]) == (False, ["participants"])
 
 
+def test_a_rest_minted_token_with_only_can_admin_leaves_can_send_to_the_room(emulator: DailyEmulator) -> None:
+    client = emulator.client()
+    client.create_room("stage", properties={"permissions": {"canSend": False}})
+    token = client.create_meeting_token({"room_name": "stage", "permissions": {"canAdmin": True}})
+
+    permissions = emulator.join("stage", token).permissions
+
+    assert (permissions["canSend"], permissions["canAdmin"]) == (False, True)
+
+
 def test_the_domains_permissions_apply_where_token_and_room_are_silent(emulator: DailyEmulator) -> None:
     emulator.domain_properties = {"permissions": {"canSend": ["audio"], "hasPresence": False}}
 
@@ -257,6 +267,22 @@ def test_a_private_room_without_knocking_has_no_lobby(emulator: DailyEmulator) -
     admission = emulator.join("closed")
 
     assert (admission.may_knock, admission.access) == (False, "none")
+
+
+def test_a_room_made_private_with_knocking_sends_newcomers_to_the_lobby(emulator: DailyEmulator) -> None:
+    # Daily's guide to controlling who joins: after the change, newcomers need a token or to knock.
+    emulator.client().update_room("open", privacy="private", properties={"enable_knocking": True})
+
+    assert emulator.join("open").access == "lobby"
+    assert emulator.join("open", signed(emulator, room="open")).access == "full"
+
+
+def test_a_room_made_private_without_knocking_refuses_newcomers_without_a_token(
+    emulator: DailyEmulator,
+) -> None:
+    emulator.client().update_room("open", privacy="private")
+
+    assert emulator.join("open").reason == "a private room needs a meeting token"
 
 
 def test_knocking_changes_nothing_in_a_public_room(emulator: DailyEmulator) -> None:
