@@ -547,7 +547,7 @@ class DailyEmulator:
 
         A model of Daily's documented admission rules (``meeting_tokens.api.admission``), not
         Daily itself: no call is made, nothing is logged or rate-limited. A token Daily would not
-        accept is ignored, as daily-js ignores one, and the join is decided as if none were given.
+        accept is ignored, as daily-js is reported to do, and the join goes on as if none were given.
         """
         with self._lock:
             room = self._rooms.get(room_name)
