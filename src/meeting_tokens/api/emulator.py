@@ -97,9 +97,15 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
   (``self_sign`` refuses them); inside ``cr`` they are ``cv`` and ``ca``, as documented.
 - ``undocumented-claims``: ``enable_prejoin_ui``, ``enable_live_captions_ui`` and
   ``enable_terse_logging``, whose short claims are not documented, keep their long names.
-- ``join-refusals``: a token that is invalid, expired, not yet valid or for another room refuses
-  the join even in a public room; with no permissions in the token or the room, a participant
-  may send and receive everything and administer nothing.
+- ``join-refusals``: a token Daily would not accept (a bad signature, expired, not yet valid,
+  for another room or of another domain, self-signed without ``r``, ``iat`` or ``d``) is ignored,
+  as developers report daily-js logging "Meeting token ignored: invalid-token", and the join goes
+  on as without one: a public room admits its holder without the token's privileges, a private
+  room with ``enable_knocking`` lets them knock, and any other private room refuses them, naming
+  the token's problem. A verified token whose claims the join reads have the wrong type (``p``
+  not an object, ``eje`` not a whole number, ``exp`` not a number, a setting of the wrong kind)
+  refuses the join even in a public room, naming the claim; ``o`` makes an owner only when it is
+  ``true``. ``canReceive`` comes whole from the level that sets it, never merged inside.
 """
 
 from __future__ import annotations
@@ -723,15 +729,15 @@ class DailyEmulator:
         """What Daily would decide for someone joining ``room_name`` now, with ``token`` or none.
 
         A model of Daily's documented admission rules (``meeting_tokens.api.admission``), not
-        Daily itself: no call is made, nothing is logged or rate-limited.
+        Daily itself: no call is made, nothing is logged or rate-limited. A token Daily would not
+        accept is ignored, as daily-js is reported to do, and the join goes on as if none were given.
         """
         with self._lock:
             room = self._rooms.get(room_name)
             if room is None:
                 return Admission(False, f"there is no room named {room_name!r}")
-            claims = None
-            if token is not None:
-                claims, problem = self._verified_claims(token)
-                if claims is None:
-                    return Admission(False, f"the token is not valid ({problem})")
-            return admit(room, claims, now=self.clock.now(), domain_id=self.domain_id)
+            claims, problem = (None, "") if token is None else self._verified_claims(token)
+            return admit(
+                room, claims, now=self.clock.now(), domain_id=self.domain_id,
+                domain=self.domain_properties, token_problem=problem or None,
+            )  # fmt: skip
