@@ -88,15 +88,11 @@ def book_build(
         return result
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark each test by what it needs, so the fast ones can run alone (`make test-unit`), and
-    keep together on one xdist worker what must run in one process.
+    """Mark each test by what it needs, so the fast ones can run alone (`make test-unit`).
 
     ``browser``: Debian's Chromium; ``book``: the book built strictly; ``lab``: a JupyterLab
     server; ``notebook``: a chapter re-executed by nbval. A test with none of these is a unit test.
-    The cells of one notebook share its kernel, and the JupyterLab tests share one server, so each
-    such set is one ``xdist_group`` (``make test`` runs with ``--dist loadgroup``).
     """
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
@@ -106,7 +102,5 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker("book")
         if "lab" in fixtures:
             item.add_marker("lab")
-            item.add_marker(pytest.mark.xdist_group("jupyterlab"))
         if item.nodeid.startswith("notebooks/"):
             item.add_marker("notebook")
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
