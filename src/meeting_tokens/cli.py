@@ -51,16 +51,16 @@ _UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
 COLOUR_CODE = re.compile(r"\x1b\[38;2;[0-9]{1,3};[0-9]{1,3};[0-9]{1,3}m|\x1b\[0m")
 # Read from standard input at most this much: a token at the length limit, and a line ending.
 _STDIN_LIMIT = MAX_TOKEN_LENGTH + 2
-# Parameters of self_sign that are not token properties, and properties with options of their own.
+# Parameters of self_sign that --property must not reach, and where each is set instead.
 _NOT_PROPERTIES = {
-    "exp": "--expires-in",
-    "expires_in": "--expires-in",
-    "room_name": "--room",
-    "domain_id": "--domain-id",
-    "allow_unscoped": "--allow-unscoped",
-    "allow_no_expiry": "--allow-no-expiry",
-    "api_key": "--key-env",
-    "now": None,
+    "exp": "set it with --expires-in",
+    "expires_in": "set it with --expires-in",
+    "room_name": "set it with --room",
+    "domain_id": "set it with --domain-id",
+    "allow_unscoped": "set it with --allow-unscoped",
+    "allow_no_expiry": "set it with --allow-no-expiry",
+    "api_key": "the key comes from --key-env",
+    "now": "sign signs at the current time",
 }
 # Only a name of this shape is echoed back in messages: anything else (a key pasted where
 # its variable's name belongs, say) might be a secret.
@@ -130,8 +130,7 @@ def _property(text: str) -> tuple[str, Any]:
     if not equals or not name:
         raise argparse.ArgumentTypeError(f"{text!r}: write NAME=JSON, e.g. is_owner=true")
     if name in _NOT_PROPERTIES:
-        option = _NOT_PROPERTIES[name]
-        raise argparse.ArgumentTypeError(f"{name}: use {option}, not --property" if option else f"{name} is no property")
+        raise argparse.ArgumentTypeError(f"{name} is not for --property: {_NOT_PROPERTIES[name]}")
     try:
         return name, json.loads(value)
     except ValueError:
