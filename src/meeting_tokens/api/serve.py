@@ -63,7 +63,7 @@ def _refusal(status: int, info: str, *, unread_body: bool = False) -> httpx.Resp
     return httpx.Response(status, json={"error": "invalid-request-error", "info": info}, headers=headers)
 
 
-async def host_name(text: str) -> str:
+def host_name(text: str) -> str:
     """``text`` as a name to allow in the Host header (lower case), or ``ValueError``.
 
     A name without a port is allowed with the server's port; one with a port, as it is.
