@@ -533,6 +533,39 @@ def test_sign_nbf_outside_the_years_1_to_9999_is_a_usage_error(capsys, nbf: str)
     )
 
 
+def test_an_argument_that_is_not_utf8_is_a_usage_error_before_anything_runs(capsys) -> None:
+    not_utf8 = os.fsdecode(b"Ada \xff")  # how Python hands over argv bytes that are not UTF-8
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--user-name", not_utf8]
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err == "meeting-tokens: error: an argument is not UTF-8 text (see --help)\n"
+
+
+def test_sign_property_with_a_lone_surrogate_is_a_usage_error(capsys) -> None:
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--property", 'user_name="\\ud800"']
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err == (
+        "meeting-tokens sign: error: argument --property: user_name: the value holds a lone surrogate "
+        "(such as \\ud800) (see --help)\n"
+    )
+
+
+def test_sign_expiry_after_the_year_9999_is_a_usage_error(capsys) -> None:
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--expires-in", "9" * 40]
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"meeting-tokens sign: error: --expires-in {'9' * 40}: the token would expire after the year 9999\n"
+    )
+
+
+def test_serve_host_that_no_socket_can_spell_is_a_usage_error(capsys) -> None:
+    status, out, err = run(capsys, "serve", "--host", "é" * 70, "--port", "0")
+    assert (status, out) == (2, "")
+    assert err == f"meeting-tokens serve: error: --host {'é' * 70}: not a host name or address\n"
+
+
 @pytest.mark.parametrize("port", ["99999", "65536", "-1", "80.5", "http"])
 def test_serve_port_outside_0_to_65535_is_a_usage_error(capsys, port: str) -> None:
     status, out, err = run(capsys, "serve", f"--port={port}")

@@ -132,11 +132,23 @@ def _property(text: str) -> tuple[str, Any]:
     if name in _NOT_PROPERTIES:
         raise argparse.ArgumentTypeError(f"{name} is not for --property: {_NOT_PROPERTIES[name]}")
     try:
-        return name, json.loads(value)
+        parsed = json.loads(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{name}: the value must be JSON (a string goes in double quotes)"
         ) from None
+    if not _is_text(json.dumps(parsed, ensure_ascii=False)):
+        raise argparse.ArgumentTypeError(f"{name}: the value holds a lone surrogate (such as \\ud800)")
+    return name, parsed
+
+
+def _is_text(text: str) -> bool:
+    """Whether ``text`` is Unicode text, which UTF-8 can write: no lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_key(variable: str) -> str:
@@ -146,11 +158,9 @@ def read_key(variable: str) -> str:
         if _ECHOABLE_NAME.fullmatch(variable):
             raise UsageError(f"the environment variable {variable} is not set (export your API key there)")
         raise UsageError("--key-env takes the name of an environment variable, such as DAILY_API_KEY")
-    try:
-        key.encode("utf-8")  # bytes that are not UTF-8 arrive as lone surrogates (os.environb has them)
-    except UnicodeEncodeError:
+    if not _is_text(key):  # bytes that are not UTF-8 (in os.environb) arrive as lone surrogates
         name = variable if _ECHOABLE_NAME.fullmatch(variable) else "named by --key-env"
-        raise UsageError(f"the environment variable {name} does not hold UTF-8 text: no API key") from None
+        raise UsageError(f"the environment variable {name} does not hold UTF-8 text: no API key")
     return key
 
 
@@ -279,6 +289,8 @@ def _sign(args: argparse.Namespace) -> int:
         raise UsageError("no --room: the token would open every room of the domain; add --allow-unscoped")
     if args.expires_in is None and not args.allow_no_expiry:
         raise UsageError("--expires-in never: the token would never expire; add --allow-no-expiry")
+    if args.expires_in is not None and time.time() + args.expires_in > LAST_SECOND:
+        raise UsageError(f"--expires-in {args.expires_in}: the token would expire after the year 9999")
     properties: dict[str, Any] = {}
     named = {
         "user_name": args.user_name,
@@ -317,6 +329,10 @@ def _serve(args: argparse.Namespace) -> int:
         import uvicorn  # noqa: F401 (only to say what is missing before serving)
     except ModuleNotFoundError:
         raise UsageError("serving needs uvicorn: pip install 'meeting_tokens[serve]'") from None
+    try:
+        args.host.encode("idna")  # how the socket spells a host name: labels of 63 bytes at most
+    except UnicodeError:
+        raise UsageError(f"--host {args.host}: not a host name or address") from None
     try:
         serve.run(args)
     except OSError as exc:
@@ -404,7 +420,11 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # a C-locale terminal gets "?" rather than a crash
-    args = parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if not all(map(_is_text, arguments)):  # bytes that are not UTF-8 arrive as lone surrogates
+        print("meeting-tokens: error: an argument is not UTF-8 text (see --help)", file=sys.stderr)
+        return EXIT_USAGE
+    args = parser().parse_args(arguments)
     try:
         return args.run(args)
     except UsageError as exc:
