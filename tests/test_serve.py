@@ -265,8 +265,9 @@ def test_the_allowed_hosts_are_the_loopback_names_with_the_port() -> None:
     }  # fmt: skip
 
 
-def guarded_answer(host_headers: list[bytes], *, allow_hosts: tuple[str, ...] = ()) -> int | None:
-    """The status the Host guard answers a request with on port 8787, or None if it passed it on."""
+def guarded_answer(host_headers: list[bytes], *, kind: str = "http") -> int | None:
+    """The status the Host guard answers a request with on port 8787 (a WebSocket's close code),
+    or None if it passed the request on."""
     sent: list[dict] = []
 
     async def inner(scope, receive, send) -> None:
@@ -279,14 +280,16 @@ def guarded_answer(host_headers: list[bytes], *, allow_hosts: tuple[str, ...] = 
         return {"type": "http.request", "body": b""}
 
     scope = {
-        "type": "http",
+        "type": kind,
         "method": "GET",
         "path": "/v1/",
         "server": ("127.0.0.1", 8787),
         "headers": [(b"host", value) for value in host_headers],
     }
-    asyncio.run(serve.only_hosts(inner, allow_hosts)(scope, receive, send))
-    return None if sent == [{"passed": True}] else sent[0]["status"]
+    asyncio.run(serve.only_hosts(inner)(scope, receive, send))
+    if sent == [{"passed": True}]:
+        return None
+    return sent[0]["code"] if kind == "websocket" else sent[0]["status"]
 
 
 @settings(max_examples=500, deadline=None)
@@ -321,3 +324,8 @@ def test_the_command_answers_an_allowed_name_and_refuses_others() -> None:
         _, stderr = server.communicate(timeout=30)
     assert statuses == [200, 421]
     assert stderr == ""  # on loopback: no warning
+
+
+def test_a_websocket_for_another_host_is_closed_before_the_app_sees_it() -> None:
+    assert guarded_answer([b"rebound.example:8787"], kind="websocket") == 1008
+    assert guarded_answer([b"localhost:8787"], kind="websocket") is None

@@ -7,9 +7,9 @@ app's tests, through `serving()`) at the printed base URL with the printed demo 
 `serving_app()` serves any other ASGI app from a thread the same way (the game, for a notebook).
 
 Both answer only requests whose ``Host`` names a loopback address with the server's port
-(127.0.0.1, localhost or [::1]), and any 421 else: a web page the learner visits cannot point a
-name of its own at the port (DNS rebinding) and drive the emulator with the demo key, or the
-game. ``allow_hosts`` (``--allow-host``) adds names, for people who serve elsewhere.
+(127.0.0.1, localhost or [::1]); any other gets a 421. So a web page the learner visits cannot
+point a name of its own at the port (DNS rebinding) and drive the emulator with the demo key, or
+the game. ``allow_hosts`` (``--allow-host``) adds names, for people who serve elsewhere.
 """
 
 from __future__ import annotations
