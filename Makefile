@@ -33,9 +33,12 @@ BOOK_STAMP := _build/.book-built
 book: $(BOOK_STAMP)
 	@echo "The book is built: open $(CURDIR)/_build/html/index.html"
 
+# The chapters run without DAILY_API_KEY and MEETING_TOKENS_LIVE (env -u), on the emulator
+# whatever the shell exports: no output of a live domain ends up in the site or in a commit.
 $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 	$(BIN)/python book/_ext/book_assets.py book/widgets-js
-	$(BIN)/jupyter-book build . -W -n --keep-going || { rm -rf _build/.doctrees; exit 1; }
+	env -u DAILY_API_KEY -u MEETING_TOKENS_LIVE $(BIN)/jupyter-book build . -W -n --keep-going \
+		|| { rm -rf _build/.doctrees; exit 1; }
 	touch $@
 
 # One pytest run: unit tests, the book built strictly and checked in Chromium, and every
@@ -82,12 +85,13 @@ lab-reset:
 	rm -rf $(LAB_WORKSPACE)
 	@echo "Removed $(LAB_WORKSPACE)/: the next 'make lab' starts from fresh copies of notebooks/."
 
-# Re-executes every chapter in place, storing widget state, so notebooks are committed executed.
+# Re-executes every chapter in place, storing widget state, so notebooks are committed executed;
+# on the emulator, without the live key's variables (env -u), as the book's build runs them.
 notebooks: $(STAMP)
 ifeq ($(NOTEBOOKS),)
 	@echo "No notebooks in notebooks/ yet."
 else
-	$(BIN)/jupyter nbconvert --to notebook --execute --inplace \
+	env -u DAILY_API_KEY -u MEETING_TOKENS_LIVE $(BIN)/jupyter nbconvert --to notebook --execute --inplace \
 		--ExecutePreprocessor.store_widget_state=True \
 		--ExecutePreprocessor.kernel_name=python3 \
 		--ExecutePreprocessor.timeout=300 \

@@ -12,14 +12,20 @@ import signal
 import subprocess
 import sys
 import time
+import unicodedata
+from contextlib import redirect_stderr, redirect_stdout
 
 import httpx
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from constants import API_KEY, DOMAIN_ID
 from meeting_tokens import decode_parts, precheck_claims, self_sign, validate_token
-from meeting_tokens.api import DEMO_API_KEY
-from meeting_tokens.cli import main, use_colour
+from meeting_tokens.api import DEMO_API_KEY, serve
+from meeting_tokens.cli import COLOUR_CODE, main, use_colour
+from meeting_tokens.core.errors import TokenError
+from meeting_tokens.core.jwt_parts import HS256_HEADER, MAX_TOKEN_LENGTH, sign_hs256
 
 # Daily's guide example, as chapter 1 takes it apart: nbf 1548721569, exp 1864081538, room "hello".
 EXAMPLE = (
@@ -58,9 +64,11 @@ def signed(**options: object) -> str:
 # inspect -------------------------------------------------------------------------------------
 
 
-def test_inspect_without_a_key_passes_on_pre_checks_and_says_the_signature_was_not_checked(capsys) -> None:
+def test_inspect_without_a_key_exits_3_on_passed_pre_checks_and_says_the_signature_was_not_checked(
+    capsys,
+) -> None:
     status, out, err = run(capsys, "inspect", "--now", EXAMPLE_NOW, EXAMPLE)
-    assert status == 0
+    assert status == 3
     assert "no check failed; signature not checked (no --key-env)" in out
     assert err == ""
 
@@ -125,7 +133,7 @@ def test_inspect_of_an_expired_token_is_not_valid_even_without_a_key(capsys) -> 
 
 def test_leeway_admits_a_token_that_expired_within_it(capsys) -> None:
     status, _, _ = run(capsys, "inspect", "--now", "1864081540", "--leeway", "5", EXAMPLE)
-    assert status == 0
+    assert status == 3  # no check failed; no key, so not verified
 
 
 def test_inspect_for_another_room_is_not_valid(capsys) -> None:
@@ -136,14 +144,14 @@ def test_inspect_for_another_room_is_not_valid(capsys) -> None:
 
 def test_inspect_reads_the_token_from_standard_input(capsys) -> None:
     status, out, _ = run(capsys, "inspect", "--now", EXAMPLE_NOW, "-", stdin=EXAMPLE + "\n")
-    assert status == 0
+    assert status == 3
     assert out.startswith("header     eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\n")
 
 
 def test_inspect_json_holds_parts_claims_properties_times_and_checks(capsys) -> None:
     status, out, _ = run(capsys, "inspect", "--json", "--now", EXAMPLE_NOW, EXAMPLE)
     inspection = json.loads(out)
-    assert status == 0
+    assert status == 3
     assert inspection["segments"]["signature"] == "mvVciAengBR4xCblhFpo4mKYftQv1skYO4Y6IKr9Zgo"
     assert inspection["header"] == {"alg": "HS256", "typ": "JWT"}
     assert inspection["claims"]["r"] == "hello"
@@ -259,6 +267,120 @@ def test_on_a_terminal_no_color_keeps_the_output_plain() -> None:
     assert "\x1b[" not in output
 
 
+# what a token holds cannot steer the terminal ---------------------------------------------------
+
+# A pasted token that clears the screen, sets the window title, writes the clipboard (OSC 52),
+# prints a fake green verdict, and turns text around (U+202E), with C1 and separator characters.
+HOSTILE_CLAIMS = {
+    "r": "hello\x1b[2J\x1b[H",
+    "\x1b]0;pwned\x07": "title",
+    "u": "Ada\x1b]52;c;ZXZpbA==\x07",
+    "\nvalid: the signature and every check passed\x1b[32m": True,
+    "ud": "\u202enimda\u202c \u2066x\u2069 \u200e\u200f",
+    "\x9b2J": "\x9d0;c1 title\x9c \x85 \u2028 \u2029 \x7f",
+}
+HOSTILE_HEADER = HS256_HEADER | {"kid": "\x1b[2J\u202e"}
+HOSTILE = sign_hs256(HOSTILE_HEADER, HOSTILE_CLAIMS, API_KEY)
+UNSAFE = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
+def unsafe_characters(output: str) -> set[str]:
+    """The characters a terminal could act on, besides line breaks and the command's colours."""
+    return {c for c in COLOUR_CODE.sub("", output) if c != "\n" and unicodedata.category(c) in UNSAFE}
+
+
+def test_claim_names_values_and_header_fields_are_printed_with_their_controls_escaped(capsys) -> None:
+    _, out, _ = run(capsys, "inspect", HOSTILE)
+    assert unsafe_characters(out) == set()
+    lines = [" ".join(line.split()) for line in out.splitlines()]
+    # Values are JSON, which escapes C0 controls itself; the rest is escaped in Python's way.
+    assert r'r room_name "hello\u001b[2J\u001b[H"' in lines
+    assert r'\x1b]0;pwned\x07 \x1b]0;pwned\x07 "title"' in lines
+    assert r'u user_name "Ada\u001b]52;c;ZXZpbA==\u0007"' in lines
+    assert r'ud user_id "\u202enimda\u202c \u2066x\u2069 \u200e\u200f"' in lines
+    assert r'\x9b2J \x9b2J "\x9d0;c1 title\x9c \x85 \u2028 \u2029 \x7f"' in lines
+    assert r'header {"alg": "HS256", "kid": "\u001b[2J\u202e", "typ": "JWT"}' in lines
+
+
+def test_a_claim_name_cannot_start_a_line_of_its_own(capsys) -> None:
+    _, out, _ = run(capsys, "inspect", HOSTILE)
+    assert [line for line in out.splitlines() if line.startswith("valid")] == []
+    assert r"  \x0avalid: the signature and every check passed\x1b[32m  " in out
+
+
+def test_json_output_escapes_every_control_delete_included_and_keeps_the_values(capsys) -> None:
+    _, out, _ = run(capsys, "inspect", "--json", HOSTILE)
+    assert unsafe_characters(out) == set()
+    assert "\\u007f" in out
+    assert json.loads(out)["claims"] == HOSTILE_CLAIMS
+
+
+def test_a_usage_error_echoes_its_argument_with_controls_escaped(capsys) -> None:
+    status, _, err = run(capsys, "inspect", "--leeway", "\x1b]52;c;ZXZpbA==\x07", EXAMPLE)
+    assert status == 2
+    assert err == (
+        "meeting-tokens inspect: error: argument --leeway: '\\x1b]52;c;ZXZpbA==\\x07' is not a number "
+        "of seconds (see --help)\n"
+    )
+
+
+def test_in_a_terminal_a_hostile_token_writes_no_escape_sequence_but_the_commands_colours() -> None:
+    environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    output = _on_a_terminal("inspect", "--now", EXAMPLE_NOW, HOSTILE, environ=environ)
+    text = output.replace("\r\n", "\n")  # the terminal's line discipline writes \r\n for \n
+    assert "\x1b[38;2;229;25;95mheader " in text  # colour is on
+    plain = COLOUR_CODE.sub("", text)
+    assert [c for c in plain if c in "\x1b\x07\r\x7f" or 0x80 <= ord(c) <= 0x9F] == []
+    assert unsafe_characters(text) == set()
+    assert r"Ada\u001b]52;c;ZXZpbA==\u0007" in plain  # shown, not obeyed
+
+
+def test_in_a_terminal_without_colour_a_hostile_token_writes_no_escape_at_all() -> None:
+    output = _on_a_terminal("inspect", HOSTILE, environ=os.environ | {"NO_COLOR": "1"})
+    assert "\x1b" not in output
+    assert unsafe_characters(output.replace("\r\n", "\n")) == set()
+
+
+DANGEROUS = "\x00\x07\x08\t\n\r\x1b\x7f\x85\x9b\x9c\x9d\u061c\u200b\u200d\u200e\u200f\u2028\u2029"
+DANGEROUS += "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\ufeff\U000e0001"
+texts = st.text(st.sampled_from(DANGEROUS) | st.characters(exclude_categories=["Cs"]), max_size=12)
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | texts,
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(texts, inner, max_size=3),
+    max_leaves=8,
+)
+claim_names = texts | st.sampled_from(["r", "u", "ud", "exp", "nbf", "iat", "d", "o", "p", "eje"])
+
+
+def _inspect_on_a_terminal(*argv: str) -> tuple[str, str]:
+    """What `inspect` writes to a terminal that takes colour (stdout, stderr)."""
+    out, err = _Terminal(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        main(["inspect", *argv])
+    return out.getvalue(), err.getvalue()
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    claims=st.dictionaries(claim_names, json_values, max_size=6),
+    header_fields=st.dictionaries(texts, json_values, max_size=2),
+    options=st.sampled_from([[], ["--key-env", "DAILY_API_KEY"], ["--room", "hello"], ["--json"]]),
+)
+def test_fuzzed_claims_never_reach_the_terminal_as_controls(
+    claims: dict, header_fields: dict, options: list[str]
+) -> None:
+    token = sign_hs256({**header_fields, **HS256_HEADER}, claims, API_KEY)
+    out, err = _inspect_on_a_terminal(*options, token)
+
+    assert unsafe_characters(out + err) == set()
+    if "--json" not in options:  # one line per part, claim and check: nothing adds a line
+        try:  # the parts, a blank line, the header, "claims", each claim, a blank line
+            parts_lines = 3 + 1 + 1 + 1 + len(decode_parts(token).payload) + 1
+        except TokenError:  # too long to take apart: the verdict alone
+            parts_lines = 0
+        assert out.count("\n") == parts_lines + 1 + 6  # the verdict, the six checks
+
+
 # sign ----------------------------------------------------------------------------------------
 
 
@@ -362,6 +484,214 @@ def test_sign_without_the_key_in_the_environment_is_a_usage_error(capsys, monkey
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "hint"),
+    [
+        ("exp", "set it with --expires-in"),
+        ("room_name", "set it with --room"),
+        ("domain_id", "set it with --domain-id"),
+        ("api_key", "the key comes from --key-env"),
+        ("now", "sign signs at the current time"),
+    ],
+)
+def test_sign_property_that_is_not_a_property_is_a_usage_error_in_one_line(capsys, name, hint) -> None:
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--property", f"{name}=1"]
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"meeting-tokens sign: error: argument --property: {name} is not for --property: {hint} "
+        "(see --help)\n"
+    )
+
+
+@pytest.mark.parametrize("domain_id", ["", "   "])
+def test_sign_with_an_empty_domain_id_is_a_usage_error(capsys, domain_id: str) -> None:
+    status, out, err = run(capsys, "sign", "--room", "hello", "--domain-id", domain_id)
+    assert (status, out) == (2, "")
+    assert err == "meeting-tokens sign: error: argument --domain-id: must not be empty (see --help)\n"
+
+
+def test_a_key_that_is_not_utf8_is_a_usage_error_in_one_line(capsys, monkeypatch) -> None:
+    monkeypatch.setitem(os.environb, b"DAILY_API_KEY", b"\xff\xfe-latin-1-bytes")
+    status, out, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN_ID)
+    assert (status, out) == (2, "")
+    assert err == (
+        "meeting-tokens sign: error: the environment variable DAILY_API_KEY does not hold UTF-8 text: "
+        "no API key\n"
+    )
+    status, _, err = run(capsys, "inspect", "--key-env", "DAILY_API_KEY", EXAMPLE)
+    assert (status, err.count("\n")) == (2, 1)
+
+
+@pytest.mark.parametrize("nbf", ["99999999999999999999", "-99999999999999"])
+def test_sign_nbf_outside_the_years_1_to_9999_is_a_usage_error(capsys, nbf: str) -> None:
+    status, _, err = run(capsys, "sign", "--room", "hello", "--domain-id", DOMAIN_ID, f"--nbf={nbf}")
+    assert status == 2
+    assert err == (
+        f"meeting-tokens sign: error: argument --nbf: '{nbf}': unix seconds must fall in the years 1 "
+        "to 9999 (see --help)\n"
+    )
+
+
+def test_an_argument_that_is_not_utf8_is_a_usage_error_before_anything_runs(capsys) -> None:
+    not_utf8 = os.fsdecode(b"Ada \xff")  # how Python hands over argv bytes that are not UTF-8
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--user-name", not_utf8]
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err == "meeting-tokens: error: an argument is not UTF-8 text (see --help)\n"
+
+
+def test_sign_property_with_a_lone_surrogate_is_a_usage_error(capsys) -> None:
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--property", 'user_name="\\ud800"']
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err == (
+        "meeting-tokens sign: error: argument --property: user_name: the value holds a lone surrogate "
+        "(such as \\ud800) (see --help)\n"
+    )
+
+
+def test_sign_expiry_after_the_year_9999_is_a_usage_error(capsys) -> None:
+    argv = ["sign", "--room", "hello", "--domain-id", DOMAIN_ID, "--expires-in", "9" * 40]
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err == (
+        f"meeting-tokens sign: error: --expires-in {'9' * 40}: the token would expire after the year 9999\n"
+    )
+
+
+def test_serve_host_that_no_socket_can_spell_is_a_usage_error(capsys) -> None:
+    status, out, err = run(capsys, "serve", "--host", "é" * 70, "--port", "0")
+    assert (status, out) == (2, "")
+    assert err == f"meeting-tokens serve: error: --host {'é' * 70}: not a host name or address\n"
+
+
+@pytest.mark.parametrize("port", ["99999", "65536", "-1", "80.5", "http"])
+def test_serve_port_outside_0_to_65535_is_a_usage_error(capsys, port: str) -> None:
+    status, out, err = run(capsys, "serve", f"--port={port}")
+    assert (status, out) == (2, "")
+    assert err == (
+        f"meeting-tokens serve: error: argument --port: '{port}': a port is a whole number from 0 to "
+        "65535 (see --help)\n"
+    )
+
+
+def test_serve_allow_host_takes_a_host_name_only(capsys) -> None:
+    status, _, err = run(capsys, "serve", "--allow-host", "evil.example/path")
+    assert status == 2
+    assert err == (
+        "meeting-tokens serve: error: argument --allow-host: 'evil.example/path' is not a host name, "
+        "such as example.test or example.test:8080 (see --help)\n"
+    )
+
+
+def test_serve_beyond_loopback_warns_that_the_demo_key_is_public(capsys, monkeypatch) -> None:
+    def refuse(host: str, port: int) -> None:  # nothing binds beyond loopback in the tests
+        raise OSError(98, "Address already in use")
+
+    monkeypatch.setattr(serve, "_bind", refuse)
+    status, out, err = run(capsys, "serve", "--host", "0.0.0.0", "--port", "8787")  # noqa: S104
+    assert (status, out) == (2, "")
+    assert err == (
+        "warning: serving beyond loopback on '0.0.0.0': the demo key printed below is public (it is in "
+        "this package's source), so anyone who reaches the port can use it; requests are answered only "
+        "for loopback names and --allow-host names\n"
+        "meeting-tokens serve: error: cannot listen on 0.0.0.0:8787: Address already in use\n"
+    )
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "127.8.9.10"])
+def test_serve_on_loopback_gives_no_warning(host: str) -> None:
+    assert serve.is_loopback(host)
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "", "192.168.1.5", "::", "example.test"])  # noqa: S104
+def test_serve_anywhere_else_is_beyond_loopback(host: str) -> None:
+    assert not serve.is_loopback(host)
+
+
+# standard input is read within the token limit --------------------------------------------------
+
+
+def test_standard_input_over_the_token_limit_is_a_usage_error(capsys) -> None:
+    status, out, err = run(capsys, "inspect", "-", stdin="a" * (MAX_TOKEN_LENGTH + 1))
+    assert (status, out) == (2, "")
+    assert err == (
+        "meeting-tokens inspect: error: the input is over 8192 characters, longer than any token accepted\n"
+    )
+
+
+def test_a_token_at_the_limit_with_its_line_ending_is_read_and_inspected(capsys) -> None:
+    status, out, err = run(capsys, "inspect", "-", stdin="a" * MAX_TOKEN_LENGTH + "\r\n")
+    assert (status, err) == (1, "")
+    assert out.startswith("not valid (malformed): ")
+
+
+class _Endless(io.TextIOBase):
+    """Standard input that never ends, and counts what was read from it."""
+
+    def __init__(self) -> None:
+        self.read_so_far = 0
+
+    def isatty(self) -> bool:
+        return False
+
+    def read(self, size: int | None = -1) -> str:
+        if size is None or size < 0:
+            raise AssertionError("the whole of an endless input was asked for")
+        self.read_so_far += size
+        return "a" * size
+
+
+def test_endless_standard_input_is_refused_after_the_token_limit(capsys, monkeypatch) -> None:
+    endless = _Endless()
+    monkeypatch.setattr(sys, "stdin", endless)
+    assert main(["inspect", "-"]) == 2
+    assert capsys.readouterr().err.startswith("meeting-tokens inspect: error: the input is over 8192")
+    assert endless.read_so_far <= MAX_TOKEN_LENGTH + 3
+
+
+def test_standard_input_that_is_not_utf8_is_a_usage_error(capsys, monkeypatch) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"\xff\xfe token"), encoding="utf-8"))
+    assert main(["inspect", "-"]) == 2
+    assert capsys.readouterr().err == (
+        "meeting-tokens inspect: error: the input is not UTF-8 text, so it is no token\n"
+    )
+
+
+# exit statuses in a shell ----------------------------------------------------------------------
+
+
+def _admitted(*argv: str) -> bool:
+    """Whether `meeting-tokens inspect ARGV && echo admitted` admits, as a shell script would."""
+    script = '"$0" inspect "$@" >/dev/null && echo admitted'
+    result = subprocess.run(  # noqa: S603 (our own script, fixed arguments)
+        ["/bin/sh", "-c", script, str(SCRIPT), *argv],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=os.environ | {"DAILY_API_KEY": API_KEY},
+    )
+    return result.stdout == "admitted\n"
+
+
+def test_in_a_shell_and_admits_only_a_token_whose_signature_was_checked() -> None:
+    forged = sign_hs256(HS256_HEADER, decode_parts(signed()).payload | {"o": True}, "not-the-key")
+    assert not _admitted(forged)  # no key: exit 3, the && does not fire
+    assert not _admitted(signed())  # not even a genuine one, unverified
+    assert not _admitted("--key-env", "DAILY_API_KEY", forged)
+    assert _admitted("--key-env", "DAILY_API_KEY", signed())
+
+
+def test_the_exit_statuses_are_in_the_help(capsys) -> None:
+    status, out, _ = run(capsys, "inspect", "--help")
+    assert status == 0
+    assert (
+        "The exit status: 0 valid, the signature checked with --key-env; 1 not valid; 2 usage error; 3 "
+        "no check failed, but without --key-env nothing verified the signature."
+    ) in " ".join(out.split())
+
+
 # keys never reach the output -----------------------------------------------------------------
 
 
@@ -429,7 +759,7 @@ def test_the_console_script_is_installed_and_runs() -> None:
     result = subprocess.run(  # noqa: S603 (the installed script, fixed arguments)
         [str(SCRIPT), "inspect", "--now", EXAMPLE_NOW, EXAMPLE], capture_output=True, text=True, timeout=60
     )
-    assert result.returncode == 0
+    assert result.returncode == 3
     assert "signature not checked" in result.stdout
 
 

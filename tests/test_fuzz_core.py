@@ -203,7 +203,8 @@ def exchange(address: tuple[str, int], request: bytes) -> bytes:
 def test_no_request_gets_a_5xx_from_the_served_emulator(
     served: tuple[str, int], method: bytes, path: bytes, authorization: bytes, extra: list, body: bytes
 ) -> None:
-    lines = [method + b" " + path + b" HTTP/1.1", b"Host: emulator", b"Connection: close"]
+    host = b"Host: %s:%d" % (served[0].encode(), served[1])  # the served emulator refuses other names
+    lines = [method + b" " + path + b" HTTP/1.1", host, b"Connection: close"]
     lines += [b"Authorization: " + authorization] if authorization else []
     lines += [name + b": " + value.replace(b"\r", b"").replace(b"\n", b"") for name, value in extra]
     lines += [b"Content-Length: %d" % len(body)]

@@ -125,9 +125,74 @@ def test_a_named_notebook_origin_alone_may_frame_the_game(live_game: Any) -> Non
         assert page_policy(game).endswith("; frame-ancestors http://127.0.0.1:8899")
 
 
-def test_a_notebook_origin_off_loopback_is_refused(live_game: Any) -> None:
-    with pytest.raises(ValueError, match="notebook_origin must be on loopback"):
-        live_game("cookie-host", notebook_origin="http://notebooks.example:8888")
+@pytest.mark.parametrize(
+    "origin",
+    [
+        "http://notebooks.example:8888",
+        "http://localhost:8888 https://notebooks.example",  # a second origin, into frame-ancestors
+        "http://localhost:8888; script-src *",  # another directive
+        "http://localhost:8888/lab",
+        "http://user@localhost:8888",
+        "http://localhost:8888\n",
+        "javascript://localhost",
+        "HTTP://LOCALHOST:8888",
+        "http://[::1]:8888",
+        "http://localhost:99999",
+        "http://localhost:08888",
+        "http://localhost.:8888",
+        "*",
+        "",
+    ],
+)
+def test_a_notebook_origin_that_is_not_one_exact_loopback_origin_is_refused(
+    live_game: Any, origin: str
+) -> None:
+    with pytest.raises(ValueError, match="notebook_origin must be one origin on loopback"):
+        live_game("cookie-host", notebook_origin=origin)
+
+
+def test_a_refused_notebook_origin_leaves_the_running_game_as_it_was(live_game: Any) -> None:
+    game = live_game("cookie-host", notebook_origin="http://localhost:8888")
+    with pytest.raises(ValueError, match="notebook_origin"):
+        live_game("cookie-host", notebook_origin="http://localhost:8888 *")
+    assert not refused(game.url)
+
+
+@pytest.mark.parametrize("origin", ["http://localhost", "https://127.0.0.1:8443", "http://localhost:65535"])
+def test_a_notebook_origin_on_loopback_with_or_without_a_port_is_the_whole_policy(
+    live_game: Any, origin: str
+) -> None:
+    with live_game("cookie-host", notebook_origin=origin) as game:
+        assert page_policy(game).endswith(f"; frame-ancestors {origin}")
+
+
+def test_a_jupyter_server_without_a_port_gets_no_game(
+    live_game: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(live, "jupyter_server", lambda: {"hostname": "localhost", "port": "8888 *"})
+    game = live_game("cookie-host")
+    assert game.url is None
+    assert repr(game) == (
+        "Not started: the Jupyter server behind this kernel gives no port it listens on ('8888 *')."
+    )
+
+
+@pytest.mark.parametrize("name", ["localhost", "127.0.0.1"])
+def test_the_live_game_answers_its_loopback_names(live_game: Any, name: str) -> None:
+    with live_game("cookie-host", notebook_origin="http://localhost:8888") as game:
+        port = urlsplit(game.url).port
+        response = httpx.get(f"http://127.0.0.1:{port}/", headers={"Host": f"{name}:{port}"}, timeout=5)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("host", ["rebound.example:{port}", "localhost:{other}", "localhost"])
+def test_the_live_game_refuses_any_other_host_in_plain_text(live_game: Any, host: str) -> None:
+    with live_game("cookie-host", notebook_origin="http://localhost:8888") as game:
+        port = urlsplit(game.url).port
+        forged = host.format(port=port, other=port + 1)
+        response = httpx.post(f"http://127.0.0.1:{port}/create", headers={"Host": forged}, timeout=5)
+    assert (response.status_code, response.headers["content-type"]) == (421, "text/plain; charset=utf-8")
+    assert response.text.startswith("Misdirected request: the Host header names no host this server answers")
 
 
 def test_an_unknown_token_storage_is_refused_even_where_nothing_would_be_served(live_game: Any) -> None:

@@ -50,6 +50,23 @@ def test_daily_server_serves_daily_emulator_on_loopback(daily_server, daily_emul
     assert (response.status_code, response.json()["domain_name"]) == (200, daily_emulator.domain_name)
 
 
+def test_daily_server_refuses_a_host_that_is_not_loopback(daily_server) -> None:
+    headers = {"Authorization": f"Bearer {daily_server.api_key}", "Host": "rebound.example"}
+    response = httpx.get(daily_server.base_url + "/", headers=headers)
+    assert (response.status_code, response.json()["error"]) == (421, "invalid-request-error")
+
+
+class TestDailyAllowedHostsAddsNames:
+    @pytest.fixture
+    def daily_allowed_hosts(self) -> list[str]:
+        return ["app.test"]
+
+    def test_daily_server_answers_a_name_from_daily_allowed_hosts(self, daily_server) -> None:
+        port = daily_server.base_url.split(":")[2].split("/")[0]
+        headers = {"Authorization": f"Bearer {daily_server.api_key}", "Host": f"app.test:{port}"}
+        assert httpx.get(daily_server.base_url + "/", headers=headers).status_code == 200
+
+
 def test_daily_server_keeps_its_key_out_of_its_repr(daily_server) -> None:
     assert daily_server.api_key not in repr(daily_server)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -14,6 +15,8 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from constants import EMULATOR_KEY_PREFIX, NOW, OTHER_KEY
 from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient, DailyEmulator
@@ -83,6 +86,11 @@ def test_a_20_kb_path_gets_dailys_404_over_http(base_url: str, emulator: DailyEm
     assert (response.status_code, response.json()["error"]) == (404, "not-found")
 
 
+def host_header(base_url: str) -> bytes:
+    """The Host header an HTTP client writes for ``base_url``, e.g. b"Host: 127.0.0.1:8787"."""
+    return b"Host: " + urlsplit(base_url).netloc.encode()
+
+
 def raw_exchange(base_url: str, request: bytes, *, timeout: float = 10.0) -> bytes:
     """Send these exact bytes on a new connection; everything the server sends until it closes."""
     address = urlsplit(base_url)
@@ -100,7 +108,8 @@ def status_and_body(answer: bytes) -> tuple[int, object]:
 
 
 def test_a_path_over_64_kib_gets_dailys_414_not_a_500(base_url: str) -> None:
-    request = b"GET /v1/" + b"x" * 70_000 + b" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+    head = b" HTTP/1.1\r\n" + host_header(base_url) + b"\r\nConnection: close\r\n\r\n"
+    request = b"GET /v1/" + b"x" * 70_000 + head
     answer = raw_exchange(base_url, request)
     assert status_and_body(answer) == (
         414,
@@ -122,7 +131,9 @@ def test_a_body_over_the_limit_gets_dailys_413_unread(base_url: str, emulator: D
 
 def test_a_declared_length_over_the_limit_gets_413_before_any_body(base_url: str) -> None:
     answer = raw_exchange(
-        base_url, b"POST /v1/rooms HTTP/1.1\r\nHost: a\r\nContent-Length: 999999999\r\n\r\n", timeout=5
+        base_url,
+        b"POST /v1/rooms HTTP/1.1\r\n" + host_header(base_url) + b"\r\nContent-Length: 999999999\r\n\r\n",
+        timeout=5,
     )
     assert status_and_body(answer)[0] == 413
 
@@ -138,7 +149,7 @@ def test_a_connection_that_never_sends_a_request_is_closed(
 
 def test_a_body_that_trickles_gets_dailys_408(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(serve, "BODY_TIMEOUT", 0.3)
-    request = b"POST /v1/rooms HTTP/1.1\r\nHost: a\r\nContent-Length: 10\r\n\r\n{}"
+    request = b"POST /v1/rooms HTTP/1.1\r\n" + host_header(base_url) + b"\r\nContent-Length: 10\r\n\r\n{}"
     answer = raw_exchange(base_url, request, timeout=5)
     assert status_and_body(answer) == (
         408,
@@ -167,3 +178,154 @@ def test_the_command_prints_url_and_key_then_stops_on_ctrl_c() -> None:
     assert url_line.startswith("Daily emulator: http://127.0.0.1:")
     assert key.startswith(EMULATOR_KEY_PREFIX)
     assert (server.returncode, stdout, stderr) == (0, "Stopped.\n", "")
+
+
+# Only loopback names are served ------------------------------------------------------------------
+
+REFUSED_HOST = {
+    "error": "invalid-request-error",
+    "info": "the Host header must name this server: 127.0.0.1, localhost or [::1] with its port",
+}
+
+
+def get_domain_with_host(base_url: str, emulator: DailyEmulator, host: str) -> httpx.Response:
+    headers = {"Authorization": f"Bearer {emulator.api_key}", "Host": host}
+    return httpx.get(base_url + "/", headers=headers)
+
+
+@pytest.mark.parametrize("name", ["127.0.0.1", "localhost", "[::1]", "LocalHost"])
+def test_a_loopback_name_with_the_servers_port_is_answered(
+    base_url: str, emulator: DailyEmulator, name: str
+) -> None:
+    response = get_domain_with_host(base_url, emulator, f"{name}:{urlsplit(base_url).port}")
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "rebound.example:{port}",  # a page's own name, pointed at 127.0.0.1 (DNS rebinding)
+        "localhost.rebound.example:{port}",
+        "127.0.0.1.nip.example:{port}",
+        "localhost:{other_port}",
+        "127.0.0.1",  # no port: port 80, not the server's
+        "localhost:{port}:{port}",
+        "localhost:{port}@rebound.example",
+        "",
+    ],
+)
+def test_any_other_host_gets_dailys_error_shape_with_421(
+    base_url: str, emulator: DailyEmulator, host: str
+) -> None:
+    port = urlsplit(base_url).port
+    response = get_domain_with_host(base_url, emulator, host.format(port=port, other_port=port + 1))
+    assert (response.status_code, response.json()) == (421, REFUSED_HOST)
+
+
+def test_a_request_without_a_host_http_1_0_is_refused(base_url: str) -> None:
+    answer = raw_exchange(base_url, b"GET /v1/ HTTP/1.0\r\n\r\n")
+    assert status_and_body(answer) == (421, REFUSED_HOST)
+
+
+def test_a_refused_host_closes_the_connection_with_its_body_unread(base_url: str) -> None:
+    request = b"POST /v1/rooms HTTP/1.1\r\nHost: rebound.example\r\nContent-Length: 5\r\n\r\nhello"
+    head = raw_exchange(base_url, request).partition(b"\r\n\r\n")[0]
+    assert head.startswith(b"HTTP/1.1 421 ")
+    assert b"\r\nConnection: close" in head
+
+
+def test_allow_hosts_adds_a_name_with_the_servers_port_or_with_its_own() -> None:
+    emulator = DailyEmulator(rate_limit=False)
+    with serving(emulator, allow_hosts=["Emulator.Test", "proxy.test:443"]) as url:
+        port = urlsplit(url).port
+        statuses = {
+            host: get_domain_with_host(url, emulator, host).status_code
+            for host in (f"emulator.test:{port}", "proxy.test:443", f"proxy.test:{port}", "emulator.test:443")
+        }
+        assert get_domain_with_host(url, emulator, f"localhost:{port}").status_code == 200
+    assert statuses == {
+        f"emulator.test:{port}": 200,
+        "proxy.test:443": 200,
+        f"proxy.test:{port}": 421,
+        "emulator.test:443": 421,
+    }
+
+
+@pytest.mark.parametrize("name", ["", "evil.example/path", "a b", "user@host", "[::1", "host:0", "h:9x"])
+def test_allow_hosts_takes_host_names_only(name: str) -> None:
+    with pytest.raises(ValueError, match="is not a host name"):
+        serve.host_name(name)
+
+
+def test_the_allowed_hosts_are_the_loopback_names_with_the_port() -> None:
+    assert serve.allowed_hosts(8787) == {"127.0.0.1:8787", "localhost:8787", "[::1]:8787"}
+    assert serve.allowed_hosts(80, ["box.test"]) == {
+        "127.0.0.1:80", "localhost:80", "[::1]:80", "box.test:80",
+        "127.0.0.1", "localhost", "[::1]", "box.test",
+    }  # fmt: skip
+
+
+def guarded_answer(host_headers: list[bytes], *, kind: str = "http") -> int | None:
+    """The status the Host guard answers a request with on port 8787 (a WebSocket's close code),
+    or None if it passed the request on."""
+    sent: list[dict] = []
+
+    async def inner(scope, receive, send) -> None:
+        sent.append({"passed": True})
+
+    async def send(message) -> None:
+        sent.append(message)
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b""}
+
+    scope = {
+        "type": kind,
+        "method": "GET",
+        "path": "/v1/",
+        "server": ("127.0.0.1", 8787),
+        "headers": [(b"host", value) for value in host_headers],
+    }
+    asyncio.run(serve.only_hosts(inner)(scope, receive, send))
+    if sent == [{"passed": True}]:
+        return None
+    return sent[0]["code"] if kind == "websocket" else sent[0]["status"]
+
+
+@settings(max_examples=500, deadline=None)
+@given(host=st.binary(max_size=40) | st.text(max_size=40).map(str.encode) | st.sampled_from(
+    [b"localhost:8787", b"127.0.0.1:8787", b"[::1]:8787", b"LOCALHOST:8787", b"localhost:8788",
+     b"localhost:8787.", b"localhost.:8787", b"localhost:08787", b"[::1]", b"127.0.0.1:8787\x00"]
+))  # fmt: skip
+def test_fuzzed_host_headers_pass_only_when_they_name_loopback_with_the_port(host: bytes) -> None:
+    passes = host.lower() in {b"localhost:8787", b"127.0.0.1:8787", b"[::1]:8787"}
+    assert guarded_answer([host]) == (None if passes else 421)
+
+
+def test_two_host_headers_are_refused_even_when_both_are_loopback() -> None:
+    assert guarded_answer([b"localhost:8787", b"localhost:8787"]) == 421
+    assert guarded_answer([]) == 421
+
+
+def test_the_command_answers_an_allowed_name_and_refuses_others() -> None:
+    command = [sys.executable, "-m", "meeting_tokens.cli", "serve", "--port=0", "--allow-host=emulator.test"]
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "text": True}
+    with subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
+        command, env=os.environ | {"PYTHONUNBUFFERED": "1"}, **pipes
+    ) as server:
+        base = server.stdout.readline().split(": ", 1)[1].strip()
+        key = server.stdout.readline().split(": ", 1)[1].strip()
+        port = urlsplit(base).port
+        statuses = [
+            httpx.get(base + "/", headers={"Authorization": f"Bearer {key}", "Host": host}).status_code
+            for host in (f"emulator.test:{port}", f"rebound.example:{port}")
+        ]
+        server.send_signal(signal.SIGINT)
+        _, stderr = server.communicate(timeout=30)
+    assert statuses == [200, 421]
+    assert stderr == ""  # on loopback: no warning
+
+
+def test_a_websocket_for_another_host_is_closed_before_the_app_sees_it() -> None:
+    assert guarded_answer([b"rebound.example:8787"], kind="websocket") == 1008
+    assert guarded_answer([b"localhost:8787"], kind="websocket") is None

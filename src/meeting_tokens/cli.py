@@ -6,9 +6,12 @@
     meeting-tokens serve --port 8765
 
 Standard library only, on top of the package's own names. ``inspect`` exits 0 when the token is
-valid (without a key: when no pre-check failed, and it says the signature was not checked), 1
-when it is not, 2 on a usage error. API keys are read from the environment, by the variable's
-name, and never printed; bad input gets one line on stderr, never a traceback.
+valid, its signature checked with ``--key-env``; 1 when it is not valid; 2 on a usage error; 3
+when no check failed but nothing verified the signature (no ``--key-env``), so that
+``meeting-tokens inspect "$T" && admit`` never admits a forged token. Everything printed from a
+token is inert on a terminal: control, format and bidirectional characters are shown as escapes
+(``\\x1b``, ``\\u202e``). API keys are read from the environment, by the variable's name, and never
+printed; bad input gets one line on stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -20,21 +23,45 @@ import os
 import re
 import sys
 import time
+import unicodedata
 from collections.abc import Mapping
 from typing import Any, NoReturn, TextIO
 
 from meeting_tokens.api import serve
 from meeting_tokens.core.claims import to_properties
 from meeting_tokens.core.errors import TokenError
-from meeting_tokens.core.jwt_parts import TokenParts, decode_parts
+from meeting_tokens.core.jwt_parts import MAX_TOKEN_LENGTH, TokenParts, decode_parts
 from meeting_tokens.core.signing import self_sign
 from meeting_tokens.core.validation import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.drawing.display import MARKS, PART_COLOURS, claims_rows
 from meeting_tokens.drawing.palette import PALETTE
-from meeting_tokens.drawing.timetext import time_note
+from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND, time_note
 
-EXIT_VALID, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_VALID, EXIT_INVALID, EXIT_USAGE, EXIT_UNVERIFIED = 0, 1, 2, 3
+EXIT_STATUSES = (
+    "exit status: 0 valid, the signature checked with --key-env; 1 not valid; 2 usage error; "
+    "3 no check failed, but without --key-env nothing verified the signature"
+)
 DEFAULT_KEY_ENV = "DAILY_API_KEY"
+# Unicode categories a terminal may act on or that reorder what it shows: controls (C0, DEL,
+# C1: escape sequences, OSC 52 clipboard writes), formats (bidirectional overrides and isolates,
+# zero-width marks), lone surrogates, and line and paragraph separators.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+# Our own colours are the only escape sequences the command writes.
+COLOUR_CODE = re.compile(r"\x1b\[38;2;[0-9]{1,3};[0-9]{1,3};[0-9]{1,3}m|\x1b\[0m")
+# Read from standard input at most this much: a token at the length limit, and a line ending.
+_STDIN_LIMIT = MAX_TOKEN_LENGTH + 2
+# Parameters of self_sign that --property must not reach, and where each is set instead.
+_NOT_PROPERTIES = {
+    "exp": "set it with --expires-in",
+    "expires_in": "set it with --expires-in",
+    "room_name": "set it with --room",
+    "domain_id": "set it with --domain-id",
+    "allow_unscoped": "set it with --allow-unscoped",
+    "allow_no_expiry": "set it with --allow-no-expiry",
+    "api_key": "the key comes from --key-env",
+    "now": "sign signs at the current time",
+}
 # Only a name of this shape is echoed back in messages: anything else (a key pasted where
 # its variable's name belongs, say) might be a secret.
 _ECHOABLE_NAME = re.compile(r"[A-Z_][A-Z0-9_]{0,63}")
@@ -44,11 +71,24 @@ class UsageError(Exception):
     """Input the command cannot work with: reported in one line, exit status 2."""
 
 
+def terminal_safe(text: str) -> str:
+    """``text`` with every control, format (bidirectional included) and separator character
+    written as a visible escape (``\\x1b``, ``\\u202e``): nothing from a token steers the terminal."""
+    return "".join(_escape(c) if unicodedata.category(c) in _UNSAFE_CATEGORIES else c for c in text)
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse, but a mistake is one line on stderr (with a pointer to --help), exit 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {terminal_safe(message)} (see --help)\n")
 
 
 def _seconds(text: str) -> float:
@@ -63,9 +103,12 @@ def _seconds(text: str) -> float:
 
 def _unix_time(text: str) -> int:
     try:
-        return int(text)
+        value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not unix seconds (a whole number)") from None
+    if not FIRST_SECOND <= value <= LAST_SECOND:
+        raise argparse.ArgumentTypeError(f"{text!r}: unix seconds must fall in the years 1 to 9999")
+    return value
 
 
 def _expires_in(text: str) -> int | None:
@@ -76,26 +119,49 @@ def _expires_in(text: str) -> int | None:
     return int(text)
 
 
+def _non_empty(text: str) -> str:
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return text
+
+
 def _property(text: str) -> tuple[str, Any]:
     name, equals, value = text.partition("=")
     if not equals or not name:
         raise argparse.ArgumentTypeError(f"{text!r}: write NAME=JSON, e.g. is_owner=true")
+    if name in _NOT_PROPERTIES:
+        raise argparse.ArgumentTypeError(f"{name} is not for --property: {_NOT_PROPERTIES[name]}")
     try:
-        return name, json.loads(value)
+        parsed = json.loads(value)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{name}: the value must be JSON (a string goes in double quotes)"
         ) from None
+    if not _is_text(json.dumps(parsed, ensure_ascii=False)):
+        raise argparse.ArgumentTypeError(f"{name}: the value holds a lone surrogate (such as \\ud800)")
+    return name, parsed
+
+
+def _is_text(text: str) -> bool:
+    """Whether ``text`` is Unicode text, which UTF-8 can write: no lone surrogates."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def read_key(variable: str) -> str:
     """The API key in the environment variable named `variable`; its value is never echoed."""
     key = os.environ.get(variable, "")
-    if key:
-        return key
-    if _ECHOABLE_NAME.fullmatch(variable):
-        raise UsageError(f"the environment variable {variable} is not set (export your API key there)")
-    raise UsageError("--key-env takes the name of an environment variable, such as DAILY_API_KEY")
+    if not key:
+        if _ECHOABLE_NAME.fullmatch(variable):
+            raise UsageError(f"the environment variable {variable} is not set (export your API key there)")
+        raise UsageError("--key-env takes the name of an environment variable, such as DAILY_API_KEY")
+    if not _is_text(key):  # bytes that are not UTF-8 (in os.environb) arrive as lone surrogates
+        name = variable if _ECHOABLE_NAME.fullmatch(variable) else "named by --key-env"
+        raise UsageError(f"the environment variable {name} does not hold UTF-8 text: no API key")
+    return key
 
 
 def use_colour(stream: TextIO, environ: Mapping[str, str] = os.environ) -> bool:
@@ -115,11 +181,23 @@ def _read_token(argument: str | None) -> str:
         raise UsageError("no token: give it as an argument (there is no standard input)")
     if argument is None and sys.stdin.isatty():
         raise UsageError("no token: give it as an argument, or pipe it in and write -")
-    token = sys.stdin.read() if argument in (None, "-") else argument
+    token = argument if argument not in (None, "-") else _read_stdin()
     token = token.strip()
     if not token:
         raise UsageError("no token: the input is empty")
     return token
+
+
+def _read_stdin() -> str:
+    """Standard input, never more than a token at the length limit and its line ending."""
+    try:
+        text = sys.stdin.read(_STDIN_LIMIT)
+        more = sys.stdin.read(1) if len(text) == _STDIN_LIMIT else ""
+    except UnicodeDecodeError:
+        raise UsageError("the input is not UTF-8 text, so it is no token") from None
+    if more or len(text.strip()) > MAX_TOKEN_LENGTH:
+        raise UsageError(f"the input is over {MAX_TOKEN_LENGTH} characters, longer than any token accepted")
+    return text
 
 
 def _verdict(report: ValidationReport, state: str, keyed: bool) -> str:
@@ -165,20 +243,24 @@ def inspection_text(token: str, report: ValidationReport, *, keyed: bool, now: f
     parts = _parts_or_none(token)
     if parts is not None:
         for (name, hex_colour), segment in zip(PART_COLOURS.items(), parts.segments, strict=True):
-            lines.append(_paint(f"{name:<10} {segment}", hex_colour, colour))
-        lines += ["", _paint(f"{'header':<10} ", PART_COLOURS["header"], colour) + json.dumps(parts.header)]
+            lines.append(_paint(f"{name:<10} {terminal_safe(segment)}", hex_colour, colour))
+        header = terminal_safe(json.dumps(parts.header))
+        lines += ["", _paint(f"{'header':<10} ", PART_COLOURS["header"], colour) + header]
         lines.append(_paint("claims", PART_COLOURS["payload"], colour))
-        rows = claims_rows(parts.payload)
-        width = max((len(claim) for claim, _, _ in rows), default=0)
-        long_width = max((len(name) for _, name, _ in rows), default=0)
-        for (claim, name, value), raw in zip(rows, parts.payload.values(), strict=True):
-            note = time_note(claim, raw, now)
+        claims = parts.payload
+        rows = [
+            tuple(map(terminal_safe, (claim, name, value, time_note(claim, raw, now))))
+            for (claim, name, value), raw in zip(claims_rows(claims), claims.values(), strict=True)
+        ]
+        width = max((len(claim) for claim, _, _, _ in rows), default=0)
+        long_width = max((len(name) for _, name, _, _ in rows), default=0)
+        for claim, name, value, note in rows:
             row = f"  {claim:<{width}}  {name:<{long_width}}  {value}"
             lines.append(f"{row}   {note}" if note else row)
         lines.append("")
     state = report.state
-    lines.append(_paint(_verdict(report, state, keyed), PALETTE[state], colour))
-    lines += [f"  {MARKS[c.passed]} {c.name:<9} {c.detail}" for c in report.checks]
+    lines.append(_paint(terminal_safe(_verdict(report, state, keyed)), PALETTE[state], colour))
+    lines += [f"  {MARKS[c.passed]} {c.name:<9} {terminal_safe(c.detail)}" for c in report.checks]
     return "\n".join(lines)
 
 
@@ -192,12 +274,14 @@ def _inspect(args: argparse.Namespace) -> int:
     else:
         report = validate_token(token, api_key=key, **options)
     if args.json:
-        print(json.dumps(inspection(token, report, now=now), indent=2))
+        # ASCII JSON escapes every character a terminal could act on but DEL, which is ASCII.
+        print(json.dumps(inspection(token, report, now=now), indent=2).replace("\x7f", "\\u007f"))
     else:
         colour = use_colour(sys.stdout)
         print(inspection_text(token, report, keyed=key is not None, now=now, colour=colour))
-    state = report.state
-    return EXIT_VALID if state == "valid" or (state == "unchecked" and key is None) else EXIT_INVALID
+    if report.state == "valid":
+        return EXIT_VALID
+    return EXIT_UNVERIFIED if report.state == "unchecked" and key is None else EXIT_INVALID
 
 
 def _sign(args: argparse.Namespace) -> int:
@@ -205,6 +289,8 @@ def _sign(args: argparse.Namespace) -> int:
         raise UsageError("no --room: the token would open every room of the domain; add --allow-unscoped")
     if args.expires_in is None and not args.allow_no_expiry:
         raise UsageError("--expires-in never: the token would never expire; add --allow-no-expiry")
+    if args.expires_in is not None and time.time() + args.expires_in > LAST_SECOND:
+        raise UsageError(f"--expires-in {args.expires_in}: the token would expire after the year 9999")
     properties: dict[str, Any] = {}
     named = {
         "user_name": args.user_name,
@@ -232,7 +318,7 @@ def _sign(args: argparse.Namespace) -> int:
             allow_no_expiry=args.allow_no_expiry,
             **properties,
         )
-    except TokenError as exc:
+    except (TokenError, TypeError, ValueError) as exc:  # self_sign's answers to argument mistakes
         raise UsageError(str(exc)) from None
     print(token)
     return EXIT_VALID
@@ -244,6 +330,10 @@ def _serve(args: argparse.Namespace) -> int:
     except ModuleNotFoundError:
         raise UsageError("serving needs uvicorn: pip install 'meeting_tokens[serve]'") from None
     try:
+        args.host.encode("idna")  # how the socket spells a host name: labels of 63 bytes at most
+    except UnicodeError:
+        raise UsageError(f"--host {args.host}: not a host name or address") from None
+    try:
         serve.run(args)
     except OSError as exc:
         raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
@@ -252,14 +342,18 @@ def _serve(args: argparse.Namespace) -> int:
 
 def parser() -> argparse.ArgumentParser:
     """The `meeting-tokens` command line: inspect, sign, serve."""
-    root = _Parser(prog="meeting-tokens", description="Daily meeting tokens: inspect, self-sign, serve.")
+    root = _Parser(
+        prog="meeting-tokens",
+        description="Daily meeting tokens: inspect, self-sign, serve.",
+        epilog=f"inspect's {EXIT_STATUSES}; every other command exits 0 done, 2 usage error.",
+    )
     commands = root.add_subparsers(dest="command", required=True, metavar="{inspect,sign,serve}")
 
     inspect = commands.add_parser(
         "inspect",
         help="take a token apart and validate it in layers",
-        description="Show a token's three parts and claims, and validate it in layers. Exit status: "
-        "0 valid (without --key-env: no pre-check failed), 1 not valid, 2 usage error.",
+        description="Show a token's three parts and claims, and validate it in layers; control and "
+        f"bidirectional characters from the token are shown as escapes. The {EXIT_STATUSES}.",
     )
     inspect.add_argument("token", nargs="?", metavar="TOKEN|-", help="the token; - or nothing reads stdin")
     inspect.add_argument(
@@ -281,7 +375,9 @@ def parser() -> argparse.ArgumentParser:
         "environment. A room and an expiry are required unless you allow their absence by name.",
     )
     sign.add_argument("--room", help="the room the token opens (required unless --allow-unscoped)")
-    sign.add_argument("--domain-id", required=True, help="your domain's id (GET /v1/ returns it)")
+    sign.add_argument(
+        "--domain-id", type=_non_empty, required=True, help="your domain's id (GET /v1/ returns it)"
+    )
     sign.add_argument(
         "--expires-in", type=_expires_in, default=3600, metavar="SECONDS|never", help="default 3600"
     )
@@ -324,11 +420,15 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")  # a C-locale terminal gets "?" rather than a crash
-    args = parser().parse_args(argv)
+    arguments = sys.argv[1:] if argv is None else argv
+    if not all(map(_is_text, arguments)):  # bytes that are not UTF-8 arrive as lone surrogates
+        print("meeting-tokens: error: an argument is not UTF-8 text (see --help)", file=sys.stderr)
+        return EXIT_USAGE
+    args = parser().parse_args(arguments)
     try:
         return args.run(args)
     except UsageError as exc:
-        print(f"meeting-tokens {args.command}: error: {exc}", file=sys.stderr)
+        print(f"meeting-tokens {args.command}: error: {terminal_safe(str(exc))}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as cat does
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())

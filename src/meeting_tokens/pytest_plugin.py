@@ -8,7 +8,8 @@ there in any test suite of the same environment:
   in-process, closed after the test (the async one needs pytest-asyncio);
 - ``daily_server``: the same emulator served on 127.0.0.1 from a thread, as a ``ServedEmulator``
   with ``base_url`` and ``api_key``, for code that makes real HTTP calls (needs uvicorn, the
-  ``serve`` extra);
+  ``serve`` extra); it answers only requests whose ``Host`` is 127.0.0.1, localhost or [::1]
+  with its port, and the names ``daily_allowed_hosts`` returns (none; override it to add some);
 - ``daily_clock``: the emulator's clock; ``daily_clock.advance(3600)`` moves its time.
 
 To start from another emulator (a frozen clock, no rate limits, your own key), override
@@ -17,7 +18,7 @@ To start from another emulator (a frozen clock, no rate limits, your own key), o
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -67,15 +68,24 @@ async def daily_async_client(daily_emulator: DailyEmulator) -> AsyncIterator[Asy
 
 
 @pytest.fixture
-def daily_server(daily_emulator: DailyEmulator) -> Iterator[ServedEmulator]:
-    """`daily_emulator` over HTTP on 127.0.0.1 (any free port) for the length of the test."""
+def daily_allowed_hosts() -> Iterable[str]:
+    """Host names `daily_server` answers besides the loopback ones (NAME, or NAME:PORT): none."""
+    return ()
+
+
+@pytest.fixture
+def daily_server(
+    daily_emulator: DailyEmulator, daily_allowed_hosts: Iterable[str]
+) -> Iterator[ServedEmulator]:
+    """`daily_emulator` over HTTP on 127.0.0.1 (any free port) for the length of the test; only
+    for loopback Host names and `daily_allowed_hosts`."""
     try:
         import uvicorn  # noqa: F401 (only to say what is missing before serving)
     except ModuleNotFoundError:
         pytest.fail("daily_server needs uvicorn: pip install 'meeting_tokens[serve]'", pytrace=False)
     from meeting_tokens.api.serve import serving
 
-    with serving(daily_emulator) as base_url:
+    with serving(daily_emulator, allow_hosts=daily_allowed_hosts) as base_url:
         yield ServedEmulator(base_url, daily_emulator.api_key, daily_emulator)
 
 

@@ -5,16 +5,24 @@ hands it to `DailyEmulator.handle`, the same handler the in-process transport us
 one implementation of Daily's behaviour and two ways in. Point any HTTP client (or your own
 app's tests, through `serving()`) at the printed base URL with the printed demo key.
 `serving_app()` serves any other ASGI app from a thread the same way (the game, for a notebook).
+
+Both answer only requests whose ``Host`` names a loopback address with the server's port
+(127.0.0.1, localhost or [::1]); any other gets a 421. So a web page the learner visits cannot
+point a name of its own at the port (DNS rebinding) and drive the emulator with the demo key, or
+the game. ``allow_hosts`` (``--allow-host``) adds names, for people who serve elsewhere.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import ipaddress
+import re
 import socket
+import sys
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, MutableMapping
+from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote_from_bytes
@@ -37,6 +45,9 @@ MAX_TARGET_LENGTH = 60 * 1024  # characters of path and query: httpx refuses URL
 HEAD_TIMEOUT = 10.0  # seconds for a request's head to arrive, on a new or an idle connection
 BODY_TIMEOUT = 10.0  # seconds for a request's whole body to arrive
 KEEP_ALIVE_TIMEOUT = 5  # seconds an idle keep-alive connection stays open (uvicorn's default)
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "[::1]")  # the names a Host header may give
+# A host name or a bracketed IPv6 address, then perhaps a port: what --allow-host takes.
+_HOST_NAME = re.compile(r"(\[[0-9a-f:.]+\]|[a-z0-9]([a-z0-9.-]*[a-z0-9])?)(:[1-9][0-9]{0,4})?")
 
 
 class _BodyTooLarge(Exception):
@@ -50,6 +61,74 @@ def _refusal(status: int, info: str, *, unread_body: bool = False) -> httpx.Resp
     """
     headers = {"Connection": "close"} if unread_body else {}
     return httpx.Response(status, json={"error": "invalid-request-error", "info": info}, headers=headers)
+
+
+def host_name(text: str) -> str:
+    """``text`` as a name to allow in the Host header (lower case), or ``ValueError``.
+
+    A name without a port is allowed with the server's port; one with a port, as it is.
+    """
+    name = text.strip().lower()
+    if not _HOST_NAME.fullmatch(name):
+        raise ValueError(f"{text!r} is not a host name, such as example.test or example.test:8080")
+    return name
+
+
+def allowed_hosts(port: int, extra: Iterable[str] = ()) -> frozenset[str]:
+    """The Host values a server on ``port`` answers: the loopback names and ``extra``."""
+    allowed = set()
+    for name in (*LOOPBACK_HOSTS, *map(host_name, extra)):
+        has_port = _HOST_NAME.fullmatch(name)[3] is not None  # type: ignore[index]
+        allowed.add(name if has_port else f"{name}:{port}")
+        if port == 80 and not has_port:  # a client may leave out the default port
+            allowed.add(name)
+    return frozenset(allowed)
+
+
+def _plain_refusal() -> httpx.Response:
+    return httpx.Response(
+        421,
+        text="Misdirected request: the Host header names no host this server answers for "
+        "(127.0.0.1, localhost and [::1] with its port, and the names it was given).\n",
+        headers={"Connection": "close"},
+    )
+
+
+def _emulator_refusal() -> httpx.Response:
+    info = "the Host header must name this server: 127.0.0.1, localhost or [::1] with its port"
+    return _refusal(421, info, unread_body=True)
+
+
+def only_hosts(
+    app: ASGIApp, allow_hosts: Iterable[str] = (), *, refusal: Callable[[], httpx.Response] = _plain_refusal
+) -> ASGIApp:
+    """``app``, answering only requests whose one Host header is allowed (``allowed_hosts``);
+    any other, or one without a Host (HTTP/1.0), gets ``refusal()`` before ``app`` sees it."""
+    extra = tuple(map(host_name, allow_hosts))
+
+    async def guarded(
+        scope: Scope,
+        receive: Callable[[], Awaitable[Message]],
+        send: Callable[[Message], Awaitable[None]],
+    ) -> None:
+        if scope["type"] in ("http", "websocket"):
+            hosts = [value for name, value in scope["headers"] if name == b"host"]
+            allowed = allowed_hosts(scope["server"][1], extra)
+            if len(hosts) != 1 or hosts[0].decode("latin-1").lower() not in allowed:
+                if scope["type"] == "websocket":
+                    await send({"type": "websocket.close", "code": 1008})
+                else:
+                    await _send(send, refusal())
+                return
+        await app(scope, receive, send)
+
+    return guarded
+
+
+async def _send(send: Callable[[Message], Awaitable[None]], response: httpx.Response) -> None:
+    head = {"type": "http.response.start", "status": response.status_code, "headers": response.headers.raw}
+    await send(head)
+    await send({"type": "http.response.body", "body": response.content})
 
 
 async def _body(scope: Scope, receive: Callable[[], Awaitable[Message]]) -> bytes | None:
@@ -106,10 +185,7 @@ def asgi_app(emulator: DailyEmulator) -> ASGIApp:
             if body is None:
                 return
             response = _answer(emulator, scope, body)
-        await send(
-            {"type": "http.response.start", "status": response.status_code, "headers": response.headers.raw}
-        )
-        await send({"type": "http.response.body", "body": response.content})
+        await _send(send, response)
 
     return app
 
@@ -156,12 +232,12 @@ def _uvicorn_server(app: ASGIApp, **options: Any) -> uvicorn.Server:
     return uvicorn.Server(config)
 
 
-def _server(emulator: DailyEmulator) -> uvicorn.Server:
+def _server(emulator: DailyEmulator, allow_hosts: Iterable[str] = ()) -> uvicorn.Server:
     from uvicorn.protocols.http.h11_impl import H11Protocol
 
     # No access log: the path of GET /meeting-tokens/{token} carries a token.
     return _uvicorn_server(
-        asgi_app(emulator),
+        only_hosts(asgi_app(emulator), allow_hosts, refusal=_emulator_refusal),
         http=_with_head_deadline(H11Protocol),
         timeout_keep_alive=KEEP_ALIVE_TIMEOUT,
         h11_max_incomplete_event_size=MAX_TARGET_LENGTH + 16 * 1024,  # the longest path, and headers
@@ -212,31 +288,81 @@ def _running(server: uvicorn.Server, host: str, port: int) -> Iterator[socket.so
 
 
 @contextmanager
-def serving(emulator: DailyEmulator, *, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
-    """Serve `emulator` from a background thread (port 0: any free port); yields its base URL."""
-    with _running(_server(emulator), host, port) as sock:
+def serving(
+    emulator: DailyEmulator, *, host: str = "127.0.0.1", port: int = 0, allow_hosts: Iterable[str] = ()
+) -> Iterator[str]:
+    """Serve `emulator` from a background thread (port 0: any free port); yields its base URL.
+
+    Requests must name a loopback host, or one of ``allow_hosts``, in their Host header.
+    """
+    with _running(_server(emulator, allow_hosts), host, port) as sock:
         yield base_url(sock)
 
 
 @contextmanager
-def serving_app(app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0, **options: Any) -> Iterator[str]:
-    """Serve any ASGI ``app`` the same way, with uvicorn's ``options`` (the game passes its
-    ``UVICORN_LIMITS``); yields its origin, e.g. http://127.0.0.1:8000."""
-    with _running(_uvicorn_server(app, **options), host, port) as sock:
+def serving_app(
+    app: ASGIApp, *, host: str = "127.0.0.1", port: int = 0, allow_hosts: Iterable[str] = (), **options: Any
+) -> Iterator[str]:
+    """Serve any ASGI ``app`` the same way, loopback hosts and ``allow_hosts`` only, with
+    uvicorn's ``options`` (the game passes its ``UVICORN_LIMITS``); yields its origin, e.g.
+    http://127.0.0.1:8000."""
+    with _running(_uvicorn_server(only_hosts(app, allow_hosts), **options), host, port) as sock:
         yield origin(sock)
+
+
+def _port(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,5}", text) or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: a port is a whole number from 0 to 65535")
+    return int(text)
+
+
+def _allowed_name(text: str) -> str:
+    try:
+        return host_name(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def is_loopback(host: str) -> bool:
+    """Whether binding to ``host`` keeps the server on this machine (``localhost`` or 127.x, ::1)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The serving options, shared by this module's command line and `meeting-tokens serve`."""
-    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks one")
+    parser.add_argument(
+        "--port", type=_port, default=DEFAULT_PORT, help=f"default {DEFAULT_PORT}; 0 picks one"
+    )
     parser.add_argument("--host", default="127.0.0.1", help="default 127.0.0.1 (loopback only)")
+    parser.add_argument(
+        "--allow-host",
+        type=_allowed_name,
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="answer requests for this host name (or NAME:PORT) too; by default only 127.0.0.1, "
+        "localhost and [::1] with the server's port (repeatable)",
+    )
     parser.add_argument("--no-rate-limit", action="store_true", help="switch Daily's rate limits off")
 
 
 def run(args: argparse.Namespace) -> None:
     """Serve a fresh emulator in the foreground until Ctrl-C, printing its base URL and key."""
+    if not is_loopback(args.host):
+        print(
+            f"warning: serving beyond loopback on {args.host!r}: the demo key printed below is public "
+            "(it is in this package's source), so anyone who reaches the port can use it; requests "
+            "are answered only for loopback names and --allow-host names",
+            file=sys.stderr,
+            flush=True,
+        )
     emulator = DailyEmulator(rate_limit=not args.no_rate_limit)
-    server = _server(emulator)
+    server = _server(emulator, args.allow_host)
     sock = _bind(args.host, args.port)
     print(f"Daily emulator: {base_url(sock)}")
     print(f"API key (a fake demo key): {emulator.api_key}")

@@ -6,7 +6,8 @@ things make the frame work, and neither loosens the game:
 
 - Only the notebook's page may frame the game: ``frame-ancestors`` names the Jupyter server's
   origin, under both of its loopback names (http://localhost:8888 and http://127.0.0.1:8888
-  for ``make lab``), and nothing else.
+  for ``make lab``), and nothing else. A ``notebook_origin`` given instead is one exact origin
+  on loopback (scheme, host, port): nothing else reaches the policy.
 - The frame asks for the game under the host name the notebook's page was opened with. The host
   cookie is ``SameSite=Strict``, and a browser refuses such a cookie in a frame of another site:
   ``localhost`` and ``127.0.0.1`` are two sites (ports do not count), so a game at 127.0.0.1 in
@@ -15,7 +16,8 @@ things make the frame work, and neither loosens the game:
 Where no reader's browser shows the kernel (the book's build, nbval and ``make notebooks`` run
 kernels of their own, which no Jupyter server started) or no server can start (JupyterLite),
 nothing is served and the result displays why. One live game at a time: starting one stops the
-one before, so running the cell again does not leave a server behind.
+one before, so running the cell again does not leave a server behind. The server answers only
+requests for its loopback names (``serving_app``): a page elsewhere cannot rebind a name to it.
 """
 
 from __future__ import annotations
@@ -35,6 +37,8 @@ from meeting_tokens.game.inprocess import game_app
 from meeting_tokens.runtime import IN_BROWSER, browser_limitation
 
 LOOPBACK_NAMES = ("localhost", "127.0.0.1")
+# One origin as a browser writes it: scheme, a loopback name, perhaps a port; nothing else.
+_LOOPBACK_ORIGIN = re.compile(r"https?://(localhost|127\.0\.0\.1)(:[1-9][0-9]{0,4})?")
 FRAME_HEIGHT = 720  # px: the joined game and the injected script's box, with little scrolling
 
 # What a script injected into the game's page (cross-site scripting) could take, drawn on the
@@ -166,7 +170,22 @@ def notebook_origins() -> tuple[tuple[str, ...], str | None]:
             "showing this notebook may be on another machine (Binder, say), which cannot reach "
             "this machine's loopback. Run JupyterLab on your own machine with `make lab`."
         )
-    return tuple(f"http://{name}:{server['port']}" for name in LOOPBACK_NAMES), None
+    port = server.get("port")
+    if not isinstance(port, int) or not 0 < port < 65536:
+        return (), f"the Jupyter server behind this kernel gives no port it listens on ({port!r})."
+    return tuple(f"http://{name}:{port}" for name in LOOPBACK_NAMES), None
+
+
+def _one_loopback_origin(origin: object) -> str:
+    """``origin`` if it is one origin on loopback, such as http://localhost:8888; else ValueError."""
+    match = _LOOPBACK_ORIGIN.fullmatch(origin) if isinstance(origin, str) else None
+    if match is None or (match[2] is not None and int(match[2][1:]) > 65535):
+        raise ValueError(
+            "notebook_origin must be one origin on loopback, such as http://localhost:8888 (a scheme, "
+            f"localhost or 127.0.0.1, and a port: no path, no second origin), not {origin!r}: the game's "
+            "host cookie works in a frame only on the page's own site"
+        )
+    return origin
 
 
 def live_game(
@@ -177,13 +196,15 @@ def live_game(
 ) -> LiveGame:
     """Serve the game with ``token_storage`` on 127.0.0.1 for the notebook's page to frame.
 
-    ``notebook_origin`` is the origin of the page that shows the notebook (such as
+    ``notebook_origin`` is the origin of the page that shows the notebook (exactly one, such as
     http://localhost:8888), which alone may frame the game; by default, the origins of the
     Jupyter server that started this kernel, and if none did, nothing is served. ``daily`` is
     the game's client (a fresh emulator's by default). Stops the live game started before.
     """
     global _current
     require_token_storage(token_storage)  # here too: a mistake shows even when nothing is served
+    if notebook_origin is not None:
+        notebook_origin = _one_loopback_origin(notebook_origin)  # before the game running is stopped
     if _current is not None:
         _current.stop()
         _current = None
@@ -194,11 +215,6 @@ def live_game(
     else:
         origins = (notebook_origin,)
     page_host = urlsplit(origins[0]).hostname
-    if page_host not in LOOPBACK_NAMES:
-        raise ValueError(
-            f"notebook_origin must be on loopback, such as http://localhost:8888, not {origins[0]!r}: "
-            "the game's host cookie works in a frame only on the page's own site"
-        )
     from meeting_tokens.api.serve import serving_app
 
     frame_ancestors = " ".join(origins)
