@@ -47,7 +47,7 @@ VERDICTS = {
 MESSAGES = {
     "no_alg": "the header has no alg string",
     "alg_none": "alg {alg!r}: unsigned tokens are never accepted",
-    "alg_not_allowed": "alg {alg!r} is not in the allow-list {allowed}",
+    "alg_not_allowed": "alg {alg!r} is not allowed: this validator accepts only {allowed}",
     "crit": "crit header: extensions this validator does not know",
     "alg_allowed": "alg {alg} is allowed",
     "not_numeric_date": "{claim} must be an integer NumericDate, not {value}",
@@ -228,7 +228,7 @@ def _check_header(header: dict[str, Any]) -> Check:
         raise UnsupportedAlgorithmError(MESSAGES["alg_none"].format(alg=alg))
     if alg not in ALLOWED_ALGORITHMS:
         raise UnsupportedAlgorithmError(
-            MESSAGES["alg_not_allowed"].format(alg=alg, allowed=ALLOWED_ALGORITHMS)
+            MESSAGES["alg_not_allowed"].format(alg=alg, allowed=", ".join(ALLOWED_ALGORITHMS))
         )
     if "crit" in header:
         raise UnsupportedAlgorithmError(MESSAGES["crit"])
