@@ -22,7 +22,9 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 CHAPTERS = sorted((ROOT / "notebooks").glob("0[0-9]-*.ipynb"))
 FOLDING_TAGS = {"hide-cell", "hide-input"}
 # A MyST directive in backtick fences: ```{name} argument ... ``` (the book nests none in exercises).
-DIRECTIVE = re.compile(r"^```\{(?P<name>[a-z-]+)\}(?P<argument>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.M | re.S)
+DIRECTIVE = re.compile(
+    r"^```\{(?P<name>[a-z-]+)\}(?P<argument>[^\n]*)\n(?P<body>.*?)^```[ \t]*$", re.M | re.S
+)
 LABEL = re.compile(r"^\([\w-]+\)=[ \t]*$", re.M)
 
 
@@ -117,19 +119,19 @@ def test_every_code_cell_under_the_exercises_is_a_folded_solution_or_a_check(cha
             )
 
 
+def asks(block: Block) -> bool:
+    return block.kind == "markdown" and any(is_prompt(d) for d in directives(block.text))
+
+
 def test_every_exercise_is_followed_by_a_folded_solution(chapter: pathlib.Path) -> None:
     section = exercise_section(chapter)
-    prompts = 0
-    for n, block in enumerate(section):
-        if block.kind == "markdown" and any(is_prompt(d) for d in directives(block.text)):
-            prompts += 1
-            following = section[n + 1 :]
-            nxt = next((k for k, b in enumerate(following) if any(is_prompt(d) for d in directives(b.text))), None)
-            answers = following[:nxt]
-            assert any(b.kind == "code" and b.tags & FOLDING_TAGS for b in answers), (
-                f"{chapter.name}: exercise {prompts} has no folded solution cell after it"
-            )
-    assert prompts >= 1, f"{chapter.name}: no '{{admonition}} Exercise ...' under the exercises"
+    starts = [n for n, block in enumerate(section) if asks(block)]
+    assert starts, f"{chapter.name}: no '{{admonition}} Exercise ...' under the exercises"
+    for number, (start, end) in enumerate(zip(starts, [*starts[1:], len(section)], strict=True), start=1):
+        answers = section[start + 1 : end]
+        assert any(b.kind == "code" and b.tags & FOLDING_TAGS for b in answers), (
+            f"{chapter.name}: exercise {number} has no folded solution cell after it"
+        )
 
 
 def test_every_chapter_checks_the_readers_answer_with_asserts_that_explain(chapter: pathlib.Path) -> None:
