@@ -216,7 +216,7 @@ def test_any_algorithm_but_hs256_is_rejected(alg):
 
     assert (report.code, report.reason) == (
         "unsupported-algorithm",
-        f"alg {alg!r} is not in the allow-list ('HS256',)",
+        f"alg {alg!r} is not allowed: this validator accepts only HS256",
     )
 
 

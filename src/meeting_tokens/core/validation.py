@@ -49,7 +49,7 @@ VERDICTS = {
 MESSAGES = {
     "no_alg": "the header has no alg string",
     "alg_none": "alg {alg!r}: unsigned tokens are never accepted",
-    "alg_not_allowed": "alg {alg!r} is not in the allow-list {allowed}",
+    "alg_not_allowed": "alg {alg!r} is not allowed: this validator accepts only {allowed}",
     "crit": "crit header: extensions this validator does not know",
     "self_signed_no_r": "no r: Daily refuses a self-signed token without the room name",
     "self_signed_no_iat": "no iat: Daily refuses a self-signed token without its issue time",
@@ -233,7 +233,7 @@ def _check_header(header: dict[str, Any]) -> Check:
         raise UnsupportedAlgorithmError(MESSAGES["alg_none"].format(alg=alg))
     if alg not in ALLOWED_ALGORITHMS:
         raise UnsupportedAlgorithmError(
-            MESSAGES["alg_not_allowed"].format(alg=alg, allowed=ALLOWED_ALGORITHMS)
+            MESSAGES["alg_not_allowed"].format(alg=alg, allowed=", ".join(ALLOWED_ALGORITHMS))
         )
     if "crit" in header:
         raise UnsupportedCriticalHeaderError(MESSAGES["crit"])

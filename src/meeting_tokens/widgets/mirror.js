@@ -346,9 +346,7 @@ function checkHeader(header) {
   if (typeof alg !== "string") throw headerError("no_alg");
   if (alg.toLowerCase() === "none") throw headerError("alg_none", { alg });
   if (!MT.allowedAlgorithms.includes(alg)) {
-    const allowed =
-      "(" + MT.allowedAlgorithms.map(pyRepr).join(", ") + (MT.allowedAlgorithms.length === 1 ? ",)" : ")");
-    throw headerError("alg_not_allowed", { alg, allowed });
+    throw headerError("alg_not_allowed", { alg, allowed: MT.allowedAlgorithms.join(", ") });
   }
   if (header.has("crit")) throw new TokenError(V.crit, CODES.UnsupportedCriticalHeaderError);
   return pyFormat(V.alg_allowed, { alg });
