@@ -774,6 +774,7 @@ def test_a_list_of_cookie_secrets_must_hold_only_non_empty_secrets(emulator, sec
         create_app(emulator.client(), cookie_secret=secret)
     assert str(refused.value) == message
 
+
 # The notebook helpers
 
 
