@@ -71,6 +71,9 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
 - ``join-refusals``: a token that is invalid, expired, not yet valid or for another room refuses
   the join even in a public room; with no permissions in the token or the room, a participant
   may send and receive everything and administer nothing.
+- ``future-iat``: a token whose ``iat`` is ahead of the emulator's clock is refused as not yet
+  valid, with no leeway, as the package's validator treats it; how far ahead Daily tolerates an
+  ``iat`` (a server clock running fast) is not documented.
 """
 
 from __future__ import annotations
