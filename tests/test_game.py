@@ -728,6 +728,53 @@ async def test_page_loads_nothing_from_elsewhere(emulator):
     assert "https://" not in page
 
 
+# Rotating the cookie secret
+
+
+def rotated_app(emulator: DailyEmulator, secrets: list[str]):
+    return create_app(emulator.client(), cookie_secret=secrets, clock=emulator.clock.now)
+
+
+async def test_with_a_list_of_secrets_new_host_cookies_are_signed_with_the_last(emulator):
+    async with browser(rotated_app(emulator, ["old-secret", "new-secret"])) as client:
+        game_id = await create_game(client)
+        cookie = client.cookies[f"__Host-gh-{game_id}"]
+    assert cookie == signed(str(NOW), game_id, secret="new-secret")
+
+
+async def test_a_host_cookie_signed_with_the_old_secret_still_verifies_during_the_grace_period(emulator):
+    app = rotated_app(emulator, ["old-secret", "new-secret"])
+    async with browser(app) as host, browser(app) as other:
+        game_id = await create_game(host)
+        cookie = signed(str(NOW), game_id, secret="old-secret")
+        answer = (await join(other, game_id, cookie=f"__Host-gh-{game_id}={cookie}")).json()
+    assert answer["isHost"] is True
+    assert "meetingToken" in answer
+
+
+async def test_a_host_cookie_signed_with_a_dropped_secret_makes_nobody_host(emulator):
+    app = rotated_app(emulator, ["new-secret"])
+    async with browser(app) as host, browser(app) as other:
+        game_id = await create_game(host)
+        cookie = signed(str(NOW), game_id, secret="old-secret")
+        answer = (await join(other, game_id, cookie=f"__Host-gh-{game_id}={cookie}")).json()
+    assert answer["isHost"] is False
+
+
+@pytest.mark.parametrize(
+    ("secret", "error", "message"),
+    [
+        ([], ValueError, "cookie_secret must be a secret or a non-empty list of secrets, oldest first"),
+        (["old-secret", ""], ValueError, "a cookie secret must not be empty"),
+        (["old-secret", 7], TypeError, "each cookie secret must be str or bytes, not int"),
+    ],
+)
+def test_a_list_of_cookie_secrets_must_hold_only_non_empty_secrets(emulator, secret, error, message):
+    with pytest.raises(error) as refused:
+        create_app(emulator.client(), cookie_secret=secret)
+    assert str(refused.value) == message
+
+
 # The notebook helpers
 
 

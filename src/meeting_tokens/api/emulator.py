@@ -91,7 +91,8 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
   the emulator leaves out. ``POST /`` merges properties at the top level (a nested object such as
   ``permissions`` is replaced whole) and ``null`` removes one, as for rooms.
 - ``iat-ahead``: a token whose ``iat`` is later than now is refused as not yet valid, as one
-  whose ``nbf`` is; Daily's guide only says a self-signed ``iat`` is "the current time".
+  whose ``nbf`` is, with no leeway; Daily's guide only says a self-signed ``iat`` is "the current
+  time", and how far ahead Daily tolerates one (a server clock running fast) is not documented.
 - ``custom-media-claim``: ``customVideo`` and ``customAudio`` in ``canSend``, which Daily's
   reference gives no letter for inside ``cs``, are written there by their long names
   (``self_sign`` refuses them); inside ``cr`` they are ``cv`` and ``ca``, as documented.

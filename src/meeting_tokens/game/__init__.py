@@ -53,6 +53,8 @@ cookie was made within 10 s of its game. Where it goes further, and why:
   the server keeps at most 1000 games and forgets each a day after its creation. Both limits
   answer 429 with ``Retry-After``: a full server waits for its oldest game to expire rather
   than drop a game in progress.
+- ``cookie_secret`` may be a list, oldest first: cookies are signed with the last secret and
+  verify under any of them, so the secret can be rotated while hosts keep their cookies.
 - No input makes it answer 5xx: each refusal is a 4xx with ``{"error": ...}``. A 500 means
   Daily failed, and neither the answer nor the log line quotes the failure's text.
 """

@@ -19,7 +19,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from importlib import resources
 from typing import Any, Literal
 from urllib.parse import parse_qsl, urlencode
@@ -165,10 +165,24 @@ def require_token_storage(token_storage: str) -> None:
         raise ValueError(f"token_storage must be one of {TOKEN_STORAGES}, not {token_storage!r}")
 
 
+def cookie_secrets(cookie_secret: str | bytes | Sequence[str | bytes]) -> list[str | bytes]:
+    """``cookie_secret`` as a list of secrets, oldest first; ``TypeError`` or ``ValueError`` if it
+    is not one non-empty secret or a non-empty list of them (itsdangerous signs with the last)."""
+    keys = [cookie_secret] if isinstance(cookie_secret, (str, bytes)) else list(cookie_secret)
+    if not keys:
+        raise ValueError("cookie_secret must be a secret or a non-empty list of secrets, oldest first")
+    for secret in keys:
+        if not isinstance(secret, (str, bytes)):
+            raise TypeError(f"each cookie secret must be str or bytes, not {type(secret).__name__}")
+        if not secret:
+            raise ValueError("a cookie secret must not be empty")
+    return keys
+
+
 def create_app(
     daily: Any,
     *,
-    cookie_secret: str | bytes,
+    cookie_secret: str | bytes | Sequence[str | bytes],
     token_storage: TokenStorage = "cookie-host",  # noqa: S107 (a mode name, not a secret)
     clock: Callable[[], float] | None = None,
     secure_cookies: bool = True,
@@ -187,8 +201,14 @@ def create_app(
     e.g. ``"http://127.0.0.1:8888"`` for a notebook served there. A game lives ``game_lifetime``
     seconds, its host cookie at most ``HOST_COOKIE_LIFETIME``; ``max_games`` bounds how many
     the server keeps.
+
+    ``cookie_secret`` may be a list of secrets, oldest first, to rotate it without making hosts
+    lose their powers: new cookies are signed with the last one, and a cookie signed with any of
+    them verifies. Append the new secret, and drop the old one once ``HOST_COOKIE_LIFETIME`` has
+    passed (no cookie it signed is accepted after that anyway).
     """
     require_token_storage(token_storage)
+    signing_secrets = cookie_secrets(cookie_secret)
     if not CSP_SOURCES.fullmatch(frame_ancestors) or ";" in frame_ancestors or "," in frame_ancestors:
         raise ValueError(
             "frame_ancestors must be CSP sources separated by spaces, such as 'none', 'self' "
@@ -210,7 +230,8 @@ def create_app(
 
     def signer(game_id: str) -> Signer:
         # Salting with the cookie name binds the signature to this game.
-        return Signer(cookie_secret, salt=cookie_name(game_id), digest_method=hashlib.sha256)
+        # itsdangerous signs with the last secret and verifies with any of them.
+        return Signer(signing_secrets, salt=cookie_name(game_id), digest_method=hashlib.sha256)
 
     def is_host(request: Request, game: Game) -> bool:
         cookie = request.cookies.get(cookie_name(game.game_id))

@@ -1,0 +1,21 @@
+"""The example server of "Into your own app" (examples/fastapi-server/): its own suite passes."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+
+EXAMPLE = pathlib.Path(__file__).resolve().parent.parent / "examples" / "fastapi-server"
+
+
+def test_the_fastapi_example_servers_own_suite_passes_with_the_plugins_fixtures() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--color=no"],
+        cwd=EXAMPLE,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.splitlines()[-1].startswith("21 passed")
