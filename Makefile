@@ -47,13 +47,14 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 # pytest-xdist spreads the tests over one worker per core (at most TEST_WORKERS), a file at a
 # time: a notebook's cells share one kernel and a module's fixtures (a browser, a JupyterLab
 # server) are made once. The book is built once for all workers (tests/conftest.py).
-# `make test TEST_WORKERS=0` runs everything in one process.
+# `make test TEST_WORKERS=0` runs everything in one process. Like the book, the tests run without
+# the live key's variables, so a key in the shell is never used by them.
 TEST_WORKERS ?= 4
 XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n auto --maxprocesses $(TEST_WORKERS) --dist loadfile)
 
 test: $(STAMP)
 	@command -v chromium >/dev/null || { echo "make test needs Debian's chromium for its browser tests: run 'apt-get install chromium' (or 'bash .ci/run', which installs it and runs the tests)"; exit 1; }
-	$(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
+	env -u DAILY_API_KEY -u MEETING_TOKENS_LIVE $(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
 
 # The unit tests alone: no browser, no book build, no JupyterLab, no notebook (seconds).
@@ -102,7 +103,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks book/_ext
+	$(BIN)/ruff check src tests benchmarks book/_ext examples
 
 # The book's external links, checked by Sphinx. It needs the network, so it is not part of
 # `make test`; .github/workflows/linkcheck.yml runs it once a week.

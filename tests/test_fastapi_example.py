@@ -3,19 +3,13 @@
 from __future__ import annotations
 
 import pathlib
-import subprocess
-import sys
+
+from suites import run_suite
 
 EXAMPLE = pathlib.Path(__file__).resolve().parent.parent / "examples" / "fastapi-server"
 
 
 def test_the_fastapi_example_servers_own_suite_passes_with_the_plugins_fixtures() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--color=no"],
-        cwd=EXAMPLE,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_suite(EXAMPLE)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith("21 passed")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import importlib.metadata
 import pathlib
-import subprocess
-import sys
 
 import httpx
 import pytest
@@ -13,6 +11,7 @@ import pytest
 from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient, DailyEmulator
 from meeting_tokens.api import DEMO_API_KEY
 from meeting_tokens.core.clock import Clock
+from suites import run_suite
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "testing-offline"
@@ -80,12 +79,6 @@ def test_daily_clock_moves_the_emulators_time(daily_clock: Clock, daily_client: 
 
 
 def test_a_suite_outside_the_package_passes_with_the_fixtures() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--color=no"],
-        cwd=EXAMPLE,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_suite(EXAMPLE)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.splitlines()[-1].startswith("7 passed")

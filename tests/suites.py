@@ -1,0 +1,17 @@
+"""Run a test suite that lives outside the package (examples/*) as its users would: its own pytest."""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import subprocess
+import sys
+
+
+def run_suite(folder: pathlib.Path) -> subprocess.CompletedProcess[str]:
+    """pytest in ``folder``, with none of this run's options (``PYTEST_ADDOPTS``) passed down."""
+    environment = {name: value for name, value in os.environ.items() if name != "PYTEST_ADDOPTS"}
+    return subprocess.run(  # noqa: S603 (this interpreter, fixed arguments)
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--color=no"],
+        cwd=folder, env=environment, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
