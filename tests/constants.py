@@ -33,3 +33,35 @@ HEADER = {"alg": "HS256", "typ": "JWT"}
 # The tests' clock: 2026-01-01T00:00:00Z, fixed, so no test reads the real one. Tests add
 # seconds to it (NOW + 3600 is an hour later) rather than writing other instants.
 NOW = 1_767_225_600
+
+# Every kind of permission, in the shape of the example on Daily's reference page
+# (https://docs.daily.co/reference/rest-api/meeting-tokens/self-signing-tokens): base, byUserId
+# and byParticipantId, custom tracks keyed by name, "*" for all.
+EVERY_PERMISSION = {
+    "hasPresence": True,
+    "canSend": ["video", "audio", "screenVideo", "screenAudio"],
+    "canReceive": {
+        "base": {
+            "video": False, "audio": True, "screenVideo": False, "screenAudio": True,
+            "customVideo": {"*": False}, "customAudio": {"*": True, "mic-2": False},
+        },
+        "byUserId": {"u1": True, "*": {"video": True}, "Zoë": {"customVideo": {}}},
+        "byParticipantId": {"p1": False, "p2": {"screenAudio": True}},
+    },
+    "canAdmin": ["participants", "streaming", "transcription"],
+}  # fmt: skip
+
+# The claim Daily's reference page says EVERY_PERMISSION becomes.
+EVERY_PERMISSION_CLAIM = {
+    "hp": True,
+    "cs": "v,a,sv,sa",
+    "cr": {
+        "b": {
+            "v": False, "a": True, "sv": False, "sa": True,
+            "cv": {"*": False}, "ca": {"*": True, "mic-2": False},
+        },
+        "u": {"u1": True, "*": {"v": True}, "Zoë": {"cv": {}}},
+        "p": {"p1": False, "p2": {"sa": True}},
+    },
+    "ca": "p,s,t",
+}  # fmt: skip

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from constants import EVERY_PERMISSION, EVERY_PERMISSION_CLAIM
 from meeting_tokens.core.claims import (
     CLAIM_NAMES,
     PROPERTY_NAMES,
@@ -113,32 +114,6 @@ def test_to_claims_keeps_can_send_booleans():
 def test_can_admin_is_written_ca_with_daily_letters(can_admin, claim):
     assert to_claims({"permissions": {"canAdmin": can_admin}}) == {"p": {"ca": claim}}
     assert to_properties({"p": {"ca": claim}}) == {"permissions": {"canAdmin": can_admin}}
-
-
-# Daily's reference example, key for key: base, byUserId and byParticipantId, custom tracks by name.
-EVERY_PERMISSION = {
-    "hasPresence": True,
-    "canSend": ["video", "audio", "screenVideo", "screenAudio"],
-    "canReceive": {
-        "base": {
-            "video": False, "audio": True, "screenVideo": False, "screenAudio": True,
-            "customVideo": {"*": False}, "customAudio": {"*": True},
-        },
-        "byUserId": {"u1": True, "u2": {"video": True, "customAudio": {"mic-2": False}}},
-        "byParticipantId": {"p1": False, "p2": {"screenVideo": True}},
-    },
-    "canAdmin": ["participants", "streaming", "transcription"],
-}  # fmt: skip
-EVERY_PERMISSION_CLAIM = {
-    "hp": True,
-    "cs": "v,a,sv,sa",
-    "cr": {
-        "b": {"v": False, "a": True, "sv": False, "sa": True, "cv": {"*": False}, "ca": {"*": True}},
-        "u": {"u1": True, "u2": {"v": True, "ca": {"mic-2": False}}},
-        "p": {"p1": False, "p2": {"sv": True}},
-    },
-    "ca": "p,s,t",
-}
 
 
 def test_every_kind_of_permission_is_written_in_daily_shape():

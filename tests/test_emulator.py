@@ -18,7 +18,14 @@ import httpx
 import jwt
 import pytest
 
-from constants import EMULATOR_KEY_PREFIX, NOW, OTHER_DOMAIN_ID, OTHER_KEY
+from constants import (
+    EMULATOR_KEY_PREFIX,
+    EVERY_PERMISSION,
+    EVERY_PERMISSION_CLAIM,
+    NOW,
+    OTHER_DOMAIN_ID,
+    OTHER_KEY,
+)
 from meeting_tokens import (
     DailyAPIError,
     DailyEmulator,
@@ -918,33 +925,6 @@ async def test_minted_can_admin_participants_is_the_claim_ca_p(api: Awaited) -> 
     token = await api.create_meeting_token(body)
 
     assert decode_parts(token).payload["p"] == {"ca": "p"}
-
-
-# Every kind of permission, in the reference's example shape (base, byUserId, byParticipantId, custom
-# tracks keyed by name), and the claim Daily's reference page says it becomes.
-EVERY_PERMISSION = {
-    "hasPresence": False,
-    "canSend": ["video", "audio", "screenVideo", "screenAudio"],
-    "canReceive": {
-        "base": {
-            "video": False, "audio": True, "screenVideo": False, "screenAudio": True,
-            "customVideo": {"*": False}, "customAudio": {"*": True},
-        },
-        "byUserId": {"u1": True, "u2": {"customVideo": {"cam-2": True}}},
-        "byParticipantId": {"p1": {"audio": False}},
-    },
-    "canAdmin": ["participants", "streaming", "transcription"],
-}  # fmt: skip
-EVERY_PERMISSION_CLAIM = {
-    "hp": False,
-    "cs": "v,a,sv,sa",
-    "cr": {
-        "b": {"v": False, "a": True, "sv": False, "sa": True, "cv": {"*": False}, "ca": {"*": True}},
-        "u": {"u1": True, "u2": {"cv": {"cam-2": True}}},
-        "p": {"p1": {"a": False}},
-    },
-    "ca": "p,s,t",
-}
 
 
 async def test_every_kind_of_permission_is_minted_in_daily_shape(api: Awaited) -> None:

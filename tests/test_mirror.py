@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from constants import API_KEY, DOMAIN_ID, NOW, ROOM
+from constants import API_KEY, DOMAIN_ID, EVERY_PERMISSION, EVERY_PERMISSION_CLAIM, NOW, ROOM
 from meeting_tokens import (
     DailyEmulator,
     b64url_encode,
@@ -113,20 +113,6 @@ AWKWARD_NAMES = [
     "𝄞 music 🏳️‍🌈",
     "",
 ]
-# Every kind of permission, in the shape of the example on Daily's reference page.
-EVERY_PERMISSION = {
-    "hasPresence": True,
-    "canSend": ["video", "audio", "screenVideo", "screenAudio"],
-    "canReceive": {
-        "base": {
-            "video": False, "audio": True, "screenVideo": False, "screenAudio": True,
-            "customVideo": {"*": False}, "customAudio": {"*": True, "mic-2": False},
-        },
-        "byUserId": {"u1": True, "*": {"video": True}, "Zoë": {"customVideo": {}}},
-        "byParticipantId": {"p1": False, "p2": {"screenAudio": True}},
-    },
-    "canAdmin": ["participants", "streaming", "transcription"],
-}  # fmt: skip
 PROPERTY_SETS: list[dict[str, Any]] = [
     {"room_name": ROOM, "exp": NOW + 3600},
     {"room_name": ROOM, "exp": NOW + 3600, "is_owner": True, "user_name": "Ada"},
@@ -466,20 +452,6 @@ def test_the_inspector_shows_the_abbreviated_permissions_claim() -> None:
     assert view["state"] == "valid"
 
 
-# The claim Daily's reference page says EVERY_PERMISSION becomes.
-EVERY_PERMISSION_CLAIM = {
-    "hp": True,
-    "cs": "v,a,sv,sa",
-    "cr": {
-        "b": {
-            "v": False, "a": True, "sv": False, "sa": True,
-            "cv": {"*": False}, "ca": {"*": True, "mic-2": False},
-        },
-        "u": {"u1": True, "*": {"v": True}, "Zoë": {"cv": {}}},
-        "p": {"p1": False, "p2": {"sa": True}},
-    },
-    "ca": "p,s,t",
-}  # fmt: skip
 
 
 def test_every_kind_of_permission_round_trips_in_daily_shape(page: Any) -> None:
