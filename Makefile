@@ -44,13 +44,13 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 # One pytest run: unit tests, the book built strictly and checked in Chromium, and every
 # notebook re-executed and compared with its committed outputs (nbval, with the sanitizer).
 # Without Chromium every browser test would fail on its own; say once what to install instead.
-# pytest-xdist spreads the tests over one worker per core (at most TEST_WORKERS), a file at a
-# time: a notebook's cells share one kernel and a module's fixtures (a browser, a JupyterLab
-# server) are made once. The book is built once for all workers (tests/conftest.py).
+# pytest-xdist spreads the tests over one worker per core (at most TEST_WORKERS), one by one,
+# except that a notebook's cells (one kernel) and the JupyterLab tests (one server) stay whole on
+# one worker; the book is built once for all workers (both in tests/conftest.py).
 # `make test TEST_WORKERS=0` runs everything in one process. Like the book, the tests run without
 # the live key's variables, so a key in the shell is never used by them.
 TEST_WORKERS ?= 4
-XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n auto --maxprocesses $(TEST_WORKERS) --dist loadfile)
+XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n auto --maxprocesses $(TEST_WORKERS) --dist load)
 
 test: $(STAMP)
 	@command -v chromium >/dev/null || { echo "make test needs Debian's chromium for its browser tests: run 'apt-get install chromium' (or 'bash .ci/run', which installs it and runs the tests)"; exit 1; }

@@ -88,6 +88,27 @@ def book_build(
         return result
 
 
+# Test files whose tests must share one process: a notebook's cells share its kernel, and the
+# JupyterLab tests share the server their module starts.
+ONE_PROCESS_FILES = ("notebooks/", "tests/test_lab.py")
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """With ``--dist load`` (``make test``), spread the tests one by one over the workers, but keep
+    each of ``ONE_PROCESS_FILES`` whole on one worker, in order (pytest-xdist's ``loadgroup``
+    would be the usual way, but its groups do not reach the workers under pytest 9)."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneByOneExceptWholeFiles(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            path = nodeid.split("::", 1)[0]
+            return path if path.startswith(ONE_PROCESS_FILES) else nodeid
+
+    return OneByOneExceptWholeFiles(config, log)
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test by what it needs, so the fast ones can run alone (`make test-unit`).
 
