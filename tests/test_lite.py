@@ -391,15 +391,19 @@ def test_lab_disables_the_lite_kernel_extension_and_lite_keeps_it() -> None:
 
 
 def test_the_books_kernels_talk_over_ipc_so_ipykernel_has_no_tcp_warning() -> None:
-    from book_settings import use_ipc_kernels
-    from jupyter_client.manager import AsyncKernelManager, KernelManager
+    # In a separate interpreter: the setting applies to every kernel its process starts.
+    code = ("import book_settings; book_settings.use_ipc_kernels()\n"
+            "from jupyter_client.manager import AsyncKernelManager\n"
+            "a, b = AsyncKernelManager(), AsyncKernelManager()\n"
+            "print(a.transport, a.ip != b.ip, a.ip)")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "book" / "_ext")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)  # noqa: S603
+    transport, unique, path = result.stdout.split()
+    assert (transport, unique) == ("ipc", "True")
+    # Absolute, in Jupyter's runtime folder: the kernel runs in the chapter's folder, the build not.
+    from jupyter_core.paths import jupyter_runtime_dir
 
-    default = KernelManager.transport.default_value
-    try:
-        use_ipc_kernels()
-        assert AsyncKernelManager().transport == "ipc"
-    finally:
-        KernelManager.transport.default_value = default
+    assert pathlib.Path(path).parent == pathlib.Path(jupyter_runtime_dir())
 
 
 def test_a_build_without_a_published_home_has_no_repository_or_binder_button() -> None:
@@ -442,3 +446,73 @@ def test_the_local_build_has_no_placeholder_or_launch_link_anywhere(built_site: 
         if word in path.read_text(encoding="utf-8")
     }
     assert found == {}
+
+
+# In Chromium: the rewritten MyST as a reader sees it in JupyterLite, and the book's chrome -----
+
+RAW_MYST = re.compile(r"```|:::|\{(term|doc|ref|numref|figure|note|warning|admonition|dropdown)\}|^:\w+:|^\([\w-]+\)=$", re.M)
+
+
+def _expected(chapter: str) -> tuple[int, int, int]:
+    """Folded code cells, folded (dropdown) blocks and figures in a chapter's committed source."""
+    notebook = json.loads((ROOT / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    folded_code = sum(1 for cell in notebook["cells"] if cell["cell_type"] == "code"
+                      and {"hide-cell", "hide-input", "remove-cell", "remove-input"} & set(cell["metadata"].get("tags", [])))  # fmt: skip
+    markdown = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+    dropdowns = len(re.findall(r"\{dropdown\}|^:class:.*\bdropdown\b", markdown, re.M))
+    figures = len(re.findall(r"\{(figure|image)\}|!\[[^\]]*\]\((?!https?:|data:)", markdown))
+    return folded_code, dropdowns, figures
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_chapter_in_lite_shows_its_myst_rendered_with_solutions_folded(
+    chromium: Any, base_url: str, chapter: str
+) -> None:
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        outside = _block_other_hosts(page, base_url)
+        page.goto(f"{base_url}/lite/lab/index.html?path={pathlib.PurePosixPath(chapter).name}.ipynb")
+        page.wait_for_selector(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown", timeout=START_TIMEOUT)
+        folded_code, dropdowns, figures = _expected(chapter)
+        images = ".jp-RenderedMarkdown img"
+        page.wait_for_function(f"n => [...document.querySelectorAll('{images}')].filter(i => i.complete && i.naturalWidth > 0).length >= n",
+                               arg=figures, timeout=60_000)  # fmt: skip
+        rendered = "\n".join(page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts())
+        assert RAW_MYST.findall(rendered) == []
+        assert page.locator(images).count() == figures
+        assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() == folded_code
+        closed = page.evaluate("[...document.querySelectorAll('.jp-RenderedMarkdown details')].filter(d => !d.open).length")
+        assert closed == dropdowns
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        if figures:
+            page.locator(images).first.scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOTS / f"lite-myst-{pathlib.PurePosixPath(chapter).name}.png")
+        assert outside == []
+    finally:
+        page.close()
+
+
+def test_chapter_5_in_lite_shows_its_four_figures(chromium: Any, base_url: str) -> None:
+    assert _expected("notebooks/05-storage")[2] == 4
+
+
+def test_a_desktop_page_has_one_search_box(chromium: Any, base_url: str) -> None:
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{base_url}/{CHAPTERS[0]}.html")
+        boxes = page.locator(".search-button-field")
+        assert [boxes.nth(i).is_visible() for i in range(boxes.count())].count(True) == 1
+    finally:
+        page.close()
+
+
+def test_the_general_index_fits_a_phone(chromium: Any, base_url: str) -> None:
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{base_url}/genindex.html")
+        assert page.locator("table.indextable a").count() > 20
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "genindex-390.png")
+    finally:
+        page.close()

@@ -8,14 +8,17 @@
   are accepted, anything else stops the build with a clear message.
 - **Quiet kernels.** The chapters run in kernels that jupyter_client starts with ZeroMQ over
   TCP on loopback by default, and ipykernel then warns, once per chapter, that the transport is
-  not encrypted. The build's kernels use IPC sockets instead (files beside the connection file
-  in Jupyter's runtime folder, readable by this user only), so there is nothing to warn about.
+  not encrypted. The build's kernels use IPC sockets instead, so there is nothing to warn about:
+  socket files under an absolute, unique name in Jupyter's runtime folder (private to this
+  user). jupyter_client's own default name for them, ``kernel-ipc``, is relative, and the kernel
+  runs in the chapter's folder while the build does not: the two would not meet.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import uuid
 from typing import Any
 
 REPOSITORY_URL = "BOOK_REPOSITORY_URL"
@@ -50,9 +53,25 @@ def _apply_home(app: Any, config: Any) -> None:
 
 def use_ipc_kernels() -> None:
     """Every kernel this process starts from now on talks to it over IPC, not TCP."""
+    from jupyter_client.connect import localhost
     from jupyter_client.manager import KernelManager
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    def ipc_path(manager: Any) -> str:
+        if manager.transport != "ipc":
+            return localhost()
+        runtime = jupyter_runtime_dir()
+        os.makedirs(runtime, mode=0o700, exist_ok=True)
+        return os.path.join(runtime, f"kernel-{uuid.uuid4()}-ipc")
 
     KernelManager.transport.default_value = "ipc"
+    # traitlets looks a dynamic default up in the instance's own class first, so every kernel
+    # manager class gets it (nbclient's is AsyncKernelManager).
+    managers = [KernelManager]
+    while managers:
+        manager = managers.pop()
+        manager._ip_default = ipc_path  # noqa: SLF001 (jupyter_client's default for `ip`)
+        managers += manager.__subclasses__()
 
 
 def setup(app: Any) -> dict[str, Any]:
