@@ -387,6 +387,26 @@ def build_lite(root: pathlib.Path, output: pathlib.Path, stage_dir: pathlib.Path
     result = subprocess.run(command, cwd=stage_dir, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise RuntimeError(f"jupyter lite build failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    drop_disabled_extensions(output)
+
+
+def drop_disabled_extensions(output: pathlib.Path) -> list[str]:
+    """Remove the front-end extensions that ``jupyter-lite.json`` disables from the built site.
+
+    ``jupyter lite build`` copies every extension installed in the virtualenv, the disabled ones
+    too (``jupyterlab-myst``: 8 MB that the reader would download for nothing, see
+    ``lite/README.md``). Returns the names removed.
+    """
+    path = output / "jupyter-lite.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    data = config["jupyter-config-data"]
+    disabled = set(data.get("disabledExtensions", []))
+    removed = [extension["name"] for extension in data.get("federated_extensions", []) if extension["name"] in disabled]
+    data["federated_extensions"] = [e for e in data.get("federated_extensions", []) if e["name"] not in disabled]
+    for name in removed:
+        shutil.rmtree(output / "extensions" / name)
+    path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return removed
 
 
 def launch_html(depth: int, notebook: str) -> str:
@@ -404,6 +424,25 @@ def launch_html(depth: int, notebook: str) -> str:
 
 
 LAUNCH_SCRIPT = """\
+// While the reader reads a chapter on a desktop-sized screen (and has not asked to save data),
+// fetch the in-browser kernel's files into the browser's cache, quietly and once per page:
+// Pyodide, its lock and the wheels the kernel preloads. The launch then starts from the cache.
+function liteWarmUp(link) {
+  const base = new URL("../static/pyodide/", link.href);
+  const get = (name) => fetch(new URL(name, base), {priority: "low"}).then((r) => r.ok ? r : Promise.reject(r));
+  get("pyodide-lock.json").then((r) => r.json()).then((lock) => {
+    const files = ["pyodide.mjs", "pyodide.asm.mjs", "python_stdlib.zip",
+                   ...Object.values(lock.packages).map((p) => p.file_name)];
+    return Promise.all(files.map((name) => get(name).then((r) => r.arrayBuffer())))
+      .then(() => WebAssembly.compileStreaming(get("pyodide.asm.wasm")));
+  }).catch(() => {});
+}
+window.addEventListener("load", () => {
+  const link = document.querySelector(".lite-launch-link");
+  if (!link || location.protocol === "file:" || navigator.connection?.saveData) return;
+  if (!matchMedia("(min-width: 992px)").matches) return;
+  (window.requestIdleCallback || setTimeout)(() => liteWarmUp(link), {timeout: 3000});
+});
 document.addEventListener("DOMContentLoaded", () => {
   if (location.protocol !== "file:") return;
   for (const block of document.querySelectorAll(".lite-launch")) {
