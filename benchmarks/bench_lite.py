@@ -56,7 +56,7 @@ PYODIDE_ALONE = """async () => {
 
 
 def load() -> str:
-    return "{:.1f}".format(os.getloadavg()[0])
+    return f"{os.getloadavg()[0]:.1f}"
 
 
 def folder_size(path: pathlib.Path) -> int:
@@ -71,7 +71,8 @@ def lite_size(site: pathlib.Path) -> None:
     detail = ", ".join(f"{name} {size / 1e6:.1f}" for size, name in parts[:3])
     size = folder_size(lite) / 1e6
     print(f"lite size             {size:6.1f} MB  ratio to target {size / TARGET_LITE_MB:.2f} "
-          f"(target {TARGET_LITE_MB:g} MB); largest: {detail} MB; the wheels {wheels / 1e6:.1f} MB")  # fmt: skip
+          f"(target {TARGET_LITE_MB:g} MB); largest: {detail} MB; "
+          f"the wheels {wheels / 1e6:.1f} MB")  # fmt: skip
 
 
 def _browser(playwright: object) -> object:
@@ -133,7 +134,8 @@ def first_output(site: pathlib.Path, chapters: list[str], runs: int, reads: list
             output = statistics.median(m[1] for m in measured)
             print(f"launch to first output {output:5.1f} s  ratio to baseline {output / base_median:.2f}, "
                   f"to target {output / TARGET_FIRST_OUTPUT:.2f} (target {TARGET_FIRST_OUTPUT:g} s); "
-                  f"{chapter} after {read:g} s on its page: median of {', '.join(f'{m[1]:.1f}' for m in measured)} s; "
+                  f"{chapter} after {read:g} s on its page: median of "
+                  f"{', '.join(f'{m[1]:.1f}' for m in measured)} s; "
                   f"notebook shown after {shown:.1f} s")  # fmt: skip
     print(f"load average (1 min) before {before}, after {load()}, on {os.cpu_count()} cores")
 
@@ -155,11 +157,13 @@ def cold_build() -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="How soon the in-browser chapters give their first output.")
-    parser.add_argument("--site", type=pathlib.Path, default=SITE, help="the built site (default _build/html)")
+    parser.add_argument(
+        "--site", type=pathlib.Path, default=SITE, help="the built site (default _build/html)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
     parser.add_argument("--chapter", action="append", help="chapter(s) to launch (default 01-anatomy)")
     parser.add_argument("--read", type=float, action="append",
-                        help="seconds on the chapter's page before the click (default: 0 and 15)")  # fmt: skip
+                        help="seconds on the chapter's page before the click (default 0 and 15)")  # fmt: skip
     parser.add_argument("--build", action="store_true", help="time a cold build first")
     args = parser.parse_args(argv or [])  # from run.py: no arguments
     if args.build:

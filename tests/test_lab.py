@@ -131,7 +131,9 @@ def test_lab_leaves_the_in_browser_kernel_extension_to_jupyterlite(lab: Lab) -> 
     # kernel to serve and only logs an error. lab/page_config.json disables it for Lab.
     with urllib.request.urlopen(lab.url("lab"), timeout=10) as answer:  # noqa: S310 (loopback)
         page = answer.read().decode("utf-8")
-    config = json.loads(page.split('<script id="jupyter-config-data" type="application/json">')[1].split("</script>")[0])
+    config = json.loads(
+        page.split('<script id="jupyter-config-data" type="application/json">')[1].split("</script>")[0]
+    )
     assert "@jupyterlite/pyodide-kernel-extension" in config["disabledExtensions"]
 
 

@@ -238,7 +238,9 @@ def test_label_lines_and_comments_are_dropped() -> None:
 
 def test_a_figure_becomes_an_image_shipped_beside_the_notebooks_with_its_caption() -> None:
     shipped: dict[str, str] = {}
-    text = rewrite("```{figure} ../book/images/game/04-x.png\n:width: 80%\nThe `cookie` is empty.\n```", shipped)
+    text = rewrite(
+        "```{figure} ../book/images/game/04-x.png\n:width: 80%\nThe `cookie` is empty.\n```", shipped
+    )
     assert '<img src="images/game/04-x.png" alt="The cookie is empty." width="80%">' in text
     assert "<figcaption>\n\nThe `cookie` is empty.\n\n</figcaption>" in text
     assert shipped == {"images/game/04-x.png": "book/images/game/04-x.png"}
@@ -271,7 +273,10 @@ def _git(folder: pathlib.Path, *args: str) -> None:
 def _chapter(markdown: str) -> str:
     import nbformat
 
-    cells = [nbformat.v4.new_markdown_cell(markdown), nbformat.v4.new_code_cell("print(1)", metadata={"tags": ["hide-cell"]})]
+    cells = [
+        nbformat.v4.new_markdown_cell(markdown),
+        nbformat.v4.new_code_cell("print(1)", metadata={"tags": ["hide-cell"]}),
+    ]
     return nbformat.writes(nbformat.v4.new_notebook(cells=cells))
 
 
@@ -280,7 +285,9 @@ def repository(tmp_path: pathlib.Path) -> pathlib.Path:
     """A small git checkout: one tracked chapter with a tracked figure, and working-tree strays."""
     (tmp_path / "notebooks" / ".ipynb_checkpoints").mkdir(parents=True)
     (tmp_path / "book" / "images").mkdir(parents=True)
-    (tmp_path / "notebooks" / "01-one.ipynb").write_text(_chapter("# One\n```{figure} ../book/images/f.png\nF.\n```"))
+    (tmp_path / "notebooks" / "01-one.ipynb").write_text(
+        _chapter("# One\n```{figure} ../book/images/f.png\nF.\n```")
+    )
     (tmp_path / "book" / "images" / "f.png").write_bytes(b"\x89PNG figure")
     _git(tmp_path, "init", "-q")
     _git(tmp_path, "add", "notebooks/01-one.ipynb", "book/images/f.png")
@@ -305,7 +312,9 @@ def test_lite_ships_only_the_chapters_and_figures_that_git_tracks(repository: pa
 def test_a_figure_that_git_does_not_track_stops_the_lite_build(repository: pathlib.Path) -> None:
     from book_lite import LiteBuildError, _stage_contents
 
-    (repository / "notebooks" / "01-one.ipynb").write_text(_chapter("```{figure} ../book/images/stray.png\nS.\n```"))
+    (repository / "notebooks" / "01-one.ipynb").write_text(
+        _chapter("```{figure} ../book/images/stray.png\nS.\n```")
+    )
     with pytest.raises(LiteBuildError, match="not a file git tracks: book/images/stray.png"):
         _stage_contents(repository, repository / "stage" / "contents")
 
@@ -339,7 +348,9 @@ def test_the_recorded_hashes_are_a_sha256sum_list_of_wheels() -> None:
     recorded = read_recorded_hashes(ROOT)
     assert recorded and all(name.endswith(".whl") for name in recorded)
     assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in recorded.values())
-    assert not any(name.startswith("meeting_tokens") or name.startswith("meeting-tokens") for name in recorded)
+    assert not any(
+        name.startswith("meeting_tokens") or name.startswith("meeting-tokens") for name in recorded
+    )
 
 
 def test_every_wheel_in_the_built_lite_site_matches_its_recorded_hash(built_site: pathlib.Path) -> None:
@@ -357,15 +368,27 @@ def test_the_built_lite_files_are_the_tracked_chapters_and_their_figures(built_s
 
     files = built_site / "lite" / "files"
     shipped = sorted(path.relative_to(files).as_posix() for path in files.rglob("*") if path.is_file())
-    chapters = [name.removeprefix("notebooks/") for name in tracked_files(ROOT, "notebooks") if name.endswith(".ipynb")]
+    chapters = [
+        name.removeprefix("notebooks/")
+        for name in tracked_files(ROOT, "notebooks")
+        if name.endswith(".ipynb")
+    ]
     assert [name for name in shipped if not name.startswith("images/")] == sorted(chapters)
     tracked = set(tracked_files(ROOT, "book/images"))
-    assert all(f"book/images/{name.removeprefix('images/')}" in tracked for name in shipped if name.startswith("images/"))
+    assert all(
+        f"book/images/{name.removeprefix('images/')}" in tracked
+        for name in shipped
+        if name.startswith("images/")
+    )
 
 
-def test_the_kernels_own_wheels_are_preloaded_so_micropip_installs_nothing_at_start(built_site: pathlib.Path) -> None:
+def test_the_kernels_own_wheels_are_preloaded_so_micropip_installs_nothing_at_start(
+    built_site: pathlib.Path,
+) -> None:
     config = json.loads((built_site / "lite" / "jupyter-lite.json").read_text(encoding="utf-8"))
-    kernel = config["jupyter-config-data"]["litePluginSettings"]["@jupyterlite/pyodide-kernel-extension:kernel"]
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"
+    ]
     assert {"piplite", "pyodide-kernel", "ipykernel", "micropip", "ipython", "jedi", "comm"} <= set(
         kernel["loadPyodideOptions"]["packages"]
     )
@@ -377,7 +400,9 @@ def test_the_kernels_own_wheels_are_preloaded_so_micropip_installs_nothing_at_st
 def test_the_launch_note_serves_the_book_on_loopback_only() -> None:
     from book_lite import launch_html
 
-    assert "<code>python -m http.server --bind 127.0.0.1 -d _build/html</code>" in launch_html(1, "01-anatomy.ipynb")
+    assert "<code>python -m http.server --bind 127.0.0.1 -d _build/html</code>" in launch_html(
+        1, "01-anatomy.ipynb"
+    )
 
 
 def test_lab_disables_the_lite_kernel_extension_and_lite_keeps_it() -> None:
@@ -387,7 +412,9 @@ def test_lab_disables_the_lite_kernel_extension_and_lite_keeps_it() -> None:
     lab = get_page_config(labextensions, app_settings_dir=str(ROOT / "lab"))
     assert "@jupyterlite/pyodide-kernel-extension" in lab["disabledExtensions"]
     lite = json.loads((ROOT / "lite" / "jupyter-lite.json").read_text(encoding="utf-8"))
-    assert "@jupyterlite/pyodide-kernel-extension" not in lite["jupyter-config-data"].get("disabledExtensions", [])
+    assert "@jupyterlite/pyodide-kernel-extension" not in lite["jupyter-config-data"].get(
+        "disabledExtensions", []
+    )
 
 
 def test_the_books_kernels_talk_over_ipc_so_ipykernel_has_no_tcp_warning() -> None:
@@ -417,7 +444,9 @@ def test_a_build_without_a_published_home_has_no_repository_or_binder_button() -
 def test_the_publishing_build_links_to_its_own_repository_and_binder() -> None:
     from book_settings import home_options
 
-    options = home_options({"BOOK_REPOSITORY_URL": "https://github.com/acme/tokens-book/", "BOOK_REPOSITORY_BRANCH": "main"})
+    options = home_options(
+        {"BOOK_REPOSITORY_URL": "https://github.com/acme/tokens-book/", "BOOK_REPOSITORY_BRANCH": "main"}
+    )
     assert options == {
         "repository_url": "https://github.com/acme/tokens-book",
         "repository_branch": "main",
@@ -450,15 +479,20 @@ def test_the_local_build_has_no_placeholder_or_launch_link_anywhere(built_site: 
 
 # In Chromium: the rewritten MyST as a reader sees it in JupyterLite, and the book's chrome -----
 
-RAW_MYST = re.compile(r"```|:::|\{(term|doc|ref|numref|figure|note|warning|admonition|dropdown)\}|^:\w+:|^\([\w-]+\)=$", re.M)
+RAW_MYST = re.compile(
+    r"```|:::|\{(term|doc|ref|numref|figure|note|warning|admonition|dropdown)\}|^:\w+:|^\([\w-]+\)=$", re.M
+)
 
 
 def _expected(chapter: str) -> tuple[int, int, int]:
     """Folded code cells, folded (dropdown) blocks and figures in a chapter's committed source."""
     notebook = json.loads((ROOT / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    folding = {"hide-cell", "hide-input", "remove-cell", "remove-input"}
     folded_code = sum(1 for cell in notebook["cells"] if cell["cell_type"] == "code"
-                      and {"hide-cell", "hide-input", "remove-cell", "remove-input"} & set(cell["metadata"].get("tags", [])))  # fmt: skip
-    markdown = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+                      and folding & set(cell["metadata"].get("tags", [])))  # fmt: skip
+    markdown = "\n".join(
+        "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+    )
     dropdowns = len(re.findall(r"\{dropdown\}|^:class:.*\bdropdown\b", markdown, re.M))
     figures = len(re.findall(r"\{(figure|image)\}|!\[[^\]]*\]\((?!https?:|data:)", markdown))
     return folded_code, dropdowns, figures
@@ -475,13 +509,16 @@ def test_each_chapter_in_lite_shows_its_myst_rendered_with_solutions_folded(
         page.wait_for_selector(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown", timeout=START_TIMEOUT)
         folded_code, dropdowns, figures = _expected(chapter)
         images = ".jp-RenderedMarkdown img"
-        page.wait_for_function(f"n => [...document.querySelectorAll('{images}')].filter(i => i.complete && i.naturalWidth > 0).length >= n",
+        loaded = f"[...document.querySelectorAll('{images}')].filter(i => i.complete && i.naturalWidth > 0)"
+        page.wait_for_function(f"n => {loaded}.length >= n",
                                arg=figures, timeout=60_000)  # fmt: skip
         rendered = "\n".join(page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts())
         assert RAW_MYST.findall(rendered) == []
         assert page.locator(images).count() == figures
         assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() == folded_code
-        closed = page.evaluate("[...document.querySelectorAll('.jp-RenderedMarkdown details')].filter(d => !d.open).length")
+        closed = page.evaluate(
+            "[...document.querySelectorAll('.jp-RenderedMarkdown details')].filter(d => !d.open).length"
+        )
         assert closed == dropdowns
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         if figures:

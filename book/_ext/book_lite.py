@@ -68,7 +68,9 @@ RECORDED_HASHES = pathlib.Path("lite") / "wheels.sha256"
 # Where the chapters' images go in the Lite contents (figures as files beside the notebooks).
 LITE_IMAGES = "images"
 # Where jupyterlite-pyodide-kernel installs its front end, with the kernel's wheels in static/pypi.
-KERNEL_EXTENSION = pathlib.Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension"
+KERNEL_EXTENSION = (
+    pathlib.Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension"
+)
 
 
 class LiteBuildError(RuntimeError):
@@ -86,8 +88,7 @@ def tracked_files(root: pathlib.Path, *paths: str) -> list[str]:
         result = subprocess.run(command, capture_output=True, check=True)  # noqa: S603, S607
     except (OSError, subprocess.CalledProcessError) as error:
         raise LiteBuildError(
-            f"the Lite build ships only files that git tracks, but git could not list them in "
-            f"{root}: {error}"
+            f"the Lite build ships only files that git tracks, but git could not list them in {root}: {error}"
         ) from error
     names = [name for name in result.stdout.decode("utf-8").split("\0") if name]
     return sorted(name for name in names if (root / name).is_file())
@@ -309,10 +310,15 @@ def record_hashes(root: pathlib.Path, wheel_cache: pathlib.Path) -> pathlib.Path
     """Write ``lite/wheels.sha256`` for the wheels the build would ship now (after a review)."""
     versions = browser_distributions(root)
     download_wheels(versions, wheel_cache)
-    lines = [f"{hashlib.sha256(w.read_bytes()).hexdigest()}  {w.name}" for w in shipped_wheels(versions, wheel_cache)]
+    lines = [
+        f"{hashlib.sha256(w.read_bytes()).hexdigest()}  {w.name}"
+        for w in shipped_wheels(versions, wheel_cache)
+    ]
     header = "# sha256 of every wheel the Lite build ships (book/_ext/book_lite.py --record-hashes)"
     path = root / RECORDED_HASHES
-    path.write_text("\n".join([header, *sorted(lines, key=lambda line: line.split("  ")[1])]) + "\n", encoding="utf-8")
+    path.write_text(
+        "\n".join([header, *sorted(lines, key=lambda line: line.split("  ")[1])]) + "\n", encoding="utf-8"
+    )
     return path
 
 
@@ -340,7 +346,9 @@ def _stage_contents(root: pathlib.Path, contents: pathlib.Path) -> None:
     notebooks = [name for name in tracked_files(root, "notebooks") if name.endswith(".ipynb")]
     pages = [name for name in tracked_files(root, "book", "notebooks") if name.endswith((".md", ".ipynb"))]
     doc_titles, label_titles = page_titles(_markdown_sources(root, pages))
-    lite_names = {name.rsplit(".", 1)[0]: name.removeprefix("notebooks/").rsplit(".", 1)[0] for name in notebooks}
+    lite_names = {
+        name.rsplit(".", 1)[0]: name.removeprefix("notebooks/").rsplit(".", 1)[0] for name in notebooks
+    }
     images = set(tracked_files(root, "book/images", "notebooks"))
 
     def image_target(path: str) -> str:
@@ -401,8 +409,14 @@ def drop_disabled_extensions(output: pathlib.Path) -> list[str]:
     config = json.loads(path.read_text(encoding="utf-8"))
     data = config["jupyter-config-data"]
     disabled = set(data.get("disabledExtensions", []))
-    removed = [extension["name"] for extension in data.get("federated_extensions", []) if extension["name"] in disabled]
-    data["federated_extensions"] = [e for e in data.get("federated_extensions", []) if e["name"] not in disabled]
+    removed = [
+        extension["name"]
+        for extension in data.get("federated_extensions", [])
+        if extension["name"] in disabled
+    ]
+    data["federated_extensions"] = [
+        e for e in data.get("federated_extensions", []) if e["name"] not in disabled
+    ]
     for name in removed:
         shutil.rmtree(output / "extensions" / name)
     path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
@@ -429,7 +443,8 @@ LAUNCH_SCRIPT = """\
 // Pyodide, its lock and the wheels the kernel preloads. The launch then starts from the cache.
 function liteWarmUp(link) {
   const base = new URL("../static/pyodide/", link.href);
-  const get = (name) => fetch(new URL(name, base), {priority: "low"}).then((r) => r.ok ? r : Promise.reject(r));
+  const get = (name) => fetch(new URL(name, base), {priority: "low"})
+    .then((r) => r.ok ? r : Promise.reject(r));
   get("pyodide-lock.json").then((r) => r.json()).then((lock) => {
     const files = ["pyodide.mjs", "pyodide.asm.mjs", "python_stdlib.zip",
                    ...Object.values(lock.packages).map((p) => p.file_name)];
@@ -501,7 +516,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("output", type=pathlib.Path, nargs="?", help="where to write the JupyterLite site")
     parser.add_argument("--record-hashes", action="store_true",
-                        help=f"write {RECORDED_HASHES} for the wheels the build ships now, and stop")  # fmt: skip
+                        help=f"write {RECORDED_HASHES} for the wheels shipped now, and stop")  # fmt: skip
     args = parser.parse_args(argv)
     root = pathlib.Path.cwd()
     if args.record_hashes:
