@@ -139,6 +139,12 @@ def test_each_chapter_runs_to_the_end_in_the_browser_kernel(
         outside = _block_other_hosts(page, base_url)
         page.goto(urljoin(f"{base_url}/{chapter}.html", launch_href(built_site, chapter)))
         page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=START_TIMEOUT)
+        # Solutions and diagram code come folded (hide-cell, hide-input): unfold them all, so
+        # that every cell shows its prompt and its output.
+        for command in ("Expand All Code", "Expand All Outputs"):
+            page.locator(".lm-MenuBar-itemLabel", has_text="View").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text=command).first.click()
+        assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() == 0
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         page.wait_for_function(CELLS_DONE, timeout=START_TIMEOUT + RUN_TIMEOUT, polling=500)
