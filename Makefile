@@ -26,7 +26,8 @@ $(STAMP): requirements.txt pyproject.toml
 # source has changed since the last good build, make has nothing to do. After a failed build the
 # saved Sphinx environment is dropped, so the next build reports every warning again.
 BOOK_SOURCES := _config.yml _toc.yml $(wildcard book/*.md book/images/* book/widgets-js/*.js book/theme/* \
-	book/_ext/*.py notebooks/*.ipynb examples/testing-offline/*.py examples/fastapi-server/*.py lite/*.json lite/pyodide/*) \
+	book/_ext/*.py notebooks/*.ipynb examples/testing-offline/*.py examples/fastapi-server/*.py lite/*.json \
+	lite/wheels.sha256 lite/pyodide/*) \
 	$(shell find src -name '*.py' -o -name '*.js' -o -name '*.css' -o -name '*.html')
 BOOK_STAMP := _build/.book-built
 

@@ -126,6 +126,17 @@ def test_lab_neither_fetches_news_nor_asks_to(lab: Lab) -> None:
     assert (schema["fetchNews"]["default"], schema["checkForUpdates"]["default"]) == ("false", False)
 
 
+def test_lab_leaves_the_in_browser_kernel_extension_to_jupyterlite(lab: Lab) -> None:
+    # jupyterlite-pyodide-kernel installs its front end where Lab finds it too; in Lab it has no
+    # kernel to serve and only logs an error. lab/page_config.json disables it for Lab.
+    with urllib.request.urlopen(lab.url("lab"), timeout=10) as answer:  # noqa: S310 (loopback)
+        page = answer.read().decode("utf-8")
+    config = json.loads(
+        page.split('<script id="jupyter-config-data" type="application/json">')[1].split("</script>")[0]
+    )
+    assert "@jupyterlite/pyodide-kernel-extension" in config["disabledExtensions"]
+
+
 def test_the_chapter_figure_renders_as_an_image_that_loads(chapter: Any) -> None:
     chapter.wait_for_function(
         """() => [...document.querySelectorAll(".jp-MarkdownCell img[src*='04-xss-cookie-host']")].some(

@@ -10,7 +10,9 @@ about 10 to 40 seconds on two cores, so each chapter is opened once.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import pathlib
 import re
 import subprocess
@@ -133,6 +135,12 @@ def test_each_chapter_runs_to_the_end_in_the_browser_kernel(
         outside = _block_other_hosts(page, base_url)
         page.goto(urljoin(f"{base_url}/{chapter}.html", launch_href(built_site, chapter)))
         page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=START_TIMEOUT)
+        # Solutions and diagram code come folded (hide-cell, hide-input): unfold them all, so
+        # that every cell shows its prompt and its output.
+        for command in ("Expand All Code", "Expand All Outputs"):
+            page.locator(".lm-MenuBar-itemLabel", has_text="View").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text=command).first.click()
+        assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() == 0
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         page.wait_for_function(CELLS_DONE, timeout=START_TIMEOUT + RUN_TIMEOUT, polling=500)
@@ -163,5 +171,387 @@ def test_from_disk_the_launch_says_it_needs_a_web_server(chromium: Any, built_si
         assert "needs a web server" in note.inner_text()
         page.locator(".lite-launch-link").click()
         assert page.url == chapter.as_uri()
+    finally:
+        page.close()
+
+
+# The chapters' MyST, rewritten for JupyterLite (book/_ext/lite_markdown.py) -------------------
+
+TITLES = {"notebooks/02-minting": "Minting through the REST API", "book/glossary": "Glossary"}
+LABELS = {"assumption-rate-windows": "Rate-limit windows"}
+
+
+def rewrite(source: str, shipped: dict[str, str] | None = None) -> str:
+    from lite_markdown import MystToMarkdown
+
+    rewriter = MystToMarkdown(
+        "notebooks/01-anatomy", TITLES.get, LABELS.get,
+        lambda doc: doc.removeprefix("notebooks/") if doc.startswith("notebooks/") else None,
+        lambda path: "images/" + path.removeprefix("book/images/"),
+    )  # fmt: skip
+    text = rewriter.cell(source)
+    if shipped is not None:
+        shipped.update(rewriter.shipped)
+    return text
+
+
+def test_an_admonition_becomes_an_open_details_block_titled_by_its_kind() -> None:
+    text = rewrite("```{warning}\nSigned, **not** encrypted.\n```")
+    assert text.splitlines()[:2] == ['<details class="myst-admonition myst-warning" open>',
+                                     "<summary><strong>Warning</strong></summary>"]  # fmt: skip
+    assert "Signed, **not** encrypted." in text and text.endswith("</details>")
+    assert "```" not in text
+
+
+def test_an_exercise_keeps_its_title_and_a_solution_stays_folded() -> None:
+    exercise = rewrite("```{admonition} Exercise 1: `r` and `o`\n:class: tip\nFind the room.\n```")
+    assert "<summary><strong>Exercise 1: <code>r</code> and <code>o</code></strong></summary>" in exercise
+    assert ":class:" not in exercise and " open>" in exercise
+    for solution in ("```{dropdown} Solution\nprint(1)\n```",
+                     "```{admonition} Solution\n:class: dropdown\nprint(1)\n```",
+                     ":::{dropdown} Solution\nprint(1)\n:::"):  # fmt: skip
+        folded = rewrite(solution)
+        assert folded.splitlines()[0].endswith('">') and " open" not in folded.splitlines()[0]
+        assert "<summary><strong>Solution</strong></summary>" in folded
+
+
+def test_fenced_code_inside_a_directive_and_outside_is_left_as_written() -> None:
+    text = rewrite("````{note}\nRun:\n```python\nx = {term}`JWT`\n```\n````\n\n```console\n$ ls\n```")
+    assert "```python\nx = {term}`JWT`\n```" in text
+    assert "```console\n$ ls\n```" in text
+    assert "````" not in text
+
+
+def test_roles_become_words_or_links_to_notebooks_that_lite_has() -> None:
+    text = rewrite(
+        "A {term}`JWT`, the {term}`room claim <room name claim (r)>`, see {doc}`02-minting`, "
+        "{doc}`the list </book/glossary>`, {doc}`/book/glossary`, {ref}`assumption <assumption-x>`, "
+        "{ref}`assumption-rate-windows` and `{term}` in code."
+    )
+    assert text == (
+        "A JWT, the room claim, see [Minting through the REST API](02-minting.ipynb), "
+        "the list, Glossary, assumption, Rate-limit windows and `{term}` in code."
+    )
+
+
+def test_label_lines_and_comments_are_dropped() -> None:
+    assert rewrite("(anatomy)=\n# Anatomy\n% a note to editors\nText.") == "# Anatomy\nText."
+
+
+def test_a_figure_becomes_an_image_shipped_beside_the_notebooks_with_its_caption() -> None:
+    shipped: dict[str, str] = {}
+    text = rewrite(
+        "```{figure} ../book/images/game/04-x.png\n:width: 80%\nThe `cookie` is empty.\n```", shipped
+    )
+    assert '<img src="images/game/04-x.png" alt="The cookie is empty." width="80%">' in text
+    assert "<figcaption>\n\nThe `cookie` is empty.\n\n</figcaption>" in text
+    assert shipped == {"images/game/04-x.png": "book/images/game/04-x.png"}
+    assert ":width:" not in text
+
+
+def test_a_markdown_image_with_a_relative_path_is_shipped_too() -> None:
+    shipped: dict[str, str] = {}
+    assert rewrite("![a diagram](../book/images/d.svg) ![remote](https://example.org/x.png)", shipped) == (
+        "![a diagram](images/d.svg) ![remote](https://example.org/x.png)"
+    )
+    assert shipped == {"images/d.svg": "book/images/d.svg"}
+
+
+def test_the_books_hide_tags_fold_the_cell_in_jupyterlab() -> None:
+    from lite_markdown import fold_tags
+
+    assert fold_tags(["hide-cell"]) == {"source_hidden": True, "outputs_hidden": True}
+    assert fold_tags(["hide-input", "nbval-ignore-output"]) == {"source_hidden": True}
+    assert fold_tags(["nbval-ignore-output"]) == {}
+
+
+# What the Lite build ships ---------------------------------------------------------------------
+
+
+def _git(folder: pathlib.Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)  # noqa: S603, S607
+
+
+def _chapter(markdown: str) -> str:
+    import nbformat
+
+    cells = [
+        nbformat.v4.new_markdown_cell(markdown),
+        nbformat.v4.new_code_cell("print(1)", metadata={"tags": ["hide-cell"]}),
+    ]
+    return nbformat.writes(nbformat.v4.new_notebook(cells=cells))
+
+
+@pytest.fixture
+def repository(tmp_path: pathlib.Path) -> pathlib.Path:
+    """A small git checkout: one tracked chapter with a tracked figure, and working-tree strays."""
+    (tmp_path / "notebooks" / ".ipynb_checkpoints").mkdir(parents=True)
+    (tmp_path / "book" / "images").mkdir(parents=True)
+    (tmp_path / "notebooks" / "01-one.ipynb").write_text(
+        _chapter("# One\n```{figure} ../book/images/f.png\nF.\n```")
+    )
+    (tmp_path / "book" / "images" / "f.png").write_bytes(b"\x89PNG figure")
+    _git(tmp_path, "init", "-q")
+    _git(tmp_path, "add", "notebooks/01-one.ipynb", "book/images/f.png")
+    (tmp_path / "notebooks" / "scratch.ipynb").write_text(_chapter("# Scratch"))
+    (tmp_path / "notebooks" / ".ipynb_checkpoints" / "01-one-checkpoint.ipynb").write_text(_chapter("# Old"))
+    (tmp_path / "book" / "images" / "stray.png").write_bytes(b"\x89PNG stray")
+    return tmp_path
+
+
+def test_lite_ships_only_the_chapters_and_figures_that_git_tracks(repository: pathlib.Path) -> None:
+    from book_lite import _stage_contents
+
+    contents = repository / "stage" / "contents"
+    (contents / "workspace").mkdir(parents=True)  # left over from an earlier build: removed
+    _stage_contents(repository, contents)
+    shipped = sorted(path.relative_to(contents).as_posix() for path in contents.rglob("*") if path.is_file())
+    assert shipped == ["01-one.ipynb", "images/f.png"]
+    notebook = json.loads((contents / "01-one.ipynb").read_text(encoding="utf-8"))
+    assert notebook["cells"][1]["metadata"]["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
+
+
+def test_a_figure_that_git_does_not_track_stops_the_lite_build(repository: pathlib.Path) -> None:
+    from book_lite import LiteBuildError, _stage_contents
+
+    (repository / "notebooks" / "01-one.ipynb").write_text(
+        _chapter("```{figure} ../book/images/stray.png\nS.\n```")
+    )
+    with pytest.raises(LiteBuildError, match="not a file git tracks: book/images/stray.png"):
+        _stage_contents(repository, repository / "stage" / "contents")
+
+
+def test_outside_a_git_checkout_the_lite_build_says_why_it_stops(tmp_path: pathlib.Path) -> None:
+    from book_lite import LiteBuildError, tracked_files
+
+    with pytest.raises(LiteBuildError, match="ships only files that git tracks"):
+        tracked_files(tmp_path, "notebooks")
+
+
+def test_a_wheel_whose_bytes_differ_from_the_recorded_hash_stops_the_build(tmp_path: pathlib.Path) -> None:
+    from book_lite import LiteBuildError, check_hashes
+
+    wheel = tmp_path / "pyjwt-2.15.1-py3-none-any.whl"
+    wheel.write_bytes(b"the wheel as recorded")
+    recorded = {wheel.name: hashlib.sha256(b"the wheel as recorded").hexdigest()}
+    check_hashes([wheel], recorded)  # as recorded: no complaint
+    wheel.write_bytes(b"a tampered wheel")
+    with pytest.raises(LiteBuildError, match=r"pyjwt-2\.15\.1-py3-none-any\.whl: sha256 [0-9a-f]{64}, but"):
+        check_hashes([wheel], recorded)
+    unknown = tmp_path / "extra-1.0-py3-none-any.whl"
+    unknown.write_bytes(b"x")
+    with pytest.raises(LiteBuildError, match="extra-1.0-py3-none-any.whl: no recorded hash"):
+        check_hashes([unknown], recorded)
+
+
+def test_the_recorded_hashes_are_a_sha256sum_list_of_wheels() -> None:
+    from book_lite import read_recorded_hashes
+
+    recorded = read_recorded_hashes(ROOT)
+    assert recorded and all(name.endswith(".whl") for name in recorded)
+    assert all(re.fullmatch(r"[0-9a-f]{64}", digest) for digest in recorded.values())
+    assert not any(
+        name.startswith("meeting_tokens") or name.startswith("meeting-tokens") for name in recorded
+    )
+
+
+def test_every_wheel_in_the_built_lite_site_matches_its_recorded_hash(built_site: pathlib.Path) -> None:
+    from book_lite import read_recorded_hashes
+
+    recorded = read_recorded_hashes(ROOT)
+    wheels = sorted((built_site / "lite/static/pyodide").glob("*.whl"))
+    others = [wheel for wheel in wheels if not wheel.name.startswith("meeting_tokens-")]
+    assert len(others) == len(wheels) - 1
+    assert {wheel.name: hashlib.sha256(wheel.read_bytes()).hexdigest() for wheel in others} == recorded
+
+
+def test_the_built_lite_files_are_the_tracked_chapters_and_their_figures(built_site: pathlib.Path) -> None:
+    from book_lite import tracked_files
+
+    files = built_site / "lite" / "files"
+    shipped = sorted(path.relative_to(files).as_posix() for path in files.rglob("*") if path.is_file())
+    chapters = [
+        name.removeprefix("notebooks/")
+        for name in tracked_files(ROOT, "notebooks")
+        if name.endswith(".ipynb")
+    ]
+    assert [name for name in shipped if not name.startswith("images/")] == sorted(chapters)
+    tracked = set(tracked_files(ROOT, "book/images"))
+    assert all(
+        f"book/images/{name.removeprefix('images/')}" in tracked
+        for name in shipped
+        if name.startswith("images/")
+    )
+
+
+def test_the_kernels_own_wheels_are_preloaded_so_micropip_installs_nothing_at_start(
+    built_site: pathlib.Path,
+) -> None:
+    config = json.loads((built_site / "lite" / "jupyter-lite.json").read_text(encoding="utf-8"))
+    kernel = config["jupyter-config-data"]["litePluginSettings"][
+        "@jupyterlite/pyodide-kernel-extension:kernel"
+    ]
+    assert {"piplite", "pyodide-kernel", "ipykernel", "micropip", "ipython", "jedi", "comm"} <= set(
+        kernel["loadPyodideOptions"]["packages"]
+    )
+
+
+# Chrome and noise ------------------------------------------------------------------------------
+
+
+def test_the_launch_note_serves_the_book_on_loopback_only() -> None:
+    from book_lite import launch_html
+
+    assert "<code>python -m http.server --bind 127.0.0.1 -d _build/html</code>" in launch_html(
+        1, "01-anatomy.ipynb"
+    )
+
+
+def test_lab_disables_the_lite_kernel_extension_and_lite_keeps_it() -> None:
+    from jupyterlab_server.config import get_page_config
+
+    labextensions = [str(pathlib.Path(sys.prefix) / "share" / "jupyter" / "labextensions")]
+    lab = get_page_config(labextensions, app_settings_dir=str(ROOT / "lab"))
+    assert "@jupyterlite/pyodide-kernel-extension" in lab["disabledExtensions"]
+    lite = json.loads((ROOT / "lite" / "jupyter-lite.json").read_text(encoding="utf-8"))
+    assert "@jupyterlite/pyodide-kernel-extension" not in lite["jupyter-config-data"].get(
+        "disabledExtensions", []
+    )
+
+
+def test_the_books_kernels_talk_over_ipc_so_ipykernel_has_no_tcp_warning() -> None:
+    # In a separate interpreter: the setting applies to every kernel its process starts.
+    code = ("import book_settings; book_settings.use_ipc_kernels()\n"
+            "from jupyter_client.manager import AsyncKernelManager\n"
+            "a, b = AsyncKernelManager(), AsyncKernelManager()\n"
+            "print(a.transport, a.ip != b.ip, a.ip)")  # fmt: skip
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "book" / "_ext")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)  # noqa: S603
+    transport, unique, path = result.stdout.split()
+    assert (transport, unique) == ("ipc", "True")
+    # Absolute, in Jupyter's runtime folder: the kernel runs in the chapter's folder, the build not.
+    from jupyter_core.paths import jupyter_runtime_dir
+
+    assert pathlib.Path(path).parent == pathlib.Path(jupyter_runtime_dir())
+
+
+def test_a_build_without_a_published_home_has_no_repository_or_binder_button() -> None:
+    from book_settings import home_options
+
+    assert home_options({}) == {
+        "repository_url": "", "use_repository_button": False, "launch_buttons": {"binderhub_url": ""},
+    }  # fmt: skip
+
+
+def test_the_publishing_build_links_to_its_own_repository_and_binder() -> None:
+    from book_settings import home_options
+
+    options = home_options(
+        {"BOOK_REPOSITORY_URL": "https://github.com/acme/tokens-book/", "BOOK_REPOSITORY_BRANCH": "main"}
+    )
+    assert options == {
+        "repository_url": "https://github.com/acme/tokens-book",
+        "repository_branch": "main",
+        "use_repository_button": True,
+        "launch_buttons": {"binderhub_url": "https://mybinder.org"},
+    }
+    with pytest.raises(ValueError, match="must look like https://github.com/<owner>/<name>"):
+        home_options({"BOOK_REPOSITORY_URL": "javascript:alert(1)"})
+
+
+def test_the_pages_workflow_passes_its_repository_into_the_build() -> None:
+    import yaml
+
+    workflow = yaml.safe_load((ROOT / ".github/workflows/pages.yml").read_text(encoding="utf-8"))
+    step = next(step for step in workflow["jobs"]["build"]["steps"] if step.get("run") == "make book")
+    assert step["env"]["BOOK_REPOSITORY_URL"] == "${{ github.server_url }}/${{ github.repository }}"
+
+
+def test_the_local_build_has_no_placeholder_or_launch_link_anywhere(built_site: pathlib.Path) -> None:
+    assert "BOOK_REPOSITORY_URL" not in os.environ  # this test checks the local build
+    found = {
+        str(path.relative_to(built_site)): word
+        for path in built_site.rglob("*.html")
+        if "lite" not in path.relative_to(built_site).parts[:1]
+        for word in ("meeting-tokens/hands-on", "mybinder.org", "repository-button")
+        if word in path.read_text(encoding="utf-8")
+    }
+    assert found == {}
+
+
+# In Chromium: the rewritten MyST as a reader sees it in JupyterLite, and the book's chrome -----
+
+RAW_MYST = re.compile(
+    r"```|:::|\{(term|doc|ref|numref|figure|note|warning|admonition|dropdown)\}|^:\w+:|^\([\w-]+\)=$", re.M
+)
+
+
+def _expected(chapter: str) -> tuple[int, int, int]:
+    """Folded code cells, folded (dropdown) blocks and figures in a chapter's committed source."""
+    notebook = json.loads((ROOT / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    folding = {"hide-cell", "hide-input", "remove-cell", "remove-input"}
+    folded_code = sum(1 for cell in notebook["cells"] if cell["cell_type"] == "code"
+                      and folding & set(cell["metadata"].get("tags", [])))  # fmt: skip
+    markdown = "\n".join(
+        "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+    )
+    dropdowns = len(re.findall(r"\{dropdown\}|^:class:.*\bdropdown\b", markdown, re.M))
+    figures = len(re.findall(r"\{(figure|image)\}|!\[[^\]]*\]\((?!https?:|data:)", markdown))
+    return folded_code, dropdowns, figures
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_chapter_in_lite_shows_its_myst_rendered_with_solutions_folded(
+    chromium: Any, base_url: str, chapter: str
+) -> None:
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        outside = _block_other_hosts(page, base_url)
+        page.goto(f"{base_url}/lite/lab/index.html?path={pathlib.PurePosixPath(chapter).name}.ipynb")
+        page.wait_for_selector(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown", timeout=START_TIMEOUT)
+        folded_code, dropdowns, figures = _expected(chapter)
+        images = ".jp-RenderedMarkdown img"
+        loaded = f"[...document.querySelectorAll('{images}')].filter(i => i.complete && i.naturalWidth > 0)"
+        page.wait_for_function(f"n => {loaded}.length >= n",
+                               arg=figures, timeout=60_000)  # fmt: skip
+        rendered = "\n".join(page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts())
+        assert RAW_MYST.findall(rendered) == []
+        assert page.locator(images).count() == figures
+        assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() == folded_code
+        closed = page.evaluate(
+            "[...document.querySelectorAll('.jp-RenderedMarkdown details')].filter(d => !d.open).length"
+        )
+        assert closed == dropdowns
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        if figures:
+            page.locator(images).first.scroll_into_view_if_needed()
+        page.screenshot(path=SCREENSHOTS / f"lite-myst-{pathlib.PurePosixPath(chapter).name}.png")
+        assert outside == []
+    finally:
+        page.close()
+
+
+def test_chapter_5_in_lite_shows_its_four_figures(chromium: Any, base_url: str) -> None:
+    assert _expected("notebooks/05-storage")[2] == 4
+
+
+def test_a_desktop_page_has_one_search_box(chromium: Any, base_url: str) -> None:
+    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.goto(f"{base_url}/{CHAPTERS[0]}.html")
+        boxes = page.locator(".search-button-field")
+        assert [boxes.nth(i).is_visible() for i in range(boxes.count())].count(True) == 1
+    finally:
+        page.close()
+
+
+def test_the_general_index_fits_a_phone(chromium: Any, base_url: str) -> None:
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(f"{base_url}/genindex.html")
+        assert page.locator("table.indextable a").count() > 20
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=SCREENSHOTS / "genindex-390.png")
     finally:
         page.close()

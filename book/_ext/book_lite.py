@@ -33,6 +33,7 @@ import zipfile
 from typing import Any
 
 from book_assets import write_if_changed
+from lite_markdown import MystToMarkdown, fold_tags, page_titles
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
@@ -59,6 +60,38 @@ PYODIDE_KERNELSPEC = {"name": "python", "display_name": "Python (Pyodide)", "lan
 # The package's extras the chapters use: the widgets and the game (matplotlib stays LEFT_OUT).
 CHAPTER_EXTRAS = ("widgets", "game")
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# The kernel's own wheels, shipped by jupyterlite-pyodide-kernel: in the lock and preloaded, the
+# kernel loads them with the rest instead of installing them one by one with micropip.
+KERNEL_WHEELS = ("piplite", "pyodide-kernel", "ipykernel")
+# The sha256 of every wheel the Lite build ships, except the one it builds from src/.
+RECORDED_HASHES = pathlib.Path("lite") / "wheels.sha256"
+# Where the chapters' images go in the Lite contents (figures as files beside the notebooks).
+LITE_IMAGES = "images"
+# Where jupyterlite-pyodide-kernel installs its front end, with the kernel's wheels in static/pypi.
+KERNEL_EXTENSION = (
+    pathlib.Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite/pyodide-kernel-extension"
+)
+
+
+class LiteBuildError(RuntimeError):
+    """The Lite build cannot go on; the message says what to do."""
+
+
+def tracked_files(root: pathlib.Path, *paths: str) -> list[str]:
+    """The files under ``paths`` that git tracks (and that exist), relative to ``root``.
+
+    The Lite build ships only these: nothing from the working tree that git ignores or does
+    not know (``workspace/``, ``_build``, ``.ipynb_checkpoints``, a scratch notebook).
+    """
+    command = ["git", "-C", str(root), "ls-files", "-z", "--", *paths]
+    try:
+        result = subprocess.run(command, capture_output=True, check=True)  # noqa: S603, S607
+    except (OSError, subprocess.CalledProcessError) as error:
+        raise LiteBuildError(
+            f"the Lite build ships only files that git tracks, but git could not list them in {root}: {error}"
+        ) from error
+    names = [name for name in result.stdout.decode("utf-8").split("\0") if name]
+    return sorted(name for name in names if (root / name).is_file())
 
 
 def browser_distributions(root: pathlib.Path) -> dict[str, str]:
@@ -133,9 +166,8 @@ def build_package_wheel(root: pathlib.Path, target: pathlib.Path) -> pathlib.Pat
     name, version = project["name"], project["version"]
     info = f"{name}-{version}.dist-info"
     files = {
-        path.relative_to(root / "src").as_posix(): path.read_bytes()
-        for path in sorted((root / "src" / "meeting_tokens").rglob("*"))
-        if path.is_file() and "__pycache__" not in path.parts
+        pathlib.PurePosixPath(name).relative_to("src").as_posix(): (root / name).read_bytes()
+        for name in tracked_files(root, "src/meeting_tokens")
     }
     metadata = [
         "Metadata-Version: 2.1",
@@ -209,14 +241,14 @@ def stage(root: pathlib.Path, stage_dir: pathlib.Path, wheel_cache: pathlib.Path
     for old in pyodide.glob("*.whl"):
         old.unlink()
     wheels = [build_package_wheel(root, pyodide)]
-    for cached in sorted(wheel_cache.glob("*.whl")):
-        if _wheel_name(cached) in versions and versions[_wheel_name(cached)] == cached.name.split("-")[1]:
-            shutil.copyfile(cached, pyodide / cached.name)
-            wheels.append(pyodide / cached.name)
+    for source in shipped_wheels(versions, wheel_cache):
+        shutil.copyfile(source, pyodide / source.name)
+        wheels.append(pyodide / source.name)
+    check_hashes(wheels[1:], read_recorded_hashes(root))
     lock = lock_for(wheels, _vendored_lock(root)["info"])
     missing = versions.keys() - lock["packages"].keys()
     if missing:
-        raise RuntimeError(f"no wheel for {sorted(missing)} in {wheel_cache}")
+        raise LiteBuildError(f"no wheel for {sorted(missing)} in {wheel_cache}")
     lock_text = json.dumps(lock, indent=1, sort_keys=True) + "\n"
     write_if_changed(lock_text.encode(), pyodide / "pyodide-lock.json")
     _stage_contents(root, stage_dir / "contents")
@@ -230,23 +262,120 @@ def stage(root: pathlib.Path, stage_dir: pathlib.Path, wheel_cache: pathlib.Path
     return preload
 
 
-def _stage_contents(root: pathlib.Path, contents: pathlib.Path) -> None:
-    """The chapters, outputs and execution counts cleared, under their own file names."""
+def shipped_wheels(versions: dict[str, str], wheel_cache: pathlib.Path) -> list[pathlib.Path]:
+    """The downloaded wheels of ``versions`` and the kernel's own (``KERNEL_WHEELS``)."""
+    found = [cached for cached in sorted(wheel_cache.glob("*.whl"))
+             if versions.get(_wheel_name(cached)) == cached.name.split("-")[1]]  # fmt: skip
+    kernel = sorted(KERNEL_EXTENSION.glob("static/pypi/*.whl"))
+    found += [wheel for wheel in kernel if _wheel_name(wheel) in KERNEL_WHEELS]
+    return found
+
+
+def read_recorded_hashes(root: pathlib.Path) -> dict[str, str]:
+    """``lite/wheels.sha256``: a wheel's file name to its sha256, as ``sha256sum`` writes them."""
+    path = root / RECORDED_HASHES
+    if not path.is_file():
+        raise LiteBuildError(f"{RECORDED_HASHES} is missing: it lists the sha256 of every wheel Lite ships")
+    recorded = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        digest, _, name = line.partition("  ")
+        if len(digest) != 64 or not name:
+            raise LiteBuildError(f"{RECORDED_HASHES}, line {number}: expected '<sha256>  <wheel file name>'")
+        recorded[name.strip()] = digest
+    return recorded
+
+
+def check_hashes(wheels: list[pathlib.Path], recorded: dict[str, str]) -> None:
+    """Fail, naming each one, if a wheel's sha256 is not the one recorded for its file name."""
+    problems = []
+    for wheel in wheels:
+        actual = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        expected = recorded.get(wheel.name)
+        if expected is None:
+            problems.append(f"{wheel.name}: no recorded hash (sha256 {actual})")
+        elif expected != actual:
+            problems.append(f"{wheel.name}: sha256 {actual}, but {RECORDED_HASHES} records {expected}")
+    if problems:
+        raise LiteBuildError(
+            "the wheels for the in-browser kernel do not match their recorded hashes:\n  "
+            + "\n  ".join(problems)
+            + f"\nIf the versions changed on purpose (requirements.txt), check the new wheels and run "
+            f"`python book/_ext/book_lite.py --record-hashes`, then commit {RECORDED_HASHES}."
+        )
+
+
+def record_hashes(root: pathlib.Path, wheel_cache: pathlib.Path) -> pathlib.Path:
+    """Write ``lite/wheels.sha256`` for the wheels the build would ship now (after a review)."""
+    versions = browser_distributions(root)
+    download_wheels(versions, wheel_cache)
+    lines = [
+        f"{hashlib.sha256(w.read_bytes()).hexdigest()}  {w.name}"
+        for w in shipped_wheels(versions, wheel_cache)
+    ]
+    header = "# sha256 of every wheel the Lite build ships (book/_ext/book_lite.py --record-hashes)"
+    path = root / RECORDED_HASHES
+    path.write_text(
+        "\n".join([header, *sorted(lines, key=lambda line: line.split("  ")[1])]) + "\n", encoding="utf-8"
+    )
+    return path
+
+
+def _markdown_sources(root: pathlib.Path, names: list[str]) -> dict[str, str]:
     import nbformat
 
-    wanted = {path.name for path in (root / "notebooks").glob("*.ipynb")}
-    for old in contents.glob("*.ipynb"):
-        if old.name not in wanted:
-            old.unlink()
-    for source in sorted((root / "notebooks").glob("*.ipynb")):
-        notebook = nbformat.read(source, as_version=4)
+    sources = {}
+    for name in names:
+        docname = name.rsplit(".", 1)[0]
+        if name.endswith(".ipynb"):
+            notebook = nbformat.read(root / name, as_version=4)
+            sources[docname] = "\n\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        else:
+            sources[docname] = (root / name).read_text(encoding="utf-8")
+    return sources
+
+
+def _stage_contents(root: pathlib.Path, contents: pathlib.Path) -> None:
+    """The chapters that git tracks, their MyST rewritten for JupyterLab, outputs cleared.
+
+    Their figures are copied under ``images/``; nothing else lands in the contents.
+    """
+    import nbformat
+
+    notebooks = [name for name in tracked_files(root, "notebooks") if name.endswith(".ipynb")]
+    pages = [name for name in tracked_files(root, "book", "notebooks") if name.endswith((".md", ".ipynb"))]
+    doc_titles, label_titles = page_titles(_markdown_sources(root, pages))
+    lite_names = {
+        name.rsplit(".", 1)[0]: name.removeprefix("notebooks/").rsplit(".", 1)[0] for name in notebooks
+    }
+    images = set(tracked_files(root, "book/images", "notebooks"))
+
+    def image_target(path: str) -> str:
+        if path not in images:
+            raise LiteBuildError(f"an image the chapters show is not a file git tracks: {path}")
+        return f"{LITE_IMAGES}/{path.removeprefix('book/images/')}"
+
+    shutil.rmtree(contents, ignore_errors=True)
+    for name in notebooks:
+        notebook = nbformat.read(root / name, as_version=4)
         notebook.metadata.pop("widgets", None)
         notebook.metadata["kernelspec"] = PYODIDE_KERNELSPEC  # so JupyterLite starts it unasked
+        rewrite = MystToMarkdown(name.rsplit(".", 1)[0], doc_titles.get, label_titles.get,
+                                 lite_names.get, image_target)  # fmt: skip
         for cell in notebook.cells:
-            if cell.cell_type == "code":
+            if cell.cell_type == "markdown":
+                cell.source = rewrite.cell(cell.source)
+            elif cell.cell_type == "code":
                 cell.outputs = []
                 cell.execution_count = None
-        write_if_changed((nbformat.writes(notebook) + "\n").encode(), contents / source.name)
+                folds = fold_tags(cell.metadata.get("tags", []))
+                if folds:
+                    cell.metadata["jupyter"] = {**cell.metadata.get("jupyter", {}), **folds}
+        target = contents / f"{lite_names[name.rsplit('.', 1)[0]]}.ipynb"
+        write_if_changed((nbformat.writes(notebook) + "\n").encode(), target)
+        for lite_path, repository_path in rewrite.shipped.items():
+            write_if_changed((root / repository_path).read_bytes(), contents / lite_path)
 
 
 def build_lite(root: pathlib.Path, output: pathlib.Path, stage_dir: pathlib.Path) -> None:
@@ -266,6 +395,32 @@ def build_lite(root: pathlib.Path, output: pathlib.Path, stage_dir: pathlib.Path
     result = subprocess.run(command, cwd=stage_dir, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if result.returncode != 0:
         raise RuntimeError(f"jupyter lite build failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+    drop_disabled_extensions(output)
+
+
+def drop_disabled_extensions(output: pathlib.Path) -> list[str]:
+    """Remove the front-end extensions that ``jupyter-lite.json`` disables from the built site.
+
+    ``jupyter lite build`` copies every extension installed in the virtualenv, the disabled ones
+    too (``jupyterlab-myst``: 8 MB that the reader would download for nothing, see
+    ``lite/README.md``). Returns the names removed.
+    """
+    path = output / "jupyter-lite.json"
+    config = json.loads(path.read_text(encoding="utf-8"))
+    data = config["jupyter-config-data"]
+    disabled = set(data.get("disabledExtensions", []))
+    removed = [
+        extension["name"]
+        for extension in data.get("federated_extensions", [])
+        if extension["name"] in disabled
+    ]
+    data["federated_extensions"] = [
+        e for e in data.get("federated_extensions", []) if e["name"] not in disabled
+    ]
+    for name in removed:
+        shutil.rmtree(output / "extensions" / name)
+    path.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return removed
 
 
 def launch_html(depth: int, notebook: str) -> str:
@@ -277,12 +432,32 @@ def launch_html(depth: int, notebook: str) -> str:
         "start takes a few seconds)</span>"
         '<p class="lite-launch-file" hidden>The in-browser Python (JupyterLite) needs a web server: '
         "opened from disk, the browser will not load it. From the repository, run "
-        "<code>python -m http.server -d _build/html</code> and open "
+        "<code>python -m http.server --bind 127.0.0.1 -d _build/html</code> and open "
         "<code>http://127.0.0.1:8000/</code>, or use the published book.</p></div>"
     )
 
 
 LAUNCH_SCRIPT = """\
+// While the reader reads a chapter on a desktop-sized screen (and has not asked to save data),
+// fetch the in-browser kernel's files into the browser's cache, quietly and once per page:
+// Pyodide, its lock and the wheels the kernel preloads. The launch then starts from the cache.
+function liteWarmUp(link) {
+  const base = new URL("../static/pyodide/", link.href);
+  const get = (name) => fetch(new URL(name, base), {priority: "low"})
+    .then((r) => r.ok ? r : Promise.reject(r));
+  get("pyodide-lock.json").then((r) => r.json()).then((lock) => {
+    const files = ["pyodide.mjs", "pyodide.asm.mjs", "python_stdlib.zip",
+                   ...Object.values(lock.packages).map((p) => p.file_name)];
+    return Promise.all(files.map((name) => get(name).then((r) => r.arrayBuffer())))
+      .then(() => WebAssembly.compileStreaming(get("pyodide.asm.wasm")));
+  }).catch(() => {});
+}
+window.addEventListener("load", () => {
+  const link = document.querySelector(".lite-launch-link");
+  if (!link || location.protocol === "file:" || navigator.connection?.saveData) return;
+  if (!matchMedia("(min-width: 992px)").matches) return;
+  (window.requestIdleCallback || setTimeout)(() => liteWarmUp(link), {timeout: 3000});
+});
 document.addEventListener("DOMContentLoaded", () => {
   if (location.protocol !== "file:") return;
   for (const block of document.querySelectorAll(".lite-launch")) {
@@ -339,9 +514,16 @@ def setup(app: Any) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", type=pathlib.Path, help="where to write the JupyterLite site")
+    parser.add_argument("output", type=pathlib.Path, nargs="?", help="where to write the JupyterLite site")
+    parser.add_argument("--record-hashes", action="store_true",
+                        help=f"write {RECORDED_HASHES} for the wheels shipped now, and stop")  # fmt: skip
     args = parser.parse_args(argv)
     root = pathlib.Path.cwd()
+    if args.record_hashes:
+        print(f"wrote {record_hashes(root, pathlib.Path(sys.prefix) / 'lite-wheels')}")
+        return
+    if args.output is None:
+        parser.error("give the output folder (or --record-hashes)")
     build_lite(root, args.output.resolve(), root / "_build" / "lite")
     print(f"JupyterLite with the chapters in {args.output}")
 
