@@ -49,6 +49,7 @@ def claims_html(claims: dict[str, Any]) -> str:
 
 def parts_html(parts: TokenParts) -> str:
     """The token in colour, then its decoded header and payload, each labelled in its colour."""
+
     def block(name: str, value: Any) -> str:
         text = escape(json.dumps(value, indent=2, ensure_ascii=False))
         colour = PART_COLOURS[name]

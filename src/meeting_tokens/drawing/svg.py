@@ -12,28 +12,46 @@ import math
 from collections.abc import Callable, Sequence
 from html import escape
 
-FONT = "font-family:sans-serif"
-
 
 class SVGPicture:
-    """SVG text that notebooks display as an image (``_repr_svg_``)."""
+    """SVG text that notebooks display as an image (``_repr_svg_``), and HTML pages inline,
+    named by ``alt`` (``_repr_html_``, see `inline_html`)."""
 
-    def __init__(self, svg: str, description: str) -> None:
+    def __init__(self, svg: str, description: str, alt: str | None = None) -> None:
         self.svg = svg
         self.description = description
+        self.alt = alt or description
 
     def _repr_svg_(self) -> str:
         return self.svg
 
+    def _repr_html_(self) -> str:
+        return inline_html(self.svg, self.alt)
+
     def __repr__(self) -> str:
         return f"<{self.description}>"
+
+
+def inline_html(svg_text: str, alt: str) -> str:
+    """An SVG document as HTML: an image named by ``alt`` for screen readers (its role, label and
+    title), at its drawn size, in a box that scrolls sideways on a narrower screen, so that its
+    labels keep their size on a phone rather than shrink with the picture."""
+    picture = svg_text[svg_text.index("<svg") :]  # without an XML declaration or doctype
+    named = f'<svg role="img" aria-label="{escape(alt)}"'
+    picture = picture.replace("<svg", named, 1)
+    end = picture.index(">") + 1
+    picture = f"{picture[:end]}<title>{escape(alt)}</title>{picture[end:]}"
+    # The SVG's own width and height attributes set its size; max-width:none keeps a page's
+    # "svg { max-width: 100% }" from shrinking it.
+    picture = picture.replace(named, f'{named} style="max-width:none;display:block"', 1)
+    return f'<div class="mt-diagram" style="overflow-x:auto;max-width:100%">{picture}</div>'
 
 
 def document(width: float, height: float, body: list[str]) -> str:
     """An SVG document ``width`` × ``height`` pixels with a transparent background."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
-        f'viewBox="0 0 {width:g} {height:g}" style="{FONT}">' + "".join(body) + "</svg>"
+        f'viewBox="0 0 {width:g} {height:g}" font-family="sans-serif">' + "".join(body) + "</svg>"
     )
 
 
@@ -117,6 +135,6 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, xlabel: s
     for power in range(round(math.log10(low)), round(math.log10(high)) + 1):
         tick = x(power)
         body.append(line(tick, bottom, tick, bottom + 5, colour=muted))
-        body.append(text(tick, bottom + 14, f"10^{power}", size=10, colour=muted))
+        body.append(text(tick, bottom + 14, f"10^{power}", size=11, colour=muted))
     body.append(text((left + right) / 2, bottom + 34, xlabel, size=11, colour=muted))
     return document(width, height, body)

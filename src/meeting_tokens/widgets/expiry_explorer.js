@@ -29,11 +29,7 @@ function offsetText(seconds) {
 }
 
 function render({ model, el: root }) {
-  const picture = el("img", {
-    src: model.get("plot"),
-    alt: "the token's timeline: iat, nbf, exp and the leeway around them",
-    className: "mt-plot dark-light",
-  });
+  const picture = el("img", { src: model.get("plot"), className: "mt-plot dark-light" });
   const marker = el("div", { className: "mt-marker" });
   const stage = el("div", { className: "mt-stage" }, picture, marker);
   const slider = el("input", { type: "range", className: "mt-slider", "aria-label": "now" });
@@ -95,6 +91,8 @@ function render({ model, el: root }) {
   const setup = () => {
     const axes = model.get("axes");
     picture.src = model.get("plot");
+    const marks = Object.entries(model.get("marks")).map(([name, instant]) => `${name} at ${utcText(instant)}`);
+    picture.alt = `Timeline of the token: ${marks.join(", ")}; the blue line marks the slider's instant`;
     slider.min = String(axes.start);
     slider.max = String(axes.end);
     slider.step = "1";
