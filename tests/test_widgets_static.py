@@ -55,7 +55,7 @@ def static_page(widgets: dict[str, Any]) -> str:
         for name, spec in zip(widgets, data["view_specs"], strict=True)
     )
     return (
-        f'<!doctype html><html><head><meta charset="utf-8"><title>widgets</title>{scripts}'
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widgets</title>{scripts}'
         f'<script type="{STATE_TYPE}">{state}</script></head>'
         f'<body style="max-width: 52rem; font-family: sans-serif">{views}</body></html>'
     )
@@ -444,3 +444,102 @@ def test_a_page_with_plain_ipywidgets_gets_the_full_widget_manager(chromium: Any
     context.close()
     assert any(url.endswith("/embed-amd.js") for url in requested)
     assert [url for url in requested if not url.startswith(LOCAL)] == []
+
+
+# What the focused element is, for the keyboard test: its widget, its accessible name (label,
+# aria-label or text), and whether its focus ring is drawn.
+FOCUSED = """() => {
+  const node = document.activeElement;
+  const section = node.closest("section");
+  const label = node.closest("label");
+  const style = getComputedStyle(node);
+  return {
+    widget: section ? section.id : null,
+    tag: node.tagName.toLowerCase(),
+    name: (node.getAttribute("aria-label") || (label && label.innerText) || node.innerText || "").trim(),
+    ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+  };
+}"""
+
+
+def tab_to(page: Any, widget: str, name: str) -> None:
+    """Press Tab until the control of `widget` whose accessible name starts with `name` has focus."""
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["widget"] == widget and focused["name"].startswith(name):
+            return
+    pytest.fail(f"Tab never reached {name!r} in #{widget}")
+
+
+@pytest.fixture
+def fresh_page(chromium: Any, site: Path) -> Iterator[Any]:
+    """The page as a reader first sees it, on their own, for tests that change what they like."""
+    context = chromium.new_context(viewport={"width": 900, "height": 1000})
+    page = context.new_page()
+    page.clock.set_fixed_time(READER_NOW)
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_selector("#storage .mt-tradeoffs tbody tr", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#inspector .mt-output').innerText.includes('computed in this page')"
+    )
+    yield page
+    context.close()
+
+
+def test_tab_visits_every_control_in_reading_order_each_named_and_with_a_visible_focus_ring(
+    fresh_page: Any,
+) -> None:
+    order = ["editor", "inspector", "explorer", "storage"]
+    stops = []
+    for _ in range(80):
+        fresh_page.keyboard.press("Tab")
+        focused = fresh_page.evaluate(FOCUSED)
+        if focused["widget"] is None:
+            break
+        stops.append(focused)
+    widgets = [stop["widget"] for stop in stops]
+    assert sorted(set(widgets), key=order.index) == order
+    assert widgets == sorted(widgets, key=order.index), "focus jumps back to an earlier widget"
+    assert [stop for stop in stops if not stop["name"]] == [], "controls without a name"
+    assert [stop for stop in stops if not stop["ring"]] == [], "controls focused without a visible ring"
+
+
+def test_each_widget_can_be_operated_with_the_keyboard_alone(fresh_page: Any) -> None:
+    page = fresh_page
+    verdict = "(selector) => document.querySelector(selector).innerText"
+    tab_to(page, "editor", "Room (room_name)")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("board-room")
+    page.wait_for_function(f"() => ({verdict})('#editor .mt-verdict').startsWith('rejected (wrong-room)')")
+    tab_to(page, "inspector", "Judge time by")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(f"() => ({verdict})('#inspector .mt-clock').includes('made for')")
+    tab_to(page, "explorer", "the instant to judge the token at")
+    page.keyboard.press("End")
+    page.wait_for_function(f"() => ({verdict})('#explorer .mt-verdict').startsWith('rejected (expired)')")
+    tab_to(page, "explorer", "nbf")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => ({verdict})('#explorer .mt-verdict').startsWith('pre-checks passed')")
+    tab_to(page, "storage", "where the token lives")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#storage tr.mt-picked th").inner_text() != "Re-minted per join"
+    assert page.locator("#storage .mt-summary").inner_text() != ""
+
+
+def test_the_widgets_have_no_serious_accessibility_violation(fresh_page: Any) -> None:
+    assert serious_violations(fresh_page) == []
+
+
+def serious_violations(page: Any) -> list[str]:
+    """What axe-core finds against WCAG 2.1 A and AA that it rates serious or critical."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"], "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    return [
+        f"{violation['id']}: {node['target']} {node['failureSummary']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]

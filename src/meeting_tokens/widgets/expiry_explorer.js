@@ -32,7 +32,11 @@ function render({ model, el: root }) {
   const picture = el("img", { src: model.get("plot"), className: "mt-plot dark-light" });
   const marker = el("div", { className: "mt-marker" });
   const stage = el("div", { className: "mt-stage" }, picture, marker);
-  const slider = el("input", { type: "range", className: "mt-slider", "aria-label": "now" });
+  const slider = el("input", {
+    type: "range",
+    className: "mt-slider",
+    "aria-label": "the instant to judge the token at",
+  });
   const where = el("div", { className: "mt-now" });
   const jumps = el("div", { className: "mt-row" });
   const output = el("div", { className: "mt-output" });
