@@ -44,7 +44,9 @@ def inline_html(svg_text: str, alt: str) -> str:
     # The SVG's own width and height attributes set its size; max-width:none keeps a page's
     # "svg { max-width: 100% }" from shrinking it.
     picture = picture.replace(named, f'{named} style="max-width:none;display:block"', 1)
-    return f'<div class="mt-diagram" style="overflow-x:auto;max-width:100%">{picture}</div>'
+    # Focusable, so that a keyboard can scroll it too (tabindex 0: in reading order).
+    box = 'class="mt-diagram" tabindex="0" style="overflow-x:auto;max-width:100%"'
+    return f"<div {box}>{picture}</div>"
 
 
 def document(width: float, height: float, body: list[str]) -> str:
