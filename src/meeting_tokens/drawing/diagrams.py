@@ -1,9 +1,9 @@
 """Sequence diagrams of the book's flows, drawn with matplotlib so the book builds offline.
 
 Text sits on light boxes and lines use mid-tones, so a diagram reads on light and dark pages.
-Every picture is SVG with its text kept as text, shown inline in HTML at its drawn size (a
-narrow screen scrolls it rather than shrinking its labels) and named by an ``alt`` text that
-says what it shows, step by step. Where matplotlib cannot be imported (the browser kernel), the
+Every picture is SVG with its text kept as text, named by an ``alt`` text that says what it
+shows, step by step; the book shows it inline at its drawn size (a narrow screen scrolls it
+rather than shrinking its labels). Where matplotlib cannot be imported (the browser kernel), the
 same functions return an `SVGPicture` drawn from the same layout (see
 `meeting_tokens.drawing.svg`).
 """
@@ -41,22 +41,25 @@ ACCENT = {
 
 
 class Diagram(Figure):
-    """A matplotlib figure that shows itself as inline SVG in notebooks, without pyplot;
-    ``alt`` says what it shows."""
+    """A matplotlib figure that shows itself in notebooks without pyplot: as SVG named by
+    ``alt`` (the book inlines it, see book/_ext/book_figures.py), and as PNG for a notebook
+    opened untrusted, where JupyterLab shows no SVG."""
 
     alt = "a diagram"
 
-    def svg_text(self) -> str:
-        """The figure as SVG: text kept as text, ids and metadata the same on every run."""
+    def _repr_svg_(self) -> str:
         import matplotlib
 
         buffer = io.BytesIO()
+        # Text kept as text, ids and metadata the same on every run.
         with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "meeting-tokens"}):
             self.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
-        return buffer.getvalue().decode("utf-8")
+        return svg.named(buffer.getvalue().decode("utf-8"), self.alt)
 
-    def _repr_html_(self) -> str:
-        return svg.inline_html(self.svg_text(), self.alt)
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png", dpi=100, transparent=True)
+        return buffer.getvalue()
 
 
 # A step: (from, to, label) or (from, to, label, kind) with kind one of ACCENT's keys.

@@ -9,13 +9,13 @@ on CPython the matplotlib output is unchanged.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
-from html import escape
+from html import escape, unescape
 
 
 class SVGPicture:
-    """SVG text that notebooks display as an image (``_repr_svg_``), and HTML pages inline,
-    named by ``alt`` (``_repr_html_``, see `inline_html`)."""
+    """SVG text that notebooks display as an image (``_repr_svg_``), named by ``alt``."""
 
     def __init__(self, svg: str, description: str, alt: str | None = None) -> None:
         self.svg = svg
@@ -23,27 +23,37 @@ class SVGPicture:
         self.alt = alt or description
 
     def _repr_svg_(self) -> str:
-        return self.svg
-
-    def _repr_html_(self) -> str:
-        return inline_html(self.svg, self.alt)
+        return named(self.svg, self.alt)
 
     def __repr__(self) -> str:
         return f"<{self.description}>"
 
 
-def inline_html(svg_text: str, alt: str) -> str:
-    """An SVG document as HTML: an image named by ``alt`` for screen readers (its role, label and
-    title), at its drawn size, in a box that scrolls sideways on a narrower screen, so that its
-    labels keep their size on a phone rather than shrink with the picture."""
+def named(svg_text: str, alt: str) -> str:
+    """An SVG document that says what it shows: an image for screen readers (``role="img"``),
+    labelled ``alt``, with ``alt`` as its title too (a tooltip, and what `alt_of` reads back)."""
+    start = svg_text.index("<svg")
+    end = svg_text.index(">", start) + 1
+    tag = svg_text[start:end].replace("<svg", f'<svg role="img" aria-label="{escape(alt)}"', 1)
+    return f"{svg_text[:start]}{tag}<title>{escape(alt)}</title>{svg_text[end:]}"
+
+
+_TITLE = re.compile(r'<svg role="img" aria-label="[^"]*"[^>]*><title>([^<]*)</title>')
+
+
+def alt_of(svg_text: str) -> str | None:
+    """The ``alt`` a `named` SVG document was given, or None for any other SVG."""
+    found = _TITLE.search(svg_text)
+    return None if found is None else unescape(found.group(1))
+
+
+def inline_html(svg_text: str) -> str:
+    """A `named` SVG document as HTML, at its drawn size, in a box that scrolls sideways on a
+    narrower screen, so that its labels keep their size on a phone rather than shrink with it."""
     picture = svg_text[svg_text.index("<svg") :]  # without an XML declaration or doctype
-    named = f'<svg role="img" aria-label="{escape(alt)}"'
-    picture = picture.replace("<svg", named, 1)
-    end = picture.index(">") + 1
-    picture = f"{picture[:end]}<title>{escape(alt)}</title>{picture[end:]}"
-    # The SVG's own width and height attributes set its size; max-width:none keeps a page's
+    # Its own width and height attributes set its size; max-width:none keeps a page's
     # "svg { max-width: 100% }" from shrinking it.
-    picture = picture.replace(named, f'{named} style="max-width:none;display:block"', 1)
+    picture = picture.replace("<svg", '<svg style="max-width:none;display:block"', 1)
     # Focusable, so that a keyboard can scroll it too (tabindex 0: in reading order).
     box = 'class="mt-diagram" tabindex="0" style="overflow-x:auto;max-width:100%"'
     return f"<div {box}>{picture}</div>"
