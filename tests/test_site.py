@@ -328,7 +328,7 @@ def test_diagrams_are_svg_whose_smallest_label_is_readable_on_a_phone(open_page:
         ".mt-diagram svg",
         """svgs => svgs.map((svg) => {
           const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-          const texts = [...svg.querySelectorAll("text")];
+          const texts = [...svg.querySelectorAll("text, tspan")];
           const fonts = texts.map((t) => parseFloat(getComputedStyle(t).fontSize));
           return Math.min(...fonts) * scale;
         })""",

@@ -185,6 +185,8 @@ def bar_chart(cases: Sequence[tuple[str, float]], *, xlabel: str) -> Diagram | s
     axes = figure.add_axes((0.28, 0.28, 0.68, 0.65))
     axes.barh(labels, values, color=ACCENT["request"])
     axes.set_xscale("log")
+    # Plain numbers (0.1, 1, 10), not 10 with a superscript too small to read on a phone.
+    axes.xaxis.set_major_formatter(lambda value, _position: f"{value:g}")
     axes.set_xlabel(xlabel, color=LINE)
     axes.tick_params(colors=LINE)
     for spine in axes.spines.values():

@@ -147,6 +147,6 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, xlabel: s
     for power in range(round(math.log10(low)), round(math.log10(high)) + 1):
         tick = x(power)
         body.append(line(tick, bottom, tick, bottom + 5, colour=muted))
-        body.append(text(tick, bottom + 14, f"10^{power}", size=11, colour=muted))
+        body.append(text(tick, bottom + 14, f"{10.0**power:g}", size=11, colour=muted))
     body.append(text((left + right) / 2, bottom + 34, xlabel, size=11, colour=muted))
     return document(width, height, body)
