@@ -258,7 +258,7 @@ def _on_a_terminal(*argv: str, environ: dict[str, str]) -> str:
 def test_on_a_terminal_the_header_is_painted_in_its_colour() -> None:
     environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     output = _on_a_terminal("inspect", "--now", EXAMPLE_NOW, EXAMPLE, environ=environ)
-    assert "\x1b[38;2;229;25;95mheader     eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\x1b[0m" in output
+    assert "\x1b[38;2;194;24;91mheader     eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9\x1b[0m" in output
 
 
 def test_on_a_terminal_no_color_keeps_the_output_plain() -> None:

@@ -17,7 +17,7 @@ from meeting_tokens.drawing.display import (
 )
 
 CLAIMS = {"r": ROOM, "d": DOMAIN_ID, "iat": NOW - 60, "exp": NOW + 3600}
-HEADER_RED, PAYLOAD_PURPLE, SIGNATURE_BLUE = "#e5195f", "#a43fd9", "#0b8fc4"
+HEADER_RED, PAYLOAD_PURPLE, SIGNATURE_BLUE = "#c2185b", "#8e35c0", "#0a6f99"
 SCRIPT = "<script>alert(1)</script>"
 
 

@@ -218,3 +218,94 @@ def test_search_finds_the_nbf_claim(open_page: object) -> None:
     targets = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert any("book/glossary.html" in target for target in targets)
     assert_clean(visit)
+
+# Accessibility: what axe-core (shipped by axe-playwright-python) finds against WCAG 2.1 A and AA.
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def serious_violations(page: object) -> list[str]:
+    """Each node axe-core rates a serious or critical WCAG 2.1 AA violation, with its reason."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": WCAG_21_AA, "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    return [
+        f"{violation['id']}: {node['target']} {node['failureSummary']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]
+
+
+def drawn(visit: Visit, name: str) -> object:
+    """The page once its widgets (if it has any) have drawn and re-checked by the reader's clock."""
+    page = visit.page
+    if name in WIDGET_PAGES:
+        page.wait_for_selector(".widget-subarea .mt-widget")
+        page.wait_for_function(
+            "() => ![...document.querySelectorAll('.mt-inspector .mt-output, .mt-editor .mt-output')]"
+            ".some((o) => o.innerText.includes('computed by the Python package'))"
+        )
+    return page
+
+
+@pytest.mark.parametrize("width", [1280, PHONE_WIDTH])
+@pytest.mark.parametrize("name", PAGES)
+def test_page_has_no_serious_accessibility_violation(open_page: object, name: str, width: int) -> None:
+    page = drawn(open_page(f"{name}.html", width=width), name)
+    assert serious_violations(page) == []
+
+
+@pytest.mark.parametrize("name", PAGES)
+def test_every_image_says_what_it_shows(open_page: object, name: str) -> None:
+    """Every <img> and every SVG drawn as an image has a name, and not its file's name."""
+    page = drawn(open_page(f"{name}.html"), name)
+    images = page.eval_on_selector_all(
+        "img, svg[role=img]",
+        """nodes => nodes.map((n) => ({
+          src: n.getAttribute("src") || "",
+          alt: (n.tagName === "IMG" ? n.getAttribute("alt") : n.getAttribute("aria-label")) || "",
+        }))""",
+    )
+    nameless = [image for image in images if len(image["alt"].split()) < 2]
+    paths = [
+        image
+        for image in images
+        if image["src"]
+        and pathlib.PurePosixPath(image["src"]).name in image["alt"]
+        or image["alt"].lower().endswith((".png", ".svg", ".jpg", ".jpeg", ".gif"))
+    ]
+    assert nameless == [] and paths == []
+
+
+DIAGRAM_PAGES = [
+    name for name in NOTEBOOK_PAGES if "sequence_diagram(" in (ROOT / f"{name}.ipynb").read_text()
+]
+SMALLEST_LABEL = 11  # CSS pixels
+
+
+def test_the_chapters_with_sequence_diagrams_are_the_flows() -> None:
+    assert DIAGRAM_PAGES == [
+        "notebooks/02-minting",
+        "notebooks/03-self-signing",
+        "notebooks/04-joining",
+        "notebooks/06-validating",
+    ]
+
+
+@pytest.mark.parametrize("name", [*DIAGRAM_PAGES, "notebooks/05-storage"])
+def test_diagrams_are_svg_whose_smallest_label_is_readable_on_a_phone(open_page: object, name: str) -> None:
+    """At 390 px a diagram keeps its drawn size in a box that scrolls sideways: labels do not shrink."""
+    page = open_page(f"{name}.html", width=PHONE_WIDTH).page
+    sizes = page.eval_on_selector_all(
+        ".mt-diagram svg",
+        """svgs => svgs.map((svg) => {
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          const texts = [...svg.querySelectorAll("text, tspan")];
+          const fonts = texts.map((t) => parseFloat(getComputedStyle(t).fontSize));
+          return Math.min(...fonts) * scale;
+        })""",
+    )
+    assert len(sizes) == 1
+    assert min(sizes) >= SMALLEST_LABEL
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE_WIDTH

@@ -450,6 +450,9 @@ def test_the_stylesheet_starts_with_the_palette_as_custom_properties() -> None:
         "  --mt-rejected: #f85149;\n"
         "  --mt-unchecked: #8c959f;\n"
         "  --mt-warning: #bf8700;\n"
+        "  --mt-part-header: #f06292;\n"
+        "  --mt-part-payload: #c792ea;\n"
+        "  --mt-part-signature: #4fc3f7;\n"
         "}\n"
     )
 

@@ -36,6 +36,7 @@ from meeting_tokens.widgets.inspection import inspect_token, token_view
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "artifacts" / "widgets"
 READER_NOW = NOW + 1000  # the reader's clock in the browser: later than the build's instant
+LONG_AFTER = NOW + 90 * 86400  # a reader three months after the book was built
 ROOM = "team-standup"  # the room a new ClaimEditor starts with (editing.default_properties)
 STATE_TYPE = "application/vnd.jupyter.widget-state+json"
 VIEW_TYPE = "application/vnd.jupyter.widget-view+json"
@@ -54,7 +55,7 @@ def static_page(widgets: dict[str, Any]) -> str:
         for name, spec in zip(widgets, data["view_specs"], strict=True)
     )
     return (
-        f'<!doctype html><html><head><meta charset="utf-8"><title>widgets</title>{scripts}'
+        f'<!doctype html><html lang="en"><head><meta charset="utf-8"><title>widgets</title>{scripts}'
         f'<script type="{STATE_TYPE}">{state}</script></head>'
         f'<body style="max-width: 52rem; font-family: sans-serif">{views}</body></html>'
     )
@@ -156,12 +157,73 @@ def test_without_a_kernel_the_editor_signs_again_by_the_readers_clock(page: Any,
     assert "computed in this page by JavaScript" in page.locator("#editor .mt-output").inner_text()
 
 
-def test_each_widget_first_shows_what_python_computed(page: Any, url: str) -> None:
-    assert page.locator("#inspector .mt-verdict").inner_text() == "valid: every check passed"
-    assert "computed by the Python package" in page.locator("#inspector .mt-output").inner_text()
+def test_without_a_kernel_the_inspector_checks_again_by_the_readers_clock(page: Any, url: str) -> None:
+    token = page.locator("#inspector textarea").input_value()
+    report = inspect_token(token, api_key=DEMO_API_KEY, room_name=ROOM, now=READER_NOW)
+    expected = token_view(token, report, READER_NOW)
+    page.wait_for_function(
+        "() => document.querySelector('#inspector .mt-output').innerText.includes('computed in this page')"
+    )
+    assert page.locator("#inspector .mt-clock").inner_text() == (
+        "Checked at 2026-01-01 00:16:40 UTC, by your device's clock."
+    )
+    assert page.locator("#inspector .mt-verdict").inner_text() == expected["verdict"]
+    assert expected["verdict"] == "valid: every check passed"
+    assert page.locator("#inspector .mt-clock-choice").input_value() == "reader"
     assert page.locator("#storage tr.mt-picked th").inner_text().startswith("Re-minted per join")
     for name in ("editor", "inspector", "explorer", "storage"):
         shot(page, url, name)
+
+
+def test_the_inspector_can_judge_by_the_instant_it_was_made_for_instead(page: Any) -> None:
+    clock = page.locator("#inspector .mt-clock")
+    choice = page.locator("#inspector").get_by_label("Judge time by")
+    choice.select_option(label="the instant it was made for, 2026-01-01 00:02:00 UTC")
+    page.wait_for_function("(el) => el.innerText.includes('made for')", arg=clock.element_handle())
+    assert clock.inner_text() == (
+        "Checked at 2026-01-01 00:02:00 UTC, the instant this widget was made for, not your clock."
+    )
+    choice.select_option("reader")
+    page.wait_for_function("(el) => el.innerText.includes('your device')", arg=clock.element_handle())
+
+
+def test_the_editor_can_issue_at_the_instant_it_was_saved_with_instead(page: Any) -> None:
+    edit(page)
+    page.locator("#editor .mt-clock-choice").select_option("made")
+    expected = sign_properties(
+        DEMO_API_KEY,
+        {"room_name": ROOM, "exp": NOW + 3600, "user_name": "Zoë", "is_owner": False},
+        domain_id=DEMO_DOMAIN_ID,
+        now=NOW,
+    ).token
+    page.wait_for_function(EDITOR_TOKEN, arg=expected)
+    assert page.locator("#editor .mt-clock").inner_text() == (
+        f"Domain {DEMO_DOMAIN_ID} · issued at (iat) 2026-01-01 00:00:00 UTC,"
+        " the instant this widget was saved with"
+    )
+    page.locator("#editor .mt-clock-choice").select_option("reader")
+    again = python_editor_token(
+        {"room_name": ROOM, "exp": READER_NOW + 3600, "user_name": "Zoë", "is_owner": False}
+    )
+    page.wait_for_function(EDITOR_TOKEN, arg=again)
+
+
+def test_a_token_both_expired_and_signed_with_another_key_shows_both(page: Any, url: str) -> None:
+    long_ago = NOW - 86400
+    forged = forged_tokens(DEMO_API_KEY, room_name=ROOM, domain_id=DEMO_DOMAIN_ID, now=long_ago)
+    wrong_key = forged["wrong key"]
+    expected = token_view(
+        wrong_key, inspect_token(wrong_key, api_key=DEMO_API_KEY, room_name=ROOM, now=READER_NOW), READER_NOW
+    )
+    page.locator("#inspector textarea").fill(wrong_key)
+    page.wait_for_selector("#inspector .mt-apart")
+    assert page.locator("#inspector .mt-verdict").inner_text() == expected["verdict"]
+    assert expected["verdict"].startswith("rejected (expired)")
+    assert page.locator("#inspector .mt-apart").inner_text() == (
+        "✘ Signature, checked on its own (the checks above stop at the first failure):"
+        " bad signature: not the HMAC-SHA256 of the token under this key"
+    )
+    shot(page, url, "inspector-expired-wrong-key")
 
 
 def test_changing_the_room_signs_a_new_token_and_the_verdict_says_wrong_room(page: Any, url: str) -> None:
@@ -316,6 +378,52 @@ def test_the_expiry_slider_moves_the_marker_and_the_verdict(page: Any, url: str)
     shot(page, url, "explorer-before-nbf")
 
 
+def test_the_explorer_starts_at_the_readers_clock_and_can_go_to_the_instant_it_was_made_for(
+    page: Any, url: str
+) -> None:
+    explorer = page.locator("#explorer")
+    explorer.locator(".mt-clock-choice").select_option("reader")
+    page.wait_for_function("() => document.querySelector('#explorer .mt-now').innerText.includes('00:16:40')")
+    assert explorer.locator(".mt-clock").inner_text() == "The slider is at your device's clock."
+    assert explorer.locator(".mt-now").inner_text() == "now = iat + 16 min 40 s · 2026-01-01 00:16:40 UTC"
+    explorer.get_by_label("Judge time by").select_option("made")
+    page.wait_for_function("() => document.querySelector('#explorer .mt-now').innerText.includes('00:30:00')")
+    assert explorer.locator(".mt-clock").inner_text() == (
+        "The slider is at the instant this widget was made for, not your clock."
+    )
+    expected = token_view(
+        explorer_token(), inspect_token(explorer_token(), now=NOW + 1800, leeway=30), NOW + 1800
+    )
+    assert explorer.locator(".mt-verdict").inner_text() == expected["verdict"]
+
+
+def explorer_token() -> str:
+    """The token the explorer was made with (the site fixture's)."""
+    return self_sign(DEMO_API_KEY, room_name=ROOM, domain_id=DEMO_DOMAIN_ID, now=NOW, nbf=NOW + 60)
+
+
+def test_long_after_the_build_the_inspector_accepts_a_token_the_editor_just_signed(
+    chromium: Any, site: Path
+) -> None:
+    context = chromium.new_context(viewport={"width": 900, "height": 1000})
+    page = context.new_page()
+    page.clock.install(time=LONG_AFTER)  # a running clock, three months after the build
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_function(
+        "() => document.querySelector('#editor .mt-clock').innerText.includes('2026-04-01')", timeout=30_000
+    )
+    signed = page.locator("#editor .mt-token-box").input_value()
+    issued_at = jwt.decode(signed, options={"verify_signature": False})["iat"]
+    assert LONG_AFTER <= issued_at < LONG_AFTER + 60
+    page.locator("#inspector textarea").fill(signed)
+    verdict = page.locator("#inspector .mt-verdict")
+    page.wait_for_function("(v) => v.innerText === 'valid: every check passed'", arg=verdict.element_handle())
+    assert page.locator("#inspector .mt-clock").inner_text().startswith("Checked at 2026-04-01 ")
+    assert page.locator("#inspector .mt-apart").count() == 0  # the report's own signature row ran
+    shot(page, "file:", "inspector-long-after")
+    context.close()
+
+
 def test_picking_a_storage_choice_highlights_its_row(page: Any, url: str) -> None:
     page.locator("#storage select").first.select_option("local-storage")
     page.locator("#storage select").nth(1).select_option("none")
@@ -336,3 +444,102 @@ def test_a_page_with_plain_ipywidgets_gets_the_full_widget_manager(chromium: Any
     context.close()
     assert any(url.endswith("/embed-amd.js") for url in requested)
     assert [url for url in requested if not url.startswith(LOCAL)] == []
+
+
+# What the focused element is, for the keyboard test: its widget, its accessible name (label,
+# aria-label or text), and whether its focus ring is drawn.
+FOCUSED = """() => {
+  const node = document.activeElement;
+  const section = node.closest("section");
+  const label = node.closest("label");
+  const style = getComputedStyle(node);
+  return {
+    widget: section ? section.id : null,
+    tag: node.tagName.toLowerCase(),
+    name: (node.getAttribute("aria-label") || (label && label.innerText) || node.innerText || "").trim(),
+    ring: style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0,
+  };
+}"""
+
+
+def tab_to(page: Any, widget: str, name: str) -> None:
+    """Press Tab until the control of `widget` whose accessible name starts with `name` has focus."""
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED)
+        if focused["widget"] == widget and focused["name"].startswith(name):
+            return
+    pytest.fail(f"Tab never reached {name!r} in #{widget}")
+
+
+@pytest.fixture
+def fresh_page(chromium: Any, site: Path) -> Iterator[Any]:
+    """The page as a reader first sees it, on their own, for tests that change what they like."""
+    context = chromium.new_context(viewport={"width": 900, "height": 1000})
+    page = context.new_page()
+    page.clock.set_fixed_time(READER_NOW)
+    page.goto((site / "index.html").as_uri())
+    page.wait_for_selector("#storage .mt-tradeoffs tbody tr", timeout=30_000)
+    page.wait_for_function(
+        "() => document.querySelector('#inspector .mt-output').innerText.includes('computed in this page')"
+    )
+    yield page
+    context.close()
+
+
+def test_tab_visits_every_control_in_reading_order_each_named_and_with_a_visible_focus_ring(
+    fresh_page: Any,
+) -> None:
+    order = ["editor", "inspector", "explorer", "storage"]
+    stops = []
+    for _ in range(80):
+        fresh_page.keyboard.press("Tab")
+        focused = fresh_page.evaluate(FOCUSED)
+        if focused["widget"] is None:
+            break
+        stops.append(focused)
+    widgets = [stop["widget"] for stop in stops]
+    assert sorted(set(widgets), key=order.index) == order
+    assert widgets == sorted(widgets, key=order.index), "focus jumps back to an earlier widget"
+    assert [stop for stop in stops if not stop["name"]] == [], "controls without a name"
+    assert [stop for stop in stops if not stop["ring"]] == [], "controls focused without a visible ring"
+
+
+def test_each_widget_can_be_operated_with_the_keyboard_alone(fresh_page: Any) -> None:
+    page = fresh_page
+    verdict = "(selector) => document.querySelector(selector).innerText"
+    tab_to(page, "editor", "Room (room_name)")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("board-room")
+    page.wait_for_function(f"() => ({verdict})('#editor .mt-verdict').startsWith('rejected (wrong-room)')")
+    tab_to(page, "inspector", "Judge time by")
+    page.keyboard.press("ArrowDown")
+    page.wait_for_function(f"() => ({verdict})('#inspector .mt-clock').includes('made for')")
+    tab_to(page, "explorer", "the instant to judge the token at")
+    page.keyboard.press("End")
+    page.wait_for_function(f"() => ({verdict})('#explorer .mt-verdict').startsWith('rejected (expired)')")
+    tab_to(page, "explorer", "nbf")
+    page.keyboard.press("Enter")
+    page.wait_for_function(f"() => ({verdict})('#explorer .mt-verdict').startsWith('pre-checks passed')")
+    tab_to(page, "storage", "where the token lives")
+    page.keyboard.press("ArrowDown")
+    assert page.locator("#storage tr.mt-picked th").inner_text() != "Re-minted per join"
+    assert page.locator("#storage .mt-summary").inner_text() != ""
+
+
+def test_the_widgets_have_no_serious_accessibility_violation(fresh_page: Any) -> None:
+    assert serious_violations(fresh_page) == []
+
+
+def serious_violations(page: Any) -> list[str]:
+    """What axe-core finds against WCAG 2.1 A and AA that it rates serious or critical."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    options = {"runOnly": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"], "resultTypes": ["violations"]}
+    results = Axe().run(page, options=options)
+    return [
+        f"{violation['id']}: {node['target']} {node['failureSummary']}"
+        for violation in results.response["violations"]
+        if violation["impact"] in ("serious", "critical")
+        for node in violation["nodes"]
+    ]

@@ -1,8 +1,11 @@
 """Sequence diagrams of the book's flows, drawn with matplotlib so the book builds offline.
 
 Text sits on light boxes and lines use mid-tones, so a diagram reads on light and dark pages.
-Where matplotlib cannot be imported (the browser kernel), the same functions return an
-`SVGPicture` drawn from the same layout (see `meeting_tokens.drawing.svg`).
+Every picture is SVG with its text kept as text, named by an ``alt`` text that says what it
+shows, step by step; the book shows it inline at its drawn size (a narrow screen scrolls it
+rather than shrinking its labels). Where matplotlib cannot be imported (the browser kernel), the
+same functions return an `SVGPicture` drawn from the same layout (see
+`meeting_tokens.drawing.svg`).
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ else:
         def __init__(self, *args: object, **kwargs: object) -> None:
             raise RuntimeError(browser_limitation("drawing with matplotlib's own API"))
 
+
 LINE = "#6e7781"
 BOX = "#f6f8fa"
 TEXT = "#1f2328"
@@ -35,8 +39,22 @@ ACCENT = {
     "note": PALETTE["warning"],
 }
 
+
 class Diagram(Figure):
-    """A matplotlib figure that shows itself as a PNG in notebooks, without pyplot."""
+    """A matplotlib figure that shows itself in notebooks without pyplot: as SVG named by
+    ``alt`` (the book inlines it, see book/_ext/book_figures.py), and as PNG for a notebook
+    opened untrusted, where JupyterLab shows no SVG."""
+
+    alt = "a diagram"
+
+    def _repr_svg_(self) -> str:
+        import matplotlib
+
+        buffer = io.BytesIO()
+        # Text kept as text, ids and metadata the same on every run.
+        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "meeting-tokens"}):
+            self.savefig(buffer, format="svg", transparent=True, metadata={"Date": None})
+        return svg.named(buffer.getvalue().decode("utf-8"), self.alt)
 
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
@@ -60,11 +78,13 @@ def sequence_diagram(
     unknown = {name for step in steps for name in step[:2]} - column.keys()
     if unknown:
         raise ValueError(f"steps name participants that are not listed: {sorted(unknown)}")
+    alt = sequence_alt(participants, steps, title)
     if not HAS_MATPLOTLIB:
-        return _sequence_svg(participants, steps, title)
+        return _sequence_svg(participants, steps, title, alt)
     width = max(6.0, 2.4 * len(participants))
     height = 1.2 + 0.5 * len(steps) + (0.3 if title else 0)
     fig = Diagram(figsize=(width, height))
+    fig.alt = alt
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_xlim(-0.7, len(participants) - 0.3)
     ax.set_ylim(-len(steps) - 0.6, 1.7 if title else 1.2)
@@ -94,6 +114,20 @@ def sequence_diagram(
     return fig
 
 
+def sequence_alt(participants: Sequence[str], steps: Sequence[Step], title: str = "") -> str:
+    """What a sequence diagram shows, in words: who takes part, then every step in order."""
+    about = f"Sequence diagram{f' ({title})' if title else ''} between {_and(participants)}"
+    lines = [
+        f"{number}. {source}: {label}" if source == target else f"{number}. {source} to {target}: {label}"
+        for number, (source, target, label, *_) in enumerate(steps, start=1)
+    ]
+    return f"{about}. " + " ".join(f"{line}." for line in lines)
+
+
+def _and(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _note_place(column: int, columns: int) -> tuple[str, float]:
     """Where a note sits on its lifeline: (horizontal alignment, offset from the lifeline)."""
     if column == 0:
@@ -103,7 +137,7 @@ def _note_place(column: int, columns: int) -> tuple[str, float]:
     return "center", 0.0
 
 
-def _sequence_svg(participants: Sequence[str], steps: Sequence[Step], title: str) -> svg.SVGPicture:
+def _sequence_svg(participants: Sequence[str], steps: Sequence[Step], title: str, alt: str) -> svg.SVGPicture:
     """The sequence diagram in SVG, on the matplotlib version's grid (100 pixels an inch)."""
     column = {name: index for index, name in enumerate(participants)}
     width = 100 * max(6.0, 2.4 * len(participants))
@@ -134,20 +168,25 @@ def _sequence_svg(participants: Sequence[str], steps: Sequence[Step], title: str
         body += svg.boxed_text((x0 + x1) / 2, row_y - 16, label, size=12, colour=TEXT, fill="white",
                                stroke="none", pad=2)  # fmt: skip
     description = f"sequence diagram: {', '.join(participants)}"
-    return svg.SVGPicture(svg.document(width, height, body), description)
+    return svg.SVGPicture(svg.document(width, height, body), description, alt)
 
 
 def bar_chart(cases: Sequence[tuple[str, float]], *, xlabel: str) -> Diagram | svg.SVGPicture:
     """Horizontal bars of ``(label, hours)`` on a logarithmic axis, the first case at the bottom."""
     labels = [label for label, _ in cases]
     values = [hours for _, hours in cases]
+    bars = "; ".join(f"{label}: {hours:g}" for label, hours in cases)
+    alt = f"Bar chart of {xlabel}: {bars}."
     if not HAS_MATPLOTLIB:
         picture = svg.horizontal_bars(labels, values, xlabel=xlabel, colour=ACCENT["request"], muted=LINE)
-        return svg.SVGPicture(picture, f"bar chart: {', '.join(labels)}")
+        return svg.SVGPicture(picture, f"bar chart: {', '.join(labels)}", alt)
     figure = Diagram(figsize=(7, 2.2))
+    figure.alt = alt
     axes = figure.add_axes((0.28, 0.28, 0.68, 0.65))
     axes.barh(labels, values, color=ACCENT["request"])
     axes.set_xscale("log")
+    # Plain numbers (0.1, 1, 10), not 10 with a superscript too small to read on a phone.
+    axes.xaxis.set_major_formatter(lambda value, _position: f"{value:g}")
     axes.set_xlabel(xlabel, color=LINE)
     axes.tick_params(colors=LINE)
     for spine in axes.spines.values():

@@ -10,14 +10,12 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from meeting_tokens.core.claims import PROPERTY_NAMES
-from meeting_tokens.drawing.palette import PALETTE
+from meeting_tokens.drawing.palette import PALETTE, PART_COLOURS
 
 if TYPE_CHECKING:
     from meeting_tokens.core.jwt_parts import TokenParts
     from meeting_tokens.core.validation import ValidationReport
 
-# The usual colours for a JWT's parts; mid-tones that read on light and dark backgrounds.
-PART_COLOURS = {"header": "#e5195f", "payload": "#a43fd9", "signature": "#0b8fc4"}
 MARKS = {True: "✔", False: "✘", None: "–"}
 _MONO = "font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace"
 
@@ -51,6 +49,7 @@ def claims_html(claims: dict[str, Any]) -> str:
 
 def parts_html(parts: TokenParts) -> str:
     """The token in colour, then its decoded header and payload, each labelled in its colour."""
+
     def block(name: str, value: Any) -> str:
         text = escape(json.dumps(value, indent=2, ensure_ascii=False))
         colour = PART_COLOURS[name]

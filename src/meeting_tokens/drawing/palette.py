@@ -23,15 +23,22 @@ DARK_PALETTE = {
     "unchecked": "#8c959f",
     "warning": "#bf8700",
 }
+# The usual hues for a JWT's parts, dark enough for text on white and on the widgets' grey fill
+# (at least 4.5:1, WCAG AA), and lighter ones for JupyterLab's dark theme (4.5:1 against it).
+PART_COLOURS = {"header": "#c2185b", "payload": "#8e35c0", "signature": "#0a6f99"}
+DARK_PART_COLOURS = {"header": "#f06292", "payload": "#c792ea", "signature": "#4fc3f7"}
 # How JupyterLab marks its dark theme; the book shows widgets on a light panel in dark mode.
 _DARK_THEME = 'body[data-jp-theme-light="false"] .mt-widget'
 
 
 def css_variables() -> str:
-    """``PALETTE`` as the widgets' CSS custom properties, with the dark theme's replacements."""
+    """``PALETTE`` as the widgets' CSS custom properties, with the dark theme's replacements
+    (there the parts' colours too: ``--mt-part-header`` and so on; view.js falls back to
+    ``PART_COLOURS``)."""
 
     def block(selector: str, colours: dict[str, str]) -> str:
         lines = "".join(f"  --mt-{meaning}: {colour};\n" for meaning, colour in colours.items())
         return f"{selector} {{\n{lines}}}\n"
 
-    return block(".mt-widget", PALETTE) + block(_DARK_THEME, DARK_PALETTE)
+    dark_parts = {f"part-{part}": colour for part, colour in DARK_PART_COLOURS.items()}
+    return block(".mt-widget", PALETTE) + block(_DARK_THEME, DARK_PALETTE | dark_parts)

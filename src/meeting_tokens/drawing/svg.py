@@ -9,31 +9,61 @@ on CPython the matplotlib output is unchanged.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
-from html import escape
-
-FONT = "font-family:sans-serif"
+from html import escape, unescape
 
 
 class SVGPicture:
-    """SVG text that notebooks display as an image (``_repr_svg_``)."""
+    """SVG text that notebooks display as an image (``_repr_svg_``), named by ``alt``."""
 
-    def __init__(self, svg: str, description: str) -> None:
+    def __init__(self, svg: str, description: str, alt: str | None = None) -> None:
         self.svg = svg
         self.description = description
+        self.alt = alt or description
 
     def _repr_svg_(self) -> str:
-        return self.svg
+        return named(self.svg, self.alt)
 
     def __repr__(self) -> str:
         return f"<{self.description}>"
+
+
+def named(svg_text: str, alt: str) -> str:
+    """An SVG document that says what it shows: an image for screen readers (``role="img"``),
+    labelled ``alt``, with ``alt`` as its title too (a tooltip, and what `alt_of` reads back)."""
+    start = svg_text.index("<svg")
+    end = svg_text.index(">", start) + 1
+    tag = svg_text[start:end].replace("<svg", f'<svg role="img" aria-label="{escape(alt)}"', 1)
+    return f"{svg_text[:start]}{tag}<title>{escape(alt)}</title>{svg_text[end:]}"
+
+
+_TITLE = re.compile(r'<svg role="img" aria-label="[^"]*"[^>]*><title>([^<]*)</title>')
+
+
+def alt_of(svg_text: str) -> str | None:
+    """The ``alt`` a `named` SVG document was given, or None for any other SVG."""
+    found = _TITLE.search(svg_text)
+    return None if found is None else unescape(found.group(1))
+
+
+def inline_html(svg_text: str) -> str:
+    """A `named` SVG document as HTML, at its drawn size, in a box that scrolls sideways on a
+    narrower screen, so that its labels keep their size on a phone rather than shrink with it."""
+    picture = svg_text[svg_text.index("<svg") :]  # without an XML declaration or doctype
+    # Its own width and height attributes set its size; max-width:none keeps a page's
+    # "svg { max-width: 100% }" from shrinking it.
+    picture = picture.replace("<svg", '<svg style="max-width:none;display:block"', 1)
+    # Focusable, so that a keyboard can scroll it too (tabindex 0: in reading order).
+    box = 'class="mt-diagram" tabindex="0" style="overflow-x:auto;max-width:100%"'
+    return f"<div {box}>{picture}</div>"
 
 
 def document(width: float, height: float, body: list[str]) -> str:
     """An SVG document ``width`` × ``height`` pixels with a transparent background."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" height="{height:g}" '
-        f'viewBox="0 0 {width:g} {height:g}" style="{FONT}">' + "".join(body) + "</svg>"
+        f'viewBox="0 0 {width:g} {height:g}" font-family="sans-serif">' + "".join(body) + "</svg>"
     )
 
 
@@ -117,6 +147,6 @@ def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, xlabel: s
     for power in range(round(math.log10(low)), round(math.log10(high)) + 1):
         tick = x(power)
         body.append(line(tick, bottom, tick, bottom + 5, colour=muted))
-        body.append(text(tick, bottom + 14, f"10^{power}", size=10, colour=muted))
+        body.append(text(tick, bottom + 14, f"{10.0**power:g}", size=11, colour=muted))
     body.append(text((left + right) / 2, bottom + 34, xlabel, size=11, colour=muted))
     return document(width, height, body)

@@ -33,6 +33,9 @@ import {
   decodedNode,
   keyField,
   latestOnly,
+  signatureApart,
+  signatureNode,
+  clockChoice,
 } from "./view.js";
 
 const HS256_HEADER = new Map(Object.entries(MT.hs256Header)); // jwt_parts.HS256_HEADER
@@ -126,14 +129,24 @@ function render({ model, el: root }) {
     ),
   );
   // Whose clock issues the token: the stored widget's (until we know better), the kernel's, or,
-  // in a static page, the reader's own.
+  // in a static page, the reader's own. The list picks the reader's clock or the instant the widget
+  // was saved with (the book's build, or the notebook's `now`), with or without a kernel.
   let clock = "stored";
+  let kernel = false;
+  let savedNow = model.get("now"); // follows the kernel's `now` while the reader's clock is not picked
   const CLOCKS = {
     stored: "the instant this widget was saved with",
     kernel: "the instant the Python kernel set (the widget's now)",
     reader: "by your device's clock (no Python kernel runs this page)",
+    readerWithKernel: "by your device's clock",
   };
-  const now = () => (clock === "reader" ? readerClock() : model.get("now"));
+  const clockName = () => (clock === "reader" && kernel ? "readerWithKernel" : clock);
+  const now = () => (clock === "reader" ? readerClock() : savedNow);
+  const choice = clockChoice(utcText(savedNow), (picked) => {
+    clock = picked === "reader" ? "reader" : kernel ? "kernel" : "stored";
+    rerunOrigin();
+  });
+  choice.select.value = "made";
   // What the token came from: the form (the default), a pasted token, or the edited payload.
   let origin = "form";
 
@@ -144,8 +157,8 @@ function render({ model, el: root }) {
   const infoText = () =>
     `Domain ${model.get("domain_id")} · ` +
     (origin === "form"
-      ? `issued at (iat) ${utcText(model.get("now"))}, ${CLOCKS[clock]}`
-      : `checked at ${utcText(checkedAt ?? now())}, ${CLOCKS[clock]}; its iat is its own`);
+      ? `issued at (iat) ${utcText(model.get("now"))}, ${CLOCKS[clockName()]}`
+      : `checked at ${utcText(checkedAt ?? now())}, ${CLOCKS[clockName()]}; its iat is its own`);
   const info = el("div", { className: "mt-small mt-clock", text: infoText() });
   const checkRoom = el("input", { type: "text", value: model.get("check_room"), spellcheck: "false" });
   const tokenBox = el("textarea", {
@@ -175,6 +188,7 @@ function render({ model, el: root }) {
         { className: "mt-settings" },
         key.nodes,
         el("label", {}, "Verdict for joining the room ", checkRoom),
+        el("div", { className: "mt-row" }, choice.label),
         info,
       ),
       el(
@@ -204,8 +218,18 @@ function render({ model, el: root }) {
     token: "The token is the one pasted above, checked with the key; the form is not used.",
     payload: "The token is this payload signed with the key; the form is not used.",
   };
+  // The signature checked on its own, after the report, for the latest answer only.
+  const apart = el("div", {});
+  const showApart = latestOnly();
   const show = ({ token, error, findings: found, view }, source) => {
     info.textContent = infoText();
+    fill(apart);
+    if (view) {
+      showApart(
+        () => signatureApart(view, token, key.input.value),
+        (result) => fill(apart, signatureNode(result)),
+      );
+    }
     originNote.textContent = ORIGINS[origin];
     if (origin !== "token") tokenBox.value = token;
     if (origin !== "payload" && view && view.payload !== null) payloadBox.value = view.payload;
@@ -227,6 +251,7 @@ function render({ model, el: root }) {
           )
         : null,
       view ? reportNode(view) : null,
+      apart,
       view ? decodedNode(view) : null,
       view ? claimsNode(view) : null,
     );
@@ -255,7 +280,8 @@ function render({ model, el: root }) {
     const apiKey = key.input.value;
     const room = checkRoom.value;
     const changes = { properties, api_key: apiKey, check_room: room, revision: model.get("revision") + 1 };
-    model.set(clock === "reader" ? { ...changes, now: issuedAt } : changes);
+    // One set for the properties and their instant, so the form's minutes stay what the reader typed.
+    model.set({ ...changes, now: issuedAt });
     saveChanges(model);
     latest(
       async () => {
@@ -331,6 +357,7 @@ function render({ model, el: root }) {
   // Any change that comes from the model after the first paint comes from a kernel. Python's
   // answer is shown once it answers the latest edit (`answered` echoes `revision`).
   const onInputs = () => {
+    if (clock !== "reader") savedNow = model.get("now");
     info.textContent = infoText();
     fillForm();
     if (key.input.value !== model.get("api_key")) key.input.value = model.get("api_key");
@@ -344,13 +371,15 @@ function render({ model, el: root }) {
     },
     onInputs,
     onKernel: () => {
-      clock = "kernel";
+      kernel = true;
+      if (clock === "stored") clock = "kernel";
       info.textContent = infoText();
       key.setKernel();
     },
     // No kernel: sign again at once, issued now by the reader's clock, not at the build's instant.
     onStatic: () => {
       clock = "reader";
+      choice.select.value = "reader";
       rerunOrigin();
     },
   });

@@ -12,6 +12,7 @@ import {
   reportNode,
   claimsNode,
   latestOnly,
+  clockChoice,
 } from "./view.js";
 
 function offsetText(seconds) {
@@ -28,20 +29,49 @@ function offsetText(seconds) {
 }
 
 function render({ model, el: root }) {
-  const picture = el("img", {
-    src: model.get("plot"),
-    alt: "the token's timeline: iat, nbf, exp and the leeway around them",
-    className: "mt-plot dark-light",
-  });
+  const picture = el("img", { src: model.get("plot"), className: "mt-plot dark-light" });
   const marker = el("div", { className: "mt-marker" });
   const stage = el("div", { className: "mt-stage" }, picture, marker);
-  const slider = el("input", { type: "range", className: "mt-slider", "aria-label": "now" });
+  const slider = el("input", {
+    type: "range",
+    className: "mt-slider",
+    "aria-label": "the instant to judge the token at",
+  });
   const where = el("div", { className: "mt-now" });
   const jumps = el("div", { className: "mt-row" });
   const output = el("div", { className: "mt-output" });
   const track = el("div", { className: "mt-track" }, slider);
-  root.append(el("div", { className: "mt-widget mt-explorer" }, stage, track, where, jumps, output));
+  // Where the slider starts: in a static page at the reader's clock (the instant the widget was
+  // made for is the book's build, long past for most readers); with a kernel where Python put it.
+  // The list moves it to either.
+  const madeFor = model.get("now");
+  const readerClock = () => Math.floor(Date.now() / 1000);
+  const choice = clockChoice(utcText(madeFor), (picked) =>
+    picked === "made" ? moveTo(madeFor, "made") : moveTo(readerClock(), "reader"),
+  );
+  choice.select.value = "made";
+  const clockText = el("div", { className: "mt-small mt-clock" });
+  root.append(
+    el(
+      "div",
+      { className: "mt-widget mt-explorer" },
+      stage,
+      track,
+      where,
+      el("div", { className: "mt-small mt-row" }, choice.label, clockText),
+      jumps,
+      output,
+    ),
+  );
 
+  // What put the slider where it is: the reader's clock, the instant the widget was made for, or
+  // the reader's hand (the slider, a jump).
+  const CLOCKS = {
+    reader: "The slider is at your device's clock",
+    made: "The slider is at the instant this widget was made for, not your clock",
+    slider: "You moved the slider: the verdict is for that instant, not your clock",
+  };
+  let at = "made";
   const place = (now) => {
     const axes = model.get("axes");
     const fraction = (now - axes.start) / (axes.end - axes.start);
@@ -51,6 +81,8 @@ function render({ model, el: root }) {
     marker.style.height = `${(axes.top - axes.bottom) * 100}%`;
     const offset = offsetText(now - model.get("origin")) || "exactly";
     where.textContent = `now = ${model.get("origin_name")} ${offset} · ${utcText(now)}`;
+    const off = now > axes.end ? " (after the timeline's right end)" : now < axes.start ? " (before its left end)" : "";
+    clockText.textContent = `${CLOCKS[at]}${off}.`;
   };
   const show = (view, source) => {
     fill(
@@ -63,6 +95,8 @@ function render({ model, el: root }) {
   const setup = () => {
     const axes = model.get("axes");
     picture.src = model.get("plot");
+    const marks = Object.entries(model.get("marks")).map(([name, instant]) => `${name} at ${utcText(instant)}`);
+    picture.alt = `Timeline of the token: ${marks.join(", ")}; the blue line marks the slider's instant`;
     slider.min = String(axes.start);
     slider.max = String(axes.end);
     slider.step = "1";
@@ -73,6 +107,7 @@ function render({ model, el: root }) {
     fill(
       jumps,
       "Jump to ",
+      el("button", { type: "button", className: "mt-button", text: "your clock", onclick: () => moveTo(readerClock(), "reader") }),
       Object.entries(model.get("marks")).map(([name, instant]) =>
         el("button", { type: "button", className: "mt-button", text: name, onclick: () => moveTo(instant) }),
       ),
@@ -81,7 +116,8 @@ function render({ model, el: root }) {
   };
 
   const latest = latestOnly();
-  const moveTo = (now) => {
+  const moveTo = (now, source = "slider") => {
+    at = source;
     slider.value = String(now);
     place(now);
     model.set({ now, revision: model.get("revision") + 1 });
@@ -99,6 +135,11 @@ function render({ model, el: root }) {
     onAnswer: () => show(model.get("view"), "kernel"),
     onInputs: setup,
     onKernel: () => {}, // the explorer's text does not depend on where it is computed
+    // No kernel: move to the reader's clock, where the verdict means "this token, for you, now".
+    onStatic: () => {
+      choice.select.value = "reader";
+      moveTo(readerClock(), "reader");
+    },
   });
   setup();
   show(model.get("view"), "stored");

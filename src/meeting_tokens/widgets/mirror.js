@@ -414,7 +414,7 @@ function checkScope(claims, roomName, domainId, allowUnscoped, selfSigned) {
   return domainId == null ? scope : pyFormat(V.of_this_domain, { scope });
 }
 
-async function checkSignature(parts, key) {
+export async function checkSignature(parts, key) {
   let keyBytes;
   try {
     keyBytes = usableHmacKey(key);

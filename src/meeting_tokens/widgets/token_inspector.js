@@ -15,6 +15,9 @@ import {
   decodedNode,
   keyField,
   latestOnly,
+  signatureApart,
+  signatureNode,
+  clockChoice,
 } from "./view.js";
 
 function render({ model, el: root }) {
@@ -33,8 +36,21 @@ function render({ model, el: root }) {
     placeholder: "(any room)",
   });
   const key = keyField(model.get("api_key"), () => edit());
-  const clockText = el("span", {});
-  const clockButton = el("button", { type: "button", className: "mt-button" });
+  // The clock the checks use: in a static page the reader's (the stored answer was computed at the
+  // instant the book was built, which would call a token signed a minute ago "issued in the
+  // future"); with a kernel, whatever the notebook set (`now`, or None for the kernel's clock).
+  // The instant the widget was made for stays available in the list.
+  const madeFor = model.get("now") ?? model.get("checked_at");
+  let clock = model.get("now") === null ? "reader" : "made";
+  let kernel = false;
+  const choice = clockChoice(utcText(Math.floor(madeFor)), (picked) => {
+    clock = picked;
+    edit();
+  });
+  choice.select.value = clock;
+  const clockText = el("span", { className: "mt-clock" });
+  const clockButton = el("button", { type: "button", className: "mt-button", text: "Check again now" });
+  const apart = el("div", {});
   const output = el("div", { className: "mt-output" });
   root.append(
     el(
@@ -52,21 +68,27 @@ function render({ model, el: root }) {
           "Without a key only the pre-checks run; the signature stays unchecked.",
         ),
       ),
-      el("div", { className: "mt-small mt-row" }, clockText, clockButton),
+      el("div", { className: "mt-small mt-row" }, choice.label, clockText, clockButton),
       output,
     ),
   );
 
-  const showClock = (instant) => {
-    const live = model.get("now") === null;
-    const when = utcText(Math.floor(instant));
-    clockText.textContent = live
-      ? `Checked at ${when}, by the clock.`
-      : `Checked at ${when}, the instant this widget was made for.`;
-    clockButton.textContent = live ? "Check again now" : "Use my clock";
+  const CLOCKS = {
+    reader: "by your device's clock",
+    kernel: "by the Python kernel's clock",
+    made: "the instant this widget was made for, not your clock",
+    stored: "when this widget was saved",
   };
+  const showClock = (instant, source) => {
+    const whose = source === "stored" ? "stored" : clock === "made" ? "made" : kernel ? "kernel" : "reader";
+    clockText.textContent = `Checked at ${utcText(Math.floor(instant))}, ${CLOCKS[whose]}.`;
+    clockButton.hidden = clock === "made";
+  };
+  // The signature line comes after the report, for the latest check only.
+  const showApart = latestOnly();
   const show = (view, instant, source) => {
-    showClock(instant);
+    showClock(instant, source);
+    fill(apart);
     const token = stripToken(tokenBox.value);
     if (!token) {
       // Nothing to check yet: say so, rather than report an empty text as a malformed token.
@@ -78,19 +100,26 @@ function render({ model, el: root }) {
       el("div", { className: "mt-small", text: `${view.length} characters · ${SOURCES[source]}` }),
       tokenNode(view, token),
       reportNode(view),
+      apart,
       decodedNode(view),
       claimsNode(view),
+    );
+    showApart(
+      () => signatureApart(view, token, key.input.value),
+      (result) => fill(apart, signatureNode(result)),
     );
   };
   const showModel = (source) => show(model.get("view"), model.get("checked_at"), source);
 
   const latest = latestOnly();
   const edit = () => {
-    const now = model.get("now") ?? Date.now() / 1000;
+    const now = clock === "made" ? madeFor : Date.now() / 1000;
     const token = tokenBox.value;
     const apiKey = key.input.value;
     const roomName = room.value;
-    model.set({ token, api_key: apiKey, room_name: roomName, revision: model.get("revision") + 1 });
+    // A kernel checks at `now`: None is its own clock, the reader's when it runs on their machine.
+    const changes = { token, api_key: apiKey, room_name: roomName, now: clock === "made" ? madeFor : null };
+    model.set({ ...changes, revision: model.get("revision") + 1 });
     saveChanges(model);
     latest(
       async () => inspectToken(token, { key: apiKey, roomName, now, leeway: model.get("leeway") }),
@@ -99,10 +128,7 @@ function render({ model, el: root }) {
   };
   tokenBox.addEventListener("input", edit);
   room.addEventListener("input", edit);
-  clockButton.addEventListener("click", () => {
-    model.set("now", null);
-    edit();
-  });
+  clockButton.addEventListener("click", edit);
 
   const onInputs = () => {
     if (tokenBox.value !== model.get("token")) tokenBox.value = model.get("token");
@@ -114,7 +140,17 @@ function render({ model, el: root }) {
     inputs: "change:token change:room_name change:api_key",
     onAnswer: () => showModel("kernel"),
     onInputs,
-    onKernel: key.setKernel,
+    onKernel: () => {
+      kernel = true;
+      key.setKernel();
+      showClock(model.get("checked_at"), "kernel");
+    },
+    // No kernel: check again at once, by the reader's clock unless the list says otherwise.
+    onStatic: () => {
+      clock = "reader";
+      choice.select.value = clock;
+      edit();
+    },
   });
   showModel("stored");
   return stop;

@@ -2,6 +2,8 @@
 // this file after mirror.js (when a widget needs it) and before the widget's own file, into one
 // ES module; nothing here is fetched from anywhere.
 
+import { decodeParts, checkSignature, TokenError } from "./mirror.js";
+
 export function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) {
@@ -105,6 +107,9 @@ function shorten(text, limit = ECHO_LIMIT) {
   return `${text.slice(0, head)} … (${text.length - limit} characters not shown) … ${text.slice(-tail)}`;
 }
 
+// A part's colour (display.PART_COLOURS), which widgets.css may replace on a dark theme.
+const partColour = (part) => `color:var(--mt-part-${part}, ${MT.partColours[part]})`;
+
 export function tokenNode(view, raw) {
   if (!view.segments) return el("div", { className: "mt-token mt-raw", text: shorten(raw) || "(empty)" });
   if (view.segments.join(".").length > ECHO_LIMIT) {
@@ -112,7 +117,7 @@ export function tokenNode(view, raw) {
   }
   const parts = ["header", "payload", "signature"];
   const spans = view.segments.map((segment, i) =>
-    el("span", { style: `color:${MT.partColours[parts[i]]}`, text: segment }),
+    el("span", { style: partColour(parts[i]), text: segment }),
   );
   return el(
     "div",
@@ -190,7 +195,7 @@ export function decodedNode(view) {
     el(
       "div",
       {},
-      el("div", { className: "mt-label", style: `color:${MT.partColours[name]}`, text: name }),
+      el("div", { className: "mt-label", style: partColour(name), text: name }),
       el("pre", { className: "mt-json", text }),
     );
   return el(
@@ -201,10 +206,47 @@ export function decodedNode(view) {
     el(
       "div",
       {},
-      el("div", { className: "mt-label", style: `color:${MT.partColours.signature}`, text: "signature" }),
+      el("div", { className: "mt-label", style: partColour("signature"), text: "signature" }),
       el("div", { text: `${view.signature_bytes} bytes (HMAC-SHA256 is 32)` }),
     ),
   );
+}
+
+// The signature checked on its own. The checks stop at the first failure, so a token that is both
+// out of its time window and signed with another key is reported as out of its window; this line
+// says what the key makes of the signature all the same. Null when the report's own signature row ran or cannot run.
+export async function signatureApart(view, token, key) {
+  const row = view.checks.find(([name]) => name === "signature");
+  if (!key || !view.segments || !row || row[1] !== null) return null;
+  try {
+    return { passed: true, detail: await checkSignature(decodeParts(token), key) };
+  } catch (error) {
+    if (!(error instanceof TokenError)) throw error;
+    return { passed: false, detail: error.message };
+  }
+}
+
+export function signatureNode(apart) {
+  if (apart === null) return null;
+  return el(
+    "div",
+    { className: `mt-apart mt-check-${apart.passed}` },
+    el("span", { className: "mt-mark", text: `${MARKS[apart.passed]} ` }),
+    `Signature, checked on its own (the checks above stop at the first failure): ${apart.detail}`,
+  );
+}
+
+// Which clock a time-dependent widget judges by: the reader's own (the default in a static page)
+// or the instant the widget was made for (the book's build, a notebook's `now`).
+export function clockChoice(madeForText, onChange) {
+  const select = el(
+    "select",
+    { className: "mt-clock-choice" },
+    el("option", { value: "reader", text: "your clock" }),
+    el("option", { value: "made", text: `the instant it was made for, ${madeForText}` }),
+  );
+  select.addEventListener("change", () => onChange(select.value));
+  return { select, label: el("label", {}, "Judge time by ", select) };
 }
 
 export function keyField(initial, onInput) {
