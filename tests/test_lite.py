@@ -16,6 +16,7 @@ import os
 import pathlib
 import re
 import subprocess
+import sys
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
