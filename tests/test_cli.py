@@ -328,7 +328,7 @@ def test_in_a_terminal_a_hostile_token_writes_no_escape_sequence_but_the_command
     environ = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
     output = _on_a_terminal("inspect", "--now", EXAMPLE_NOW, HOSTILE, environ=environ)
     text = output.replace("\r\n", "\n")  # the terminal's line discipline writes \r\n for \n
-    assert "\x1b[38;2;229;25;95mheader " in text  # colour is on
+    assert "\x1b[38;2;194;24;91mheader " in text  # colour is on
     plain = COLOUR_CODE.sub("", text)
     assert [c for c in plain if c in "\x1b\x07\r\x7f" or 0x80 <= ord(c) <= 0x9F] == []
     assert unsafe_characters(text) == set()

@@ -25,7 +25,7 @@ class ClaimEditor(MirroredWidget):
     A missing room or expiry is signed anyway and shown as a finding. `.report` is the
     verdict at `.now` for the room in `.check_room`. The key is synced to this notebook's
     kernel only (and saved in the notebook if you save widget state). A static page (no
-    kernel) issues by the reader's clock; its "Judge time by" list brings back `.now`.
+    kernel) issues by the reader's clock; its clock list brings back `.now`.
     """
 
     _esm = assets.module(*assets.MIRROR, "view.js", "claim_editor.js")

@@ -38,7 +38,7 @@ class ExpiryExplorer(MirroredWidget):
     `.now` is the instant on the slider and `.report` the pre-checks' verdict there (no key:
     this widget is about time). The picture is drawn in Python; the page moves the marker and
     recomputes the verdict itself, so the slider works in the static book too; there it starts
-    at the reader's clock, `now` a choice in its "Judge time by" list.
+    at the reader's clock, `now` a choice in its clock list.
     """
 
     _esm = assets.module(*assets.MIRROR, "view.js", "expiry_explorer.js")

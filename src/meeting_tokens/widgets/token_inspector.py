@@ -20,7 +20,7 @@ class TokenInspector(MirroredWidget):
     `now=None` checks at the current time on every change (`.checked_at` says when);
     a fixed `now` keeps the instant still. `.report` is the `ValidationReport`. A malformed
     token is a report like any other, never an exception. A static page (no kernel) checks by
-    the reader's clock, `now` a choice in its "Judge time by" list; when an earlier check
+    the reader's clock, `now` a choice in its clock list; when an earlier check
     stops the report, the page still says whether the signature matches the key.
     """
 
