@@ -46,21 +46,31 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 # notebook re-executed and compared with its committed outputs (nbval, with the sanitizer).
 # Without Chromium every browser test would fail on its own; say once what to install instead.
 # pytest-xdist spreads the tests over one worker per core (at most TEST_WORKERS), one by one,
-# except that a notebook's cells (one kernel) and the JupyterLab tests (one server) stay whole on
-# one worker; the book is built once for all workers (both in tests/conftest.py).
+# except that a notebook's cells (one kernel), the JupyterLab tests (one server) and the tests of
+# one page of the site or of Lite (one open page) stay together on one worker; the book is built
+# once for all workers (both in tests/conftest.py).
 # `make test TEST_WORKERS=0` runs everything in one process. Like the book, the tests run without
-# the live key's variables, so a key in the shell is never used by them.
+# the live key's variables, so a key in the shell is never used by them. They keep Python's
+# bytecode even where PYTHONDONTWRITEBYTECODE is set (as in many container images): without it
+# each worker compiles the package and rewrites every test's asserts again, seconds a run.
+TEST_ENV = env -u DAILY_API_KEY -u MEETING_TOKENS_LIVE -u PYTHONDONTWRITEBYTECODE
 TEST_WORKERS ?= 4
 XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n auto --maxprocesses $(TEST_WORKERS) --dist load)
+# The unit tests need no grouping and are many and short: xdist's work stealing hands each worker
+# half of them at once and moves only what is left, instead of sending them one by one.
+UNIT_XDIST = $(subst --dist load,--dist worksteal,$(XDIST))
 
 test: $(STAMP)
 	@command -v chromium >/dev/null || { echo "make test needs Debian's chromium for its browser tests: run 'apt-get install chromium' (or 'bash .ci/run', which installs it and runs the tests)"; exit 1; }
-	env -u DAILY_API_KEY -u MEETING_TOKENS_LIVE $(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
+	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
 
-# The unit tests alone: no browser, no book build, no JupyterLab, no notebook (seconds).
+# The unit tests alone, the loop to run after each change (seconds): no browser, no book build,
+# no JupyterLab, no notebook (so no nbval, which takes a second to load), and a tenth of each
+# fuzzer's inputs (Hypothesis's quick profile, tests/fuzzing.py); `make test` tries them all.
 test-unit: $(STAMP)
-	$(BIN)/python -m pytest $(XDIST) -m "not browser and not book and not lab and not notebook" tests
+	$(TEST_ENV) $(BIN)/python -m pytest $(UNIT_XDIST) -p no:nbval --hypothesis-profile=quick \
+		-m "not browser and not book and not lab and not notebook" tests
 
 # JupyterLab on a copy of the chapters (workspace/, git-ignored), so a learner's edits and Lab's
 # autosave never touch the committed notebooks; `make lab-reset` throws the copy away. The server's

@@ -1,11 +1,13 @@
 """Fixtures shared by the test modules: a headless Chromium driven by Playwright, and the book
-built once per test run (shared by every pytest-xdist worker)."""
+built once per test run (shared by every pytest-xdist worker); how the tests are spread over the
+workers; and Hypothesis's quick profile for `make test-unit` (tests/fuzzing.py)."""
 
 from __future__ import annotations
 
 import fcntl
 import json
 import pathlib
+import re
 import shutil
 import subprocess
 import sys
@@ -13,6 +15,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
+
+from fuzzing import register_quick_profile
+
+register_quick_profile()
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 # The book's build tooling is a local Sphinx extension beside the book, not part of the package.
@@ -91,22 +97,37 @@ def book_build(
 # Test files whose tests must share one process: a notebook's cells share its kernel, and the
 # JupyterLab tests share the server their module starts.
 ONE_PROCESS_FILES = ("notebooks/", "tests/test_lab.py")
+# Test files whose tests of one page (the parameter, less a trailing width such as "-390") run
+# together on one worker: they share the page loaded once in the browser.
+ONE_PROCESS_PER_PAGE = ("tests/test_site.py", "tests/test_lite.py")
+PAGE_PARAMETER = re.compile(r"\[(?P<page>[^\]]+?)(-\d+)?\]$")
 
 
+def scheduling_scope(nodeid: str) -> str:
+    """The scope a test is scheduled in (tests of one scope run in order on one worker)."""
+    path = nodeid.split("::", 1)[0]
+    if path.startswith(ONE_PROCESS_FILES):
+        return path
+    page = PAGE_PARAMETER.search(nodeid)
+    if path in ONE_PROCESS_PER_PAGE and page:
+        return f"{path}::{page['page']}"
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)  # without xdist (`-p no:xdist`) the hook does not exist
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
-    """With ``--dist load`` (``make test``), spread the tests one by one over the workers, but keep
-    each of ``ONE_PROCESS_FILES`` whole on one worker, in order (pytest-xdist's ``loadgroup``
-    would be the usual way, but its groups do not reach the workers under pytest 9)."""
+    """With ``--dist load`` (``make test``), spread the tests one by one over the workers, except
+    for the scopes of ``scheduling_scope`` (pytest-xdist's ``loadgroup`` would be the usual way,
+    but its groups do not reach the workers under pytest 9)."""
     if config.getoption("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
 
-    class OneByOneExceptWholeFiles(LoadScopeScheduling):
+    class OneByOneExceptScopes(LoadScopeScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            path = nodeid.split("::", 1)[0]
-            return path if path.startswith(ONE_PROCESS_FILES) else nodeid
+            return scheduling_scope(nodeid)
 
-    return OneByOneExceptWholeFiles(config, log)
+    return OneByOneExceptScopes(config, log)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

@@ -17,10 +17,11 @@ from contextlib import redirect_stderr, redirect_stdout
 
 import httpx
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from constants import API_KEY, DOMAIN_ID
+from fuzzing import fuzz
 from meeting_tokens import decode_parts, precheck_claims, self_sign, validate_token
 from meeting_tokens.api import DEMO_API_KEY, serve
 from meeting_tokens.cli import COLOUR_CODE, main, use_colour
@@ -360,7 +361,7 @@ def _inspect_on_a_terminal(*argv: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@fuzz(300, slow_inputs=True)
 @given(
     claims=st.dictionaries(claim_names, json_values, max_size=6),
     header_fields=st.dictionaries(texts, json_values, max_size=2),

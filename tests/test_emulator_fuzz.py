@@ -12,10 +12,11 @@ from urllib.parse import quote, quote_from_bytes
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from constants import NOW
+from fuzzing import fuzz
 from meeting_tokens import DailyEmulator
 from meeting_tokens.api import DEMO_API_KEY, DEMO_DOMAIN_ID
 from meeting_tokens.core.claims import PROPERTY_KINDS
@@ -88,7 +89,7 @@ def assert_dailys_shape(response: httpx.Response) -> None:
         assert isinstance(body["error"], str) and isinstance(body["info"], str)
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(300)
 @given(
     method=methods,
     path=paths,
@@ -121,7 +122,7 @@ endpoints = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz(200)
 @given(endpoint=endpoints, query=queries, headers=extra_headers, body=bodies)
 def test_any_body_to_a_real_endpoint_gets_a_daily_shaped_answer(
     http: httpx.Client, endpoint: tuple[str, str], query: str, headers: list[tuple[str, bytes]], body: bytes
@@ -140,7 +141,7 @@ paging_values = st.one_of(
 )
 
 
-@settings(max_examples=150, deadline=None)
+@fuzz(150)
 @given(params=st.dictionaries(st.sampled_from(["limit", "starting_after", "ending_before"]), paging_values))
 def test_any_paging_parameters_get_a_daily_shaped_answer(http: httpx.Client, params: dict[str, str]) -> None:
     headers = {"Authorization": f"Bearer {DEMO_API_KEY}"}
@@ -148,7 +149,7 @@ def test_any_paging_parameters_get_a_daily_shaped_answer(http: httpx.Client, par
     assert_dailys_shape(response)
 
 
-@settings(max_examples=150, deadline=None)
+@fuzz(150)
 @given(token=st.text(max_size=200) | st.binary(max_size=200).map(lambda b: b.decode("latin-1")))
 def test_any_token_to_validate_gets_a_daily_shaped_answer(http: httpx.Client, token: str) -> None:
     url = f"{ORIGIN}/v1/meeting-tokens/{quote(token, safe='')}"

@@ -18,10 +18,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from constants import API_KEY, DOMAIN_ID, HEADER, NOW, ROOM
+from fuzzing import fuzz
 from meeting_tokens import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.api import DEMO_API_KEY, DailyEmulator
 from meeting_tokens.api.serve import serving
@@ -30,7 +31,7 @@ from meeting_tokens.core.jwt_parts import b64url_encode, sign_hs256
 from meeting_tokens.drawing.display import report_html, report_text
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = fuzz(300, slow_inputs=True)
 
 # JSON values of every type and size. Integers run to Python's 4300-digit limit for reading them.
 huge_integers = st.integers(1, 4300).flatmap(

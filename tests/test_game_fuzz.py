@@ -18,10 +18,11 @@ import json
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import httpx
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from constants import NOW
+from fuzzing import fuzz
 from meeting_tokens.api.emulator import DailyEmulator
 from meeting_tokens.core.clock import FrozenClock
 from meeting_tokens.game import create_app
@@ -133,7 +134,7 @@ async def answer(path: str, body: bytes, headers: dict[str, bytes]) -> httpx.Res
         return await client.post(path, content=filled(body), headers=real_headers)
 
 
-@settings(max_examples=200, deadline=None)
+@fuzz(200)
 @given(request=requests)
 def test_no_request_to_create_or_join_gets_a_5xx(request):
     response = asyncio.run(answer(*request))

@@ -9,10 +9,11 @@ import base64
 import string
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from constants import API_KEY, DOMAIN_ID, NOW, ROOM
+from fuzzing import fuzz
 from meeting_tokens import b64url_decode, b64url_encode, self_sign, to_claims, to_properties, validate_token
 from meeting_tokens.core.claims import (
     CAN_ADMIN,
@@ -26,8 +27,8 @@ from meeting_tokens.core.errors import MalformedTokenError
 
 B64URL = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
 
-FEW = settings(max_examples=40, deadline=None)
-SOME = settings(max_examples=100, deadline=None)
+FEW = fuzz(40)
+SOME = fuzz(100)
 
 BOOLEAN_PROPERTIES = [
     "is_owner",

@@ -5,7 +5,8 @@ JupyterLite into `_build/html/lite/`) and serve `_build/html` on a loopback port
 chapter opens in JupyterLite's lab, runs all its cells in the Pyodide kernel, and must end
 with no error and with an output that only its last cells make; any request to another host
 fails the test. Screenshots land in `artifacts/screenshots/lite-*.png`. Pyodide's start takes
-about 10 to 40 seconds on two cores, so each chapter is opened once.
+about 10 to 40 seconds on two cores, so each chapter is opened once: the test that reads its
+rendered Markdown and the test that runs it share one tab (`lite_tabs`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import re
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
@@ -127,41 +129,6 @@ CELLS_DONE = """() => {
   return prompts.length > 0 && !prompts.some(p => p.includes('*'))
     && (failed || prompts.every(p => /\\[\\d+\\]/.test(p)));
 }"""
-
-
-@pytest.mark.parametrize("chapter", CHAPTERS)
-def test_each_chapter_runs_to_the_end_in_the_browser_kernel(
-    chromium: Any, base_url: str, built_site: pathlib.Path, chapter: str
-) -> None:
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
-    try:
-        outside = _block_other_hosts(page, base_url)
-        page.goto(urljoin(f"{base_url}/{chapter}.html", launch_href(built_site, chapter)))
-        page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=START_TIMEOUT)
-        # Solutions and diagram code come folded (hide-cell, hide-input): unfold them all, so
-        # that every cell shows its prompt and its output.
-        for command in ("Expand All Code", "Expand All Outputs"):
-            page.locator(".lm-MenuBar-itemLabel", has_text="View").first.click()
-            page.locator(".lm-Menu-itemLabel", has_text=command).first.click()
-        assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() == 0
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
-        page.wait_for_function(CELLS_DONE, timeout=START_TIMEOUT + RUN_TIMEOUT, polling=500)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"lite-{pathlib.PurePosixPath(chapter).name}.png")
-        errors = page.locator(
-            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
-        ).all_inner_texts()
-        assert [text for text in errors if "Traceback" in text or "Error" in text] == []
-        if chapter in LAST_OUTPUTS:
-            outputs = "\n".join(page.locator(".jp-OutputArea-output").all_inner_texts())
-            assert LAST_OUTPUTS[chapter] in outputs
-        else:
-            drawn = [page.locator(f".jp-OutputArea-output {name}").count() for name in GALLERY_WIDGETS]
-            assert drawn == [1, 1, 1, 1]
-        assert outside == []
-    finally:
-        page.close()
 
 
 def test_from_disk_the_launch_says_it_needs_a_web_server(chromium: Any, built_site: pathlib.Path) -> None:
@@ -489,6 +456,11 @@ RAW_MYST = re.compile(
 )
 
 
+def _markdown_cells(chapter: str) -> int:
+    notebook = json.loads((ROOT / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    return sum(1 for cell in notebook["cells"] if cell["cell_type"] == "markdown")
+
+
 def _expected(chapter: str) -> tuple[int, int, int]:
     """Folded code cells, folded (dropdown) blocks and figures in a chapter's committed source."""
     notebook = json.loads((ROOT / f"{chapter}.ipynb").read_text(encoding="utf-8"))
@@ -503,32 +475,114 @@ def _expected(chapter: str) -> tuple[int, int, int]:
     return folded_code, dropdowns, figures
 
 
+@dataclass
+class LiteTab:
+    """A chapter open in the Lite lab, with the requests to other hosts that were blocked."""
+
+    page: Any
+    outside: list[str]
+
+
+class LiteTabs:
+    """Chapters opened in the Lite lab as a reader does, through the launch link on their page.
+
+    ``look(chapter)`` gives a tab that tests only read, kept open for the next test of the chapter
+    (tests/conftest.py runs a chapter's tests one after another); ``take(chapter)`` gives that tab
+    or a new one to a test that changes it, and the test closes it. One tab at a time stays open:
+    each holds a Pyodide kernel."""
+
+    def __init__(self, chromium: Any, base_url: str, site: pathlib.Path) -> None:
+        self.chromium, self.base_url, self.site = chromium, base_url, site
+        self.kept: dict[str, LiteTab] = {}
+
+    def _open(self, chapter: str) -> LiteTab:
+        page = self.chromium.new_page(viewport={"width": 1280, "height": 900})
+        tab = LiteTab(page, _block_other_hosts(page, self.base_url))
+        page.goto(urljoin(f"{self.base_url}/{chapter}.html", launch_href(self.site, chapter)))
+        page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=START_TIMEOUT)
+        return tab
+
+    def look(self, chapter: str) -> LiteTab:
+        if chapter not in self.kept:
+            self.close()
+            self.kept[chapter] = self._open(chapter)
+        return self.kept[chapter]
+
+    def take(self, chapter: str) -> LiteTab:
+        return self.kept.pop(chapter, None) or self._open(chapter)
+
+    def close(self) -> None:
+        for tab in self.kept.values():
+            tab.page.close()
+        self.kept.clear()
+
+
+@pytest.fixture(scope="module")
+def lite_tabs(chromium: Any, base_url: str, built_site: pathlib.Path) -> Iterator[LiteTabs]:
+    tabs = LiteTabs(chromium, base_url, built_site)
+    yield tabs
+    tabs.close()
+
+
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_each_chapter_in_lite_shows_its_myst_rendered_with_solutions_folded(
-    chromium: Any, base_url: str, chapter: str
+    lite_tabs: LiteTabs, chapter: str
 ) -> None:
-    page = chromium.new_page(viewport={"width": 1280, "height": 900})
+    tab = lite_tabs.look(chapter)
+    page, outside = tab.page, tab.outside
+    folded_code, dropdowns, figures = _expected(chapter)
+    # Lab renders Markdown cells one by one, after the first: wait for all of them (with their
+    # <details>), or a check below could run on a half-rendered notebook.
+    page.wait_for_function(
+        "([cells, folds]) => document.querySelectorAll('.jp-MarkdownCell .jp-RenderedMarkdown').length"
+        " >= cells && document.querySelectorAll('.jp-RenderedMarkdown details').length >= folds",
+        arg=[_markdown_cells(chapter), dropdowns], timeout=60_000,
+    )  # fmt: skip
+    images = ".jp-RenderedMarkdown img"
+    loaded = f"[...document.querySelectorAll('{images}')].filter(i => i.complete && i.naturalWidth > 0)"
+    page.wait_for_function(f"n => {loaded}.length >= n",
+                           arg=figures, timeout=60_000)  # fmt: skip
+    rendered = "\n".join(page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts())
+    assert RAW_MYST.findall(rendered) == []
+    assert page.locator(images).count() == figures
+    assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() == folded_code
+    closed = page.evaluate(
+        "[...document.querySelectorAll('.jp-RenderedMarkdown details')].filter(d => !d.open).length"
+    )
+    assert closed == dropdowns
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    if figures:
+        page.locator(images).first.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / f"lite-myst-{pathlib.PurePosixPath(chapter).name}.png")
+    assert outside == []
+
+
+@pytest.mark.parametrize("chapter", CHAPTERS)
+def test_each_chapter_runs_to_the_end_in_the_browser_kernel(lite_tabs: LiteTabs, chapter: str) -> None:
+    tab = lite_tabs.take(chapter)
+    page, outside = tab.page, tab.outside
     try:
-        outside = _block_other_hosts(page, base_url)
-        page.goto(f"{base_url}/lite/lab/index.html?path={pathlib.PurePosixPath(chapter).name}.ipynb")
-        page.wait_for_selector(".jp-Notebook .jp-MarkdownCell .jp-RenderedMarkdown", timeout=START_TIMEOUT)
-        folded_code, dropdowns, figures = _expected(chapter)
-        images = ".jp-RenderedMarkdown img"
-        loaded = f"[...document.querySelectorAll('{images}')].filter(i => i.complete && i.naturalWidth > 0)"
-        page.wait_for_function(f"n => {loaded}.length >= n",
-                               arg=figures, timeout=60_000)  # fmt: skip
-        rendered = "\n".join(page.locator(".jp-MarkdownCell .jp-RenderedMarkdown").all_inner_texts())
-        assert RAW_MYST.findall(rendered) == []
-        assert page.locator(images).count() == figures
-        assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() == folded_code
-        closed = page.evaluate(
-            "[...document.querySelectorAll('.jp-RenderedMarkdown details')].filter(d => !d.open).length"
-        )
-        assert closed == dropdowns
+        # Solutions and diagram code come folded (hide-cell, hide-input): unfold them all, so
+        # that every cell shows its prompt and its output.
+        for command in ("Expand All Code", "Expand All Outputs"):
+            page.locator(".lm-MenuBar-itemLabel", has_text="View").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text=command).first.click()
+        assert page.locator(".jp-CodeCell .jp-InputPlaceholder").count() == 0
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        page.wait_for_function(CELLS_DONE, timeout=START_TIMEOUT + RUN_TIMEOUT, polling=500)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        if figures:
-            page.locator(images).first.scroll_into_view_if_needed()
-        page.screenshot(path=SCREENSHOTS / f"lite-myst-{pathlib.PurePosixPath(chapter).name}.png")
+        page.screenshot(path=SCREENSHOTS / f"lite-{pathlib.PurePosixPath(chapter).name}.png")
+        errors = page.locator(
+            '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
+        ).all_inner_texts()
+        assert [text for text in errors if "Traceback" in text or "Error" in text] == []
+        if chapter in LAST_OUTPUTS:
+            outputs = "\n".join(page.locator(".jp-OutputArea-output").all_inner_texts())
+            assert LAST_OUTPUTS[chapter] in outputs
+        else:
+            drawn = [page.locator(f".jp-OutputArea-output {name}").count() for name in GALLERY_WIDGETS]
+            assert drawn == [1, 1, 1, 1]
         assert outside == []
     finally:
         page.close()

@@ -15,10 +15,11 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from constants import EMULATOR_KEY_PREFIX, NOW, OTHER_KEY
+from fuzzing import fuzz
 from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient, DailyEmulator
 from meeting_tokens.api import serve
 from meeting_tokens.api.serve import serving
@@ -292,7 +293,7 @@ def guarded_answer(host_headers: list[bytes], *, kind: str = "http") -> int | No
     return sent[0]["code"] if kind == "websocket" else sent[0]["status"]
 
 
-@settings(max_examples=500, deadline=None)
+@fuzz(500)
 @given(host=st.binary(max_size=40) | st.text(max_size=40).map(str.encode) | st.sampled_from(
     [b"localhost:8787", b"127.0.0.1:8787", b"[::1]:8787", b"LOCALHOST:8787", b"localhost:8788",
      b"localhost:8787.", b"localhost.:8787", b"localhost:08787", b"[::1]", b"127.0.0.1:8787\x00"]

@@ -84,15 +84,21 @@ class Visit:
     bad_responses: list[str] = field(default_factory=list)
 
 
-@pytest.fixture
+# Pages kept open for the tests that follow: tests/conftest.py runs the tests of one page one
+# after another on one worker, so each page loads once per width instead of once per test.
+OPEN_PAGES = 4
+
+
+@pytest.fixture(scope="module")
 def open_page(site: Site, chromium: object) -> Iterator[object]:
-    """Open a page of the site with every request to another host blocked and recorded."""
-    contexts = []
+    """Open a page of the site with every request to another host blocked and recorded.
+
+    A page already open at that width is given again as it is: the tests only read it."""
+    visits: dict[tuple[str, int], tuple[object, Visit]] = {}
     own_host = urlsplit(site.base_url).netloc
 
-    def open_(path: str, width: int = 1280) -> Visit:
+    def load(path: str, width: int) -> tuple[object, Visit]:
         context = chromium.new_context(viewport={"width": width, "height": 900})
-        contexts.append(context)
         page = context.new_page()
         visit = Visit(page)
 
@@ -123,10 +129,18 @@ def open_page(site: Site, chromium: object) -> Iterator[object]:
         page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
         page.on("response", on_response)
         page.goto(f"{site.base_url}/{path}", wait_until="networkidle")
-        return visit
+        return context, visit
+
+    def open_(path: str, width: int = 1280) -> Visit:
+        if (path, width) not in visits:
+            if len(visits) == OPEN_PAGES:
+                oldest = next(iter(visits))
+                visits.pop(oldest)[0].close()
+            visits[path, width] = load(path, width)
+        return visits[path, width][1]
 
     yield open_
-    for context in contexts:
+    for context, _ in visits.values():
         context.close()
 
 
@@ -218,6 +232,7 @@ def test_search_finds_the_nbf_claim(open_page: object) -> None:
     targets = results.evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert any("book/glossary.html" in target for target in targets)
     assert_clean(visit)
+
 
 # Accessibility: what axe-core (shipped by axe-playwright-python) finds against WCAG 2.1 A and AA.
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -61,6 +61,9 @@ INJECTED_SCRIPT = """(() => {
 
 # Run by the notebook's page (JupyterLab runs the scripts of a cell's HTML output): when the page
 # was opened under the other loopback name, the frame follows it, so the game is on its site.
+# A new frame replaces the old one rather than navigating it: the old one's load under the other
+# name has begun, and a frame sent to a second site mid-load can be lost to browser automation
+# (Playwright stopped seeing such a frame in about one run in ten).
 FOLLOW_PAGE_HOST = """<script>
 (() => {
   const here = document.currentScript.parentElement;
@@ -68,7 +71,9 @@ FOLLOW_PAGE_HOST = """<script>
   const url = new URL(frame.src);
   if (%s.includes(location.hostname) && url.hostname !== location.hostname) {
     url.hostname = location.hostname;
-    frame.src = link.href = url.href;
+    const fresh = frame.cloneNode(false);
+    fresh.src = link.href = url.href;
+    frame.replaceWith(fresh);
   }
 })();
 </script>"""
