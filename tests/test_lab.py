@@ -229,6 +229,10 @@ def test_with_a_kernel_chapter_5_serves_the_game_in_a_frame_where_the_host_cooki
     frame.wait_for_selector("form#create:not([hidden])", timeout=30_000)
     frame.fill("input[name=gameName]", "Friday quiz")
     frame.fill("form#create input[name=playerName]", "Ada")
+    # Lab may have scrolled on to the last cell meanwhile; Chromium paints no frame of another
+    # site that is out of view, and a click waits for the button to paint (once, under load,
+    # for 30 s): bring the frame into view first.
+    frame_element.scroll_into_view_if_needed()
     frame.click("form#create button")
     frame.wait_for_selector("body[data-joined=true]", timeout=30_000)
     loot = frame.evaluate(INJECTED_SCRIPT)
