@@ -57,21 +57,21 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 # each worker compiles the package and rewrites every test's asserts again, seconds a run.
 TEST_ENV = env -u DAILY_API_KEY -u MEETING_TOKENS_LIVE -u PYTHONDONTWRITEBYTECODE
 TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min((os.cpu_count() or 1) + 1, 5))")
-XDIST = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist load)
-# The unit tests need no grouping and are many and short: xdist's work stealing hands each worker
-# half of them at once and moves only what is left, instead of sending them one by one.
-UNIT_XDIST = $(subst --dist load,--dist worksteal,$(XDIST))
+# $(call xdist,how): the workers, and how xdist hands them the tests.
+xdist = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist $(1))
 
 test: $(STAMP)
 	@command -v chromium >/dev/null || { echo "make test needs Debian's chromium for its browser tests: run 'apt-get install chromium' (or 'bash .ci/run', which installs it and runs the tests)"; exit 1; }
-	$(TEST_ENV) $(BIN)/python -m pytest $(XDIST) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
+	$(TEST_ENV) $(BIN)/python -m pytest $(call xdist,load) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
 
 # The unit tests alone, the loop to run after each change (seconds): no browser, no book build,
 # no JupyterLab, no notebook (so no nbval, which takes a second to load), and a tenth of each
 # fuzzer's inputs (Hypothesis's quick profile, tests/fuzzing.py); `make test` tries them all.
+# They need no grouping and are many and short: xdist's work stealing hands each worker its share
+# at once and moves only what is left, instead of sending them one by one.
 test-unit: $(STAMP)
-	$(TEST_ENV) $(BIN)/python -m pytest $(UNIT_XDIST) -p no:nbval --hypothesis-profile=quick \
+	$(TEST_ENV) $(BIN)/python -m pytest $(call xdist,worksteal) -p no:nbval --hypothesis-profile=quick \
 		-m "not browser and not book and not lab and not notebook" tests
 
 # JupyterLab on a copy of the chapters (workspace/, git-ignored), so a learner's edits and Lab's

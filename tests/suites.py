@@ -8,15 +8,16 @@ import subprocess
 import sys
 
 
-def run_suite(folder: pathlib.Path) -> subprocess.CompletedProcess[str]:
-    """pytest in ``folder``, with none of this run's options (``PYTEST_ADDOPTS``) passed down.
+def run_suite(folder: pathlib.Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """pytest in ``folder`` (on ``arguments``, if any), with none of this run's options
+    (``PYTEST_ADDOPTS``) passed down.
 
     The plugins installed for this project's own tests stay out, as they would from a user's
     project: nbval and Hypothesis cost more than a second to load, and no example uses them.
     Every other plugin loads from its entry point, meeting_tokens's among them."""
     environment = {name: value for name, value in os.environ.items() if name != "PYTEST_ADDOPTS"}
-    own_test_plugins = ["-p", "no:nbval", "-p", "no:hypothesispytest", "-p", "no:xdist"]
+    plugins = ["-p", "no:cacheprovider", "-p", "no:nbval", "-p", "no:hypothesispytest", "-p", "no:xdist"]
     return subprocess.run(  # noqa: S603 (this interpreter, fixed arguments)
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *own_test_plugins, "--color=no"],
+        [sys.executable, "-m", "pytest", "-q", *plugins, "--color=no", *arguments],
         cwd=folder, env=environment, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip

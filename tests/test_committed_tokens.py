@@ -165,7 +165,9 @@ def test_the_emulators_tokens_minted_and_self_signed_and_dailys_example_pass() -
     [("book", "jupyter-book build"), ("notebooks", "nbconvert"),
      ("test", "-m pytest"), ("test-unit", "-m pytest")],
 )  # fmt: skip
-def test_make_runs_the_chapters_without_the_live_keys_variables(target: str, runner: str) -> None:
+def test_make_runs_the_chapters_and_the_tests_without_the_live_keys_variables(
+    target: str, runner: str
+) -> None:
     dry_run = subprocess.run(  # noqa: S603 (make, printing the recipe without running it)
         ["make", "--dry-run", "--always-make", target],  # noqa: S607
         cwd=ROOT,

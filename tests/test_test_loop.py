@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 from conftest import ROOT, scheduling_scope
+from suites import run_suite
 
 
 def test_a_notebooks_cells_and_the_jupyterlab_tests_stay_whole() -> None:
@@ -42,8 +40,6 @@ def test_every_other_test_is_a_scope_of_its_own() -> None:
 
 def test_the_suite_also_runs_without_xdist() -> None:
     # `make test TEST_WORKERS=0` passes `-p no:xdist`: the scheduler hook must not break that run.
-    command = [sys.executable, "-m", "pytest", "-p", "no:xdist", "-p", "no:nbval", "-q"]
-    command += ["tests/test_claims.py", "-k", "can_admin"]
-    result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)  # noqa: S603
+    result = run_suite(ROOT, "tests/test_claims.py", "-k", "can_admin")  # run_suite passes -p no:xdist
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert " passed" in result.stdout
