@@ -73,6 +73,24 @@ def test_an_expired_room_refuses_everyone(emulator: DailyEmulator) -> None:
     assert emulator.join("brief", signed(emulator, room="brief")).reason == "the room has expired (room exp)"
 
 
+def test_an_expired_room_gives_the_same_reason_after_a_rest_call_has_forgotten_it(emulator: DailyEmulator) -> None:
+    client = emulator.client()
+    client.create_room("brief", properties={"exp": NOW + 60})
+    emulator.clock.advance(60)
+    client.list_rooms()  # Daily treats an expired room as deleted: the emulator forgets it here
+
+    assert emulator.join("brief", signed(emulator, room="brief")).reason == "the room has expired (room exp)"
+
+
+def test_a_new_room_under_an_expired_rooms_name_admits_again(emulator: DailyEmulator) -> None:
+    client = emulator.client()
+    client.create_room("brief", properties={"exp": NOW + 60})
+    emulator.clock.advance(60)
+    client.create_room("brief")
+
+    assert emulator.join("brief").reason == "admitted: the room is public"
+
+
 def test_an_unknown_room_is_refused(emulator: DailyEmulator) -> None:
     assert emulator.join("ghost").reason == "there is no room named 'ghost'"
 

@@ -60,6 +60,8 @@ DEFAULT_PERMISSIONS: dict[str, Any] = {
 # among them: it makes an owner only when it is exactly true, and any other value grants nothing.
 READ_PROPERTIES = ("room_name", "eject_at_token_exp", "eject_after_elapsed", "permissions", *SHARED_SETTINGS)
 KNOCK = "may knock; an owner admits"
+# Why nobody joins a room past its `exp`, whether or not the emulator has forgotten the room yet.
+ROOM_EXPIRED = "the room has expired (room exp)"
 UNPRIVILEGED = "admitted without the token's privileges"
 
 
@@ -126,7 +128,7 @@ def admit(
     if "nbf" in config and now < config["nbf"]:
         return _refused("the room is not open yet (room nbf)")
     if "exp" in config and now >= config["exp"]:
-        return _refused("the room has expired (room exp)")
+        return _refused(ROOM_EXPIRED)
     ignored = None if token_problem is None else f"the token is not valid ({token_problem})"
     if claims is not None:
         token = to_properties(claims)

@@ -71,10 +71,11 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
   except ``sip.num_endpoints``, which must be 1 to ``MAX_SIP_ENDPOINTS`` (5, Daily's default
   ``max_sip_pstn_sessions_per_room``). A property given its default value is left out of
   ``config`` but still counts as set: the join model reads it above the domain's.
-- ``sip-uri``: ``sip_uri.endpoint`` is ``sip:<9 random digits>@<domain_name>.sip.daily.co`` (the
-  SIP guide's example is ``sip:123456780@example.sip.daily.co``), kept while ``sip`` is unchanged
-  and made anew when it changes. pipecat puts a second ``sip:`` before the endpoint it reads,
-  which hints that Daily may answer without the prefix; the emulator follows the guide.
+- ``sip-uri``: ``sip_uri.endpoint`` is ``<9 random digits>@<domain_name>.sip.daily.co``, without
+  the ``sip:`` of the SIP guide's example (``sip:123456780@example.sip.daily.co``): pipecat 1.14.0,
+  Daily's own framework, puts ``sip:`` before the endpoint it reads
+  (``DailyRoomProperties.sip_endpoint``), so the guide's shape would give it ``sip:sip:``. Kept
+  while ``sip`` is unchanged and made anew when it changes.
 - ``room-paging``: ``starting_after`` and ``ending_before`` count in list order (newest first),
   so ``starting_after=<last id of a page>`` gives the next page; an unknown id, an
   ``ending_before`` that is neither an id nor ``OLDEST``, or a ``limit`` outside 1 to 100 is 400
@@ -129,7 +130,7 @@ from urllib.parse import unquote
 import httpx
 import jwt
 
-from meeting_tokens.api.admission import Admission, admit
+from meeting_tokens.api.admission import ROOM_EXPIRED, Admission, admit
 from meeting_tokens.api.client import AsyncDailyClient, DailyClient
 from meeting_tokens.core.claims import (
     LANGUAGES,
@@ -347,7 +348,10 @@ def _property_problems(
     problems = []
     for name, value in properties.items():
         kind = kinds.get(name)
-        if kind is None:
+        if kind is None and owner == "room" and name == "privacy":
+            # Daily's waiting-room guide nests it; the create-room reference puts it beside properties
+            problems.append("properties.privacy is not a room property: privacy goes beside properties")
+        elif kind is None:
             problems.append(f"properties.{_short(str(name), 60)} is not a {owner} property")
         elif value is None and updating:
             continue  # null clears a property (Daily's SIP guide: "set sip to null")
@@ -443,6 +447,8 @@ class DailyEmulator:
         """What ``POST /`` has set, under long names; nothing until then (GET / adds the defaults)."""
         self._rooms: dict[str, dict[str, Any]] = {}  # config as given, for the join model
         self._room_bytes: dict[str, int] = {}  # each room's stored properties, counted
+        # Names of forgotten expired rooms (the newest MAX_ROOMS), so a join says why it is refused.
+        self._expired_names: dict[str, None] = {}
         self._log: deque[RequestRecord] = deque(maxlen=LOG_SIZE)
         self._lock = threading.Lock()
 
@@ -617,6 +623,7 @@ class DailyEmulator:
             raise _Refusal(400, "invalid-request-error", f"this domain already has {MAX_ROOMS} rooms")
         config = self._with_sip_uri(properties, None)
         self._store(name, config)
+        self._expired_names.pop(name, None)
         created = datetime.fromtimestamp(self.clock.now(), UTC)
         self._rooms[name] = {
             "id": str(uuid.uuid4()),
@@ -640,7 +647,7 @@ class DailyEmulator:
         if previous is not None and previous.get("sip") == config["sip"] and "sip_uri" in previous:
             return config | {"sip_uri": previous["sip_uri"]}
         host, count = f"{self.domain_name}.sip.daily.co", _sip_endpoint_count(config["sip"])
-        endpoints = [f"sip:{secrets.randbelow(10**9):09d}@{host}" for _ in range(count)]
+        endpoints = [f"{secrets.randbelow(10**9):09d}@{host}" for _ in range(count)]  # no sip: (sip-uri)
         sip_uri: dict[str, Any] = {"endpoint": endpoints[0]}
         if endpoints[1:]:
             sip_uri["extra_endpoints"] = endpoints[1:]
@@ -669,6 +676,9 @@ class DailyEmulator:
         for name in expired:
             del self._rooms[name]
             del self._room_bytes[name]
+            self._expired_names[name] = None
+        while len(self._expired_names) > MAX_ROOMS:
+            del self._expired_names[next(iter(self._expired_names))]
 
     def _room(self, name: str) -> dict[str, Any]:
         self._forget_expired()
@@ -736,7 +746,8 @@ class DailyEmulator:
         with self._lock:
             room = self._rooms.get(room_name)
             if room is None:
-                return Admission(False, f"there is no room named {room_name!r}")
+                reason = ROOM_EXPIRED if room_name in self._expired_names else f"there is no room named {room_name!r}"
+                return Admission(False, reason)
             claims, problem = (None, "") if token is None else self._verified_claims(token)
             return admit(
                 room, claims, now=self.clock.now(), domain_id=self.domain_id,
