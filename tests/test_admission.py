@@ -73,7 +73,7 @@ def test_an_expired_room_refuses_everyone(emulator: DailyEmulator) -> None:
     assert emulator.join("brief", signed(emulator, room="brief")).reason == "the room has expired (room exp)"
 
 
-def test_an_expired_room_gives_the_same_reason_after_a_rest_call_has_forgotten_it(emulator: DailyEmulator) -> None:
+def test_an_expired_room_says_so_even_after_a_rest_call_forgot_it(emulator: DailyEmulator) -> None:
     client = emulator.client()
     client.create_room("brief", properties={"exp": NOW + 60})
     emulator.clock.advance(60)

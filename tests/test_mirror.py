@@ -179,6 +179,29 @@ def test_page_signs_the_same_token_as_python(page: Any, properties: dict[str, An
     assert sign_in_page(page, properties, API_KEY, NOW) == python
 
 
+# Keys a JavaScript object reorders: array indices ("0" to "4294967294") come first, ascending.
+NUMERIC_LOOKING_KEYS = ["10", "2", "a", "01", "-1", "4294967295", "4294967294", "0", "1.5"]
+NUMERIC_KEY_PROPERTIES: dict[str, Any] = {
+    "room_name": ROOM,
+    "exp": NOW + 3600,
+    "permissions": {
+        "canReceive": {
+            "base": True,
+            "byUserId": {key: {"video": True} for key in NUMERIC_LOOKING_KEYS},
+            "byParticipantId": {"10": False, "2": True, "a": {"audio": True}},
+        }
+    },
+    "start_cloud_recording_opts": {"10": 1, "2": {"10": "x", "2": "y", "a": "z"}, "a": 3},
+}
+
+
+def test_page_signs_claims_with_numeric_looking_keys_as_python_does(page: Any) -> None:
+    # The widget's state reaches the page as JSON, parsed into objects, where "2" comes before "10".
+    python = sign_in_python(NUMERIC_KEY_PROPERTIES, API_KEY, NOW)
+    assert "token" in python
+    assert sign_in_page(page, NUMERIC_KEY_PROPERTIES, API_KEY, NOW) == python
+
+
 WRONG_PROPERTIES: list[dict[str, Any]] = [
     {"room_name": ""},
     {"room_name": ROOM, "permissions": {"canSend": ["video", "customVideo", "customAudio"]}},

@@ -745,9 +745,10 @@ class DailyEmulator:
         """
         with self._lock:
             room = self._rooms.get(room_name)
+            if room_name in self._expired_names:
+                return Admission(False, ROOM_EXPIRED)
             if room is None:
-                reason = ROOM_EXPIRED if room_name in self._expired_names else f"there is no room named {room_name!r}"
-                return Admission(False, reason)
+                return Admission(False, f"there is no room named {room_name!r}")
             claims, problem = (None, "") if token is None else self._verified_claims(token)
             return admit(
                 room, claims, now=self.clock.now(), domain_id=self.domain_id,

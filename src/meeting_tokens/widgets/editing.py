@@ -61,14 +61,44 @@ def default_properties(now: int) -> dict[str, Any]:
     return {"room_name": "team-standup", "exp": now + 3600, "user_name": "Zoë", "is_owner": False}
 
 
+# The largest array index of a JavaScript object: such keys ("0" to "4294967294", no leading zero)
+# come first in an object, in ascending order, whatever order they were written in.
+MAX_ARRAY_INDEX = 2**32 - 2
+
+
+def _array_index(key: object) -> int | None:
+    text = str(key) if isinstance(key, int) and not isinstance(key, bool) else key
+    if not isinstance(text, str) or not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    number = int(text)
+    return number if str(number) == text and number <= MAX_ARRAY_INDEX else None
+
+
+def js_object_order(value: Any) -> Any:
+    """``value`` with every dict's keys in the order a JavaScript object holds them.
+
+    The editor's properties reach the page as JSON parsed into objects, which put array-index
+    keys such as "2" and "10" first, ascending. Signing in that order on both sides gives the
+    page and Python the same token, byte for byte.
+    """
+    if isinstance(value, Mapping):
+        indexed = sorted((key for key in value if _array_index(key) is not None), key=_array_index)
+        named = [key for key in value if _array_index(key) is None]
+        return {key: js_object_order(value[key]) for key in indexed + named}
+    if isinstance(value, list):
+        return [js_object_order(item) for item in value]
+    return value
+
+
 def sign_properties(api_key: str, properties: Mapping[str, Any], *, domain_id: str, now: int) -> Signed:
     """Sign `properties` (long names; `exp` and `nbf` absolute) as issued at `now`.
 
-    A missing `room_name` or `exp` is allowed here (the editor shows it as a finding).
+    A missing `room_name` or `exp` is allowed here (the editor shows it as a finding). Keys are
+    signed in a JavaScript object's order (`js_object_order`), as the page signs them.
     """
     if problems := check_properties(properties):
         return Signed(None, "; ".join(problems))
-    rest = dict(properties)
+    rest = js_object_order(dict(properties))
     room_name = rest.pop("room_name", None)
     exp = rest.pop("exp", None)
     if exp is not None and exp <= now:
