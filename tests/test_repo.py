@@ -53,13 +53,6 @@ def test_the_config_names_no_repository_url_the_publishing_build_passes_it_in() 
     assert config["launch_buttons"]["binderhub_url"] == ""
 
 
-def test_readme_gives_exactly_two_set_up_commands() -> None:
-    readme = read("README.md")
-    set_up = readme.split("## Set-up", 1)[1].split("\n## ", 1)[0]
-    commands = re.findall(r"```console\n(.*?)\n```", set_up, flags=re.DOTALL)
-    assert commands == ["make book", "make test"]
-
-
 def test_ci_script_is_strict_bash_that_runs_make_test() -> None:
     script = ROOT / ".ci" / "run"
     text = script.read_text(encoding="utf-8")
