@@ -1,5 +1,5 @@
-# The project's commands (README.md and CONTRIBUTING.md explain them). The first one creates .venv; after that the
-# packages are reinstalled only when requirements.txt or pyproject.toml change.
+# The project's commands (README.md and CONTRIBUTING.md explain them). The first one creates .venv;
+# after that the packages are reinstalled only when requirements.txt or pyproject.toml change.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
