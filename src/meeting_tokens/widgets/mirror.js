@@ -301,8 +301,6 @@ export const propertyName = (claim) =>
 
 // ---------------------------------------------------------------------------------------------
 // widgets/editing.py: sign_properties, through signing.self_sign and jwt_parts.sign_hs256.
-// The properties come from the widget's state, parsed from JSON into objects, which put array
-// indices ("2" before "10") first: Python signs in that order too (editing.js_object_order).
 
 export async function signProperties(properties, key, { domainId, now }) {
   const problems = checkProperties(properties);
