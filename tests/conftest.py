@@ -5,14 +5,16 @@ workers; and Hypothesis's quick profile for `make test-unit` (tests/fuzzing.py).
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import pathlib
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import pytest
 
@@ -130,12 +132,110 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | 
     return OneByOneExceptScopes(config, log)
 
 
+# After a notebook's last cell, its kernel prints the state of every widget it holds.
+_PRINT_WIDGET_STATE = (
+    "import json as _json, ipywidgets as _ipywidgets\n"
+    "print(_json.dumps(_ipywidgets.Widget.get_manager_state(drop_defaults=False)['state']))"
+)
+WIDGET_STATE_MIME = "application/vnd.jupyter.widget-state+json"
+
+
+_MODEL_REFERENCE = re.compile(r"IPY_MODEL_([0-9a-f]{32})")
+_AS_LETTERS = str.maketrans("0123456789abcdef", "ghijklmnopqrstuv")  # no sanitizer pattern matches
+# Pictures are not compared, as nbval compares no PNG or JPEG output: a timeline drawn from the
+# current time moves by fractions of a point from run to run.
+_IMAGE = re.compile(r'"data:image/[^"]*"')
+
+
+def widget_state_text(models: dict[str, Any], sanitize: Callable[[str], str]) -> str:
+    """A notebook's widget models as text to compare, whatever their random ids and their order:
+    each model sanitized, with each anywidget bundle (``_esm``, ``_css``) as its digest and each
+    reference to another model as a digest of that model's text; then the models sorted."""
+    texts: dict[str, str] = {}
+
+    def text_of(model_id: str) -> str:
+        if model_id not in texts:
+            model = models[model_id]
+            state = dict(model["state"])
+            for key in ("_esm", "_css"):
+                if key in state:
+                    state[key] = hashlib.sha256(state[key].encode()).hexdigest()
+            text = json.dumps({"model_name": model["model_name"], "state": state}, sort_keys=True, indent=1)
+            text = _MODEL_REFERENCE.sub(lambda found: "IPY_MODEL_" + reference(found[1]), text)
+            text = _IMAGE.sub('"data:image/<IMAGE>"', text)
+            texts[model_id] = sanitize(text)
+        return texts[model_id]
+
+    def reference(model_id: str) -> str:
+        if model_id not in models:
+            return "missing"
+        return hashlib.sha256(text_of(model_id).encode()).hexdigest()[:16].translate(_AS_LETTERS)
+
+    return "\n".join(sorted(text_of(model_id) for model_id in models))
+
+
+class WidgetStateItem(pytest.Item):
+    """After nbval has run a notebook's cells, its kernel's widget state must equal the committed
+    state, sanitized as nbval sanitizes outputs (nbval itself compares outputs only, and skips
+    the widget views, whose model ids are random)."""
+
+    def runtest(self) -> None:
+        notebook = self.parent
+        printed: list[str] = []
+
+        def collect(message: dict[str, Any]) -> None:
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+
+        reply = notebook.kernel.kc.execute_interactive(
+            _PRINT_WIDGET_STATE, store_history=False, output_hook=collect, timeout=120
+        )
+        assert reply["content"]["status"] == "ok", reply["content"]
+
+        def sanitize(text: str) -> str:
+            for regex, replace in notebook.sanitize_patterns.items():
+                text = re.sub(regex, replace, text)
+            return text
+
+        committed = notebook.nb.metadata["widgets"][WIDGET_STATE_MIME]["state"]
+        saved = widget_state_text(committed, sanitize).splitlines()
+        fresh = widget_state_text(json.loads("".join(printed)), sanitize).splitlines()
+        if saved != fresh:
+            pairs = zip(saved, fresh, strict=False)
+            changed = [f"{old.strip()[:80]} became {new.strip()[:80]}" for old, new in pairs if old != new]
+            first = changed[0] if changed else "the models differ in number"
+            pytest.fail(
+                f"notebooks/{notebook.name}: its widget state differs from what the current tree"
+                f" produces: run `make notebooks` (first change: {first})",
+                pytrace=False,
+            )
+
+    def reportinfo(self) -> tuple[pathlib.Path, None, str]:
+        return self.path, None, f"{self.parent.name}::widget-state"
+
+
+def _with_widget_state_checks(items: list[pytest.Item]) -> list[pytest.Item]:
+    """The items, with a ``WidgetStateItem`` after the last cell of each notebook that has state."""
+    result: list[pytest.Item] = []
+    for index, item in enumerate(items):
+        result.append(item)
+        notebook = item.parent
+        if type(notebook).__name__ != "IPyNbFile":  # nbval's collector of one notebook
+            continue
+        last_cell = index + 1 == len(items) or items[index + 1].parent is not notebook
+        if last_cell and WIDGET_STATE_MIME in notebook.nb.metadata.get("widgets", {}):
+            result.append(WidgetStateItem.from_parent(notebook, name="widget-state"))
+    return result
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark each test by what it needs, so the fast ones can run alone (`make test-unit`).
 
     ``browser``: Debian's Chromium; ``book``: the book built strictly; ``lab``: a JupyterLab
     server; ``notebook``: a chapter re-executed by nbval. A test with none of these is a unit test.
+    Each notebook's cells are followed by a check of its widget state (``WidgetStateItem``).
     """
+    items[:] = _with_widget_state_checks(items)
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         if "chromium" in fixtures:
