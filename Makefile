@@ -50,7 +50,8 @@ $(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
 # 3 workers took 199 s where 2 took 218 to 232). Tests go out one by one,
 # except that a notebook's cells (one kernel), the JupyterLab tests (one server) and the tests of
 # one page of the site or of Lite (one open page) stay together on one worker; the book is built
-# once for all workers (both in tests/conftest.py).
+# once for all workers, from the committed outputs that nbval checks, so no chapter runs twice
+# (both in tests/conftest.py).
 # `make test TEST_WORKERS=0` runs everything in one process. Like the book, the tests run without
 # the live key's variables, so a key in the shell is never used by them. They keep Python's
 # bytecode even where PYTHONDONTWRITEBYTECODE is set (as in many container images): without it

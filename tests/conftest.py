@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 import pytest
+import yaml
 
 from fuzzing import register_quick_profile
 
@@ -55,13 +56,31 @@ def chromium() -> Iterator[object]:
         browser.close()
 
 
-def _build_book() -> subprocess.CompletedProcess:
-    """Build the book as `make book` does, but re-reading every page (so every warning shows)."""
+def _committed_outputs_config(folder: pathlib.Path) -> pathlib.Path:
+    """The book's configuration, but building the chapters from their committed outputs.
+
+    nbval re-executes every notebook in the same run and holds its outputs and widget state to
+    the current tree, so executing the chapters again for the build would do that work twice.
+    """
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    config["execute"]["execute_notebooks"] = "off"
+    # Read from another folder, the local extensions' folders must be absolute.
+    extensions = config["sphinx"]["local_extensions"]
+    config["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in extensions.items()}
+    path = folder / "_config.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _build_book(folder: pathlib.Path) -> subprocess.CompletedProcess:
+    """Build the book as `make book` does, but re-reading every page (so every warning shows),
+    from the notebooks' committed outputs (``_committed_outputs_config``)."""
     from book_assets import copy_anywidget
 
     copy_anywidget(ROOT / "book" / "widgets-js")
     jupyter_book = pathlib.Path(sys.executable).with_name("jupyter-book")
-    command = [str(jupyter_book), "build", ".", "--all", "-W", "-n", "--keep-going"]
+    config = _committed_outputs_config(folder)
+    command = [str(jupyter_book), "build", ".", "--all", "-W", "-n", "--keep-going", "--config", str(config)]
     return subprocess.run(  # noqa: S603 (a fixed command)
         command, cwd=ROOT, capture_output=True, text=True, check=False
     )
@@ -84,13 +103,13 @@ def book_build(
     """The book built strictly, once per test run: the first xdist worker to ask builds it while
     the others wait on a lock, then read its result from the run's shared temporary folder."""
     if not hasattr(request.config, "workerinput"):  # one process, no xdist worker
-        return _build_book()
+        return _build_book(tmp_path_factory.mktemp("book-config"))
     shared = tmp_path_factory.getbasetemp().parent
     with _locked(shared / "book-build.lock"):
         saved = shared / "book-build.json"
         if saved.is_file():
             return subprocess.CompletedProcess(**json.loads(saved.read_text(encoding="utf-8")))
-        result = _build_book()
+        result = _build_book(tmp_path_factory.mktemp("book-config"))
         fields = {"args": result.args, "returncode": result.returncode}
         saved.write_text(json.dumps(fields | {"stdout": result.stdout, "stderr": result.stderr}))
         return result
