@@ -46,9 +46,8 @@ def readers_environment() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def fresh_clone(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     clone = tmp_path_factory.mktemp("reader") / "meeting-tokens"
-    subprocess.run(  # noqa: S603 (git, fixed arguments)
-        ["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, capture_output=True, timeout=120
-    )
+    command = ["git", "clone", "--quiet", str(ROOT), str(clone)]  # the reader's git, from PATH
+    subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603
     (clone / ".venv").symlink_to(ROOT / ".venv")
     return clone
 
@@ -60,10 +59,13 @@ def test_console_commands_are_the_dollar_lines_of_console_blocks_only() -> None:
 
 @pytest.mark.parametrize("example", EXAMPLES)
 def test_the_readmes_commands_pass_from_a_fresh_clone(fresh_clone: pathlib.Path, example: str) -> None:
-    commands = console_commands((fresh_clone / "examples" / example / "README.md").read_text(encoding="utf-8"))
+    commands = console_commands(
+        (fresh_clone / "examples" / example / "README.md").read_text(encoding="utf-8")
+    )
     assert commands[0] == f"cd examples/{example}"
-    result = subprocess.run(  # noqa: S603 (bash, the README's own commands)
-        ["bash", "-e", "-c", "\n".join(commands)],
+    shell = ["bash", "-e", "-c", "\n".join(commands)]  # the reader's shell, the README's commands
+    result = subprocess.run(  # noqa: S603
+        shell,
         cwd=fresh_clone, env=readers_environment(), capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr

@@ -150,7 +150,9 @@ def create_app(
     app = FastAPI(openapi_url=None, docs_url=None, redoc_url=None, redirect_slashes=False)
 
     @app.middleware("http")
-    async def security_headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]) -> Response:
+    async def security_headers(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
         response = await call_next(request)
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
@@ -245,7 +247,9 @@ def create_app(
                 expires_in=exp - now, now=now, **properties,
             )  # fmt: skip
         doing = "make a meeting token"
-        token = await call_daily(doing, daily.create_meeting_token({"room_name": room_name, "exp": exp, **properties}))
+        token = await call_daily(
+            doing, daily.create_meeting_token({"room_name": room_name, "exp": exp, **properties})
+        )
         if not isinstance(token, str):
             raise malformed(doing)
         return token
@@ -257,7 +261,9 @@ def create_app(
             del meetings[room_name]
         if len(meetings) >= max_meetings:
             wait = math.ceil(min(meeting.exp for meeting in meetings.values()) - now)
-            raise HTTPException(429, "the server has as many meetings as it can keep", {"Retry-After": str(wait)})
+            raise HTTPException(
+                429, "the server has as many meetings as it can keep", {"Retry-After": str(wait)}
+            )
 
     @app.post("/meetings", status_code=201, dependencies=[Depends(same_origin)])
     async def create_meeting(
@@ -268,7 +274,9 @@ def create_app(
         slow_down(meeting_limit, user, "making meetings")
         exp = int(daily.now()) + MEETING_LIFETIME
         doing = "make a room"
-        room = await call_daily(doing, daily.create_room(privacy="private", properties={"exp": exp, "eject_at_room_exp": True}))
+        room = await call_daily(
+            doing, daily.create_room(privacy="private", properties={"exp": exp, "eject_at_room_exp": True})
+        )
         if not all(isinstance(room.get(field), str) for field in ("id", "name", "url")):
             raise malformed(doing)
         meetings[room["name"]] = Meeting(room["url"], room["id"], exp)

@@ -180,7 +180,9 @@ def test_the_server_reads_its_secrets_from_the_environment() -> None:
     environ = {"DAILY_API_KEY": "not-a-real-key", "SESSION_SECRET": SESSION_SECRET}
     with pytest.raises(ValueError, match="^set HOST_SECRET in the environment$"):
         from_environment(environ)
-    assert isinstance(from_environment({**environ, "HOST_SECRET": f"{OLD_HOST_SECRET} {HOST_SECRET}"}), FastAPI)
+    assert isinstance(
+        from_environment({**environ, "HOST_SECRET": f"{OLD_HOST_SECRET} {HOST_SECRET}"}), FastAPI
+    )
 
 
 # Bad input: each refusal is a 4xx that says what is wrong
@@ -212,7 +214,9 @@ async def test_a_session_signed_with_another_secret_is_401(app: FastAPI) -> None
     )
 
 
-async def test_a_forged_host_cookie_is_403_and_makes_no_room(app: FastAPI, daily_emulator: DailyEmulator) -> None:
+async def test_a_forged_host_cookie_is_403_and_makes_no_room(
+    app: FastAPI, daily_emulator: DailyEmulator
+) -> None:
     async with browser(app, "u-ada", "Ada") as ada, browser(app, "u-bo", "Bo") as bo:
         room_name = await create_meeting(ada)
         meeting = URLSafeTimedSerializer(HOST_SECRET, salt=HOST_COOKIE).loads(ada.cookies[HOST_COOKIE])
@@ -279,17 +283,17 @@ async def test_when_daily_refuses_the_key_the_answer_is_502_and_the_log_has_its_
 # Attacks: each test sends one, and the server holds
 
 
-@pytest.mark.parametrize(
-    "headers",
-    [
-        {"origin": "https://evil.example"},
-        {"origin": "http://testserver"},  # this host, but over plain HTTP: another origin
-        {"origin": "null"},
-        {"sec-fetch-site": "cross-site"},
-        {"sec-fetch-site": "same-site"},  # a sibling subdomain, which SameSite lets through
-        {"sec-fetch-site": "cross-site", "origin": "https://testserver"},  # the browser's word wins
-    ],
-)
+CROSS_SITE_REQUESTS = [
+    {"origin": "https://evil.example"},
+    {"origin": "http://testserver"},  # this host, but over plain HTTP: another origin
+    {"origin": "null"},
+    {"sec-fetch-site": "cross-site"},
+    {"sec-fetch-site": "same-site"},  # a sibling subdomain, which SameSite lets through
+    {"sec-fetch-site": "cross-site", "origin": "https://testserver"},  # the browser's word wins
+]
+
+
+@pytest.mark.parametrize("headers", CROSS_SITE_REQUESTS)
 async def test_a_request_another_sites_page_makes_the_browser_send_is_403_on_both_endpoints(
     app: FastAPI, daily_emulator: DailyEmulator, headers: dict[str, str]
 ) -> None:
@@ -306,7 +310,8 @@ async def test_a_request_another_sites_page_makes_the_browser_send_is_403_on_bot
 
 
 @pytest.mark.parametrize(
-    "headers", [{"origin": "https://testserver"}, {"sec-fetch-site": "same-origin"}, {"sec-fetch-site": "none"}, {}]
+    "headers",
+    [{"origin": "https://testserver"}, {"sec-fetch-site": "same-origin"}, {"sec-fetch-site": "none"}, {}],
 )
 async def test_the_sites_own_pages_and_clients_that_are_not_browsers_pass_the_origin_check(
     app: FastAPI, headers: dict[str, str]
@@ -323,7 +328,9 @@ def test_a_secret_under_32_bytes_is_refused_before_the_server_starts(
     daily_async_client: AsyncDailyClient, which: str, secret: str
 ) -> None:
     secrets = {"session_secret": SESSION_SECRET, "host_secret": HOST_SECRET, which: secret}
-    with pytest.raises(ValueError, match=f"^{which} has {len(secret.encode())} bytes; use at least 32 random"):
+    with pytest.raises(
+        ValueError, match=f"^{which} has {len(secret.encode())} bytes; use at least 32 random"
+    ):
         create_app(daily_async_client, **secrets)
 
 
@@ -364,7 +371,9 @@ async def test_one_user_making_30_meetings_at_once_gets_5_then_429s(
 async def test_the_server_keeps_at_most_max_meetings_and_forgets_ended_ones(
     daily_async_client: AsyncDailyClient, daily_clock: Clock
 ) -> None:
-    app = create_app(daily_async_client, session_secret=SESSION_SECRET, host_secret=HOST_SECRET, max_meetings=3)
+    app = create_app(
+        daily_async_client, session_secret=SESSION_SECRET, host_secret=HOST_SECRET, max_meetings=3
+    )
     async with browser(app, "u-ada", "Ada") as ada:
         for _ in range(3):
             await create_meeting(ada)
@@ -400,7 +409,10 @@ async def test_a_daily_that_keeps_asking_to_wait_gets_a_502_at_the_deadline_not_
     ("answer", "logged"),
     [
         (httpx.ConnectError("connection refused by 10.0.0.1"), "ConnectError"),
-        (httpx.Response(200, json={"id": "r-1", "url": "https://d.example/r"}), "Daily's answer lacks a field"),
+        (
+            httpx.Response(200, json={"id": "r-1", "url": "https://d.example/r"}),
+            "Daily's answer lacks a field",
+        ),
         (httpx.Response(200, json={"id": "r-1", "name": None, "url": 7}), "Daily's answer lacks a field"),
     ],
 )
@@ -418,7 +430,10 @@ async def test_an_unreachable_or_malformed_daily_is_a_502_with_one_log_line_and_
     with caplog.at_level(logging.INFO):
         async with browser(app, "u-ada", "Ada") as ada:
             response = await ada.post("/meetings")
-    assert (response.status_code, response.json()) == (502, {"detail": "Daily could not make a room; try again later"})
+    assert (response.status_code, response.json()) == (
+        502,
+        {"detail": "Daily could not make a room; try again later"},
+    )
     assert [record.getMessage() for record in caplog.records if record.name == "server"] == [
         f"make a room failed: {logged}"
     ]
@@ -435,7 +450,10 @@ async def test_a_host_of_100_meetings_carries_one_cookie_under_1_kb_that_names_t
             daily_clock.advance(60)  # the pace the limit allows; every meeting is still running
         host_cookies = [name for name in ada.cookies if name != SESSION_COOKIE]
         size = len(ada.cookies[HOST_COOKIE])
-        newest, dropped = (await get_token(ada, rooms[-MAX_HOSTED])).json(), (await get_token(ada, rooms[0])).json()
+        newest, dropped = (
+            (await get_token(ada, rooms[-MAX_HOSTED])).json(),
+            (await get_token(ada, rooms[0])).json(),
+        )
     assert (host_cookies, size < 1024) == ([HOST_COOKIE], True), size
     assert (await daily_async_client.validate_meeting_token(newest["token"]))["is_owner"] is True
     assert (await daily_async_client.validate_meeting_token(dropped["token"]))["is_owner"] is False
@@ -446,7 +464,9 @@ async def test_an_old_host_cookie_does_not_make_its_holder_host_of_a_new_room_of
 ) -> None:
     # A copy of this server that reuses room names (a fixed name per team, say): Daily makes
     # every room of this test "standup".
-    monkeypatch.setattr(daily_async_client, "create_room", functools.partial(daily_async_client.create_room, "standup"))
+    monkeypatch.setattr(
+        daily_async_client, "create_room", functools.partial(daily_async_client.create_room, "standup")
+    )
     async with browser(app, "u-ada", "Ada") as ada, browser(app, "u-bo", "Bo") as bo:
         await create_meeting(ada)
         daily_clock.advance(MEETING_LIFETIME)  # Ada's meeting ends; she keeps her cookie
