@@ -591,7 +591,12 @@ def test_serve_beyond_loopback_without_allow_non_loopback_is_a_usage_error_that_
     capsys, monkeypatch, host: str
 ) -> None:
     binds = []
-    monkeypatch.setattr(serve, "_bind", lambda host, port: binds.append((host, port)))
+
+    def bind(host: str, port: int) -> None:  # nothing binds beyond loopback in the tests
+        binds.append((host, port))
+        raise OSError(98, "Address already in use")
+
+    monkeypatch.setattr(serve, "_bind", bind)
     status, out, err = run(capsys, "serve", "--host", host, "--port", "8787")
     assert (status, out, binds) == (2, "", [])
     assert err == (
@@ -600,7 +605,11 @@ def test_serve_beyond_loopback_without_allow_non_loopback_is_a_usage_error_that_
     )
 
 
-def test_the_module_refuses_a_host_beyond_loopback_without_allow_non_loopback(capsys) -> None:
+def test_the_module_refuses_a_host_beyond_loopback_without_allow_non_loopback(capsys, monkeypatch) -> None:
+    def bind(host: str, port: int) -> None:  # nothing binds beyond loopback in the tests
+        raise OSError(98, "Address already in use")
+
+    monkeypatch.setattr(serve, "_bind", bind)
     with pytest.raises(SystemExit) as exit_:
         serve.main(["--host", "0.0.0.0"])  # noqa: S104
     assert exit_.value.code == 2
