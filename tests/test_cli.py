@@ -586,12 +586,46 @@ def test_serve_allow_host_takes_a_host_name_only(capsys) -> None:
     )
 
 
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.168.1.5", "example.test"])  # noqa: S104
+def test_serve_beyond_loopback_without_allow_non_loopback_is_a_usage_error_that_binds_nothing(
+    capsys, monkeypatch, host: str
+) -> None:
+    binds = []
+
+    def bind(host: str, port: int) -> None:  # nothing binds beyond loopback in the tests
+        binds.append((host, port))
+        raise OSError(98, "Address already in use")
+
+    monkeypatch.setattr(serve, "_bind", bind)
+    status, out, err = run(capsys, "serve", "--host", host, "--port", "8787")
+    assert (status, out, binds) == (2, "", [])
+    assert err == (
+        f"meeting-tokens serve: error: --host {host} is not a loopback address: anyone who reaches the "
+        "port could use the public demo key; add --allow-non-loopback to serve there anyway\n"
+    )
+
+
+def test_the_module_refuses_a_host_beyond_loopback_without_allow_non_loopback(capsys, monkeypatch) -> None:
+    def bind(host: str, port: int) -> None:  # nothing binds beyond loopback in the tests
+        raise OSError(98, "Address already in use")
+
+    monkeypatch.setattr(serve, "_bind", bind)
+    with pytest.raises(SystemExit) as exit_:
+        serve.main(["--host", "0.0.0.0"])  # noqa: S104
+    assert exit_.value.code == 2
+    assert capsys.readouterr().err.endswith(
+        "error: --host 0.0.0.0 is not a loopback address: anyone who reaches the port could use the "
+        "public demo key; add --allow-non-loopback to serve there anyway\n"
+    )
+
+
 def test_serve_beyond_loopback_warns_that_the_demo_key_is_public(capsys, monkeypatch) -> None:
     def refuse(host: str, port: int) -> None:  # nothing binds beyond loopback in the tests
         raise OSError(98, "Address already in use")
 
     monkeypatch.setattr(serve, "_bind", refuse)
-    status, out, err = run(capsys, "serve", "--host", "0.0.0.0", "--port", "8787")  # noqa: S104
+    argv = ["serve", "--host", "0.0.0.0", "--port", "8787", "--allow-non-loopback"]  # noqa: S104
+    status, out, err = run(capsys, *argv)
     assert (status, out) == (2, "")
     assert err == (
         "warning: serving beyond loopback on '0.0.0.0': the demo key printed below is public (it is in "

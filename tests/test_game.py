@@ -492,7 +492,9 @@ async def test_create_reads_percent_encoded_unicode_names(emulator):
 # Cross-site requests to /create
 
 
-@pytest.mark.parametrize("origin", ["https://evil.example", "https://testserver.evil.example", "null"])
+@pytest.mark.parametrize(
+    "origin", ["https://evil.example", "https://testserver.evil.example", "null", "http://testserver"]
+)
 async def test_create_refuses_a_cross_site_origin(emulator, origin):
     async with browser(make_app(emulator)) as client:
         response = await post_create(client, origin=origin)

@@ -333,6 +333,8 @@ def _serve(args: argparse.Namespace) -> int:
         args.host.encode("idna")  # how the socket spells a host name: labels of 63 bytes at most
     except UnicodeError:
         raise UsageError(f"--host {args.host}: not a host name or address") from None
+    if problem := serve.beyond_loopback_problem(args.host, args.allow_non_loopback):
+        raise UsageError(problem)
     try:
         serve.run(args)
     except OSError as exc:

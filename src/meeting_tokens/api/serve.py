@@ -9,7 +9,8 @@ app's tests, through `serving()`) at the printed base URL with the printed demo 
 Both answer only requests whose ``Host`` names a loopback address with the server's port
 (127.0.0.1, localhost or [::1]); any other gets a 421. So a web page the learner visits cannot
 point a name of its own at the port (DNS rebinding) and drive the emulator with the demo key, or
-the game. ``allow_hosts`` (``--allow-host``) adds names, for people who serve elsewhere.
+the game. ``allow_hosts`` (``--allow-host``) adds names, for people who serve elsewhere. The
+command binds only to loopback unless ``--allow-non-loopback`` says otherwise: the key is public.
 """
 
 from __future__ import annotations
@@ -333,6 +334,20 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def beyond_loopback_problem(host: str, allowed: bool) -> str | None:
+    """Why serving on ``host`` needs ``--allow-non-loopback``, or None when it does not.
+
+    The emulator prints its demo key, which is public (it is in this package's source), so
+    binding beyond loopback lets anyone who reaches the port use it: that takes a choice.
+    """
+    if allowed or is_loopback(host):
+        return None
+    return (
+        f"--host {host} is not a loopback address: anyone who reaches the port could use the public "
+        "demo key; add --allow-non-loopback to serve there anyway"
+    )
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The serving options, shared by this module's command line and `meeting-tokens serve`."""
     parser.add_argument(
@@ -348,11 +363,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="answer requests for this host name (or NAME:PORT) too; by default only 127.0.0.1, "
         "localhost and [::1] with the server's port (repeatable)",
     )
+    parser.add_argument(
+        "--allow-non-loopback",
+        action="store_true",
+        help="let --host be an address other machines reach (the demo key is public)",
+    )
     parser.add_argument("--no-rate-limit", action="store_true", help="switch Daily's rate limits off")
 
 
 def run(args: argparse.Namespace) -> None:
-    """Serve a fresh emulator in the foreground until Ctrl-C, printing its base URL and key."""
+    """Serve a fresh emulator in the foreground until Ctrl-C, printing its base URL and key.
+
+    ``ValueError`` if ``args.host`` is beyond loopback without ``args.allow_non_loopback``.
+    """
+    if problem := beyond_loopback_problem(args.host, args.allow_non_loopback):
+        raise ValueError(problem)
     if not is_loopback(args.host):
         print(
             f"warning: serving beyond loopback on {args.host!r}: the demo key printed below is public "
@@ -381,7 +406,10 @@ def main(argv: list[str] | None = None) -> None:
         prog="python -m meeting_tokens.api.serve", description="Daily's REST API, emulated, over HTTP."
     )
     add_arguments(parser)
-    run(parser.parse_args(argv))
+    args = parser.parse_args(argv)
+    if problem := beyond_loopback_problem(args.host, args.allow_non_loopback):
+        parser.error(problem)
+    run(args)
 
 
 if __name__ == "__main__":

@@ -122,9 +122,12 @@ def is_cross_origin(request: Request) -> bool:
 
     As in Go's ``http.CrossOriginProtection``: ``Sec-Fetch-Site``, which browsers set and
     scripts cannot, decides when present (only ``same-origin`` and ``none``, the user's own
-    navigation, pass); otherwise an ``Origin`` must name this host. A request with neither comes
-    from a client that is not a browser (curl, httpx, the ``browser`` helper) and passes: forging
-    a request across sites takes a browser, and browsers send ``Origin`` on every cross-site POST.
+    navigation, pass); otherwise an ``Origin`` must be this server's, scheme and host (an
+    ``http://`` page of the same host is another origin: a network attacker can write it). A
+    request with neither comes from a client that is not a browser (curl, httpx, the ``browser``
+    helper) and passes: forging a request across sites takes a browser, and browsers send
+    ``Origin`` on every cross-site POST. Behind a proxy that ends TLS, uvicorn must trust its
+    ``X-Forwarded-Proto`` (``forwarded_allow_ips``) for the scheme to be ``https``.
     """
     fetch_site = request.headers.get("sec-fetch-site")
     if fetch_site is not None:
@@ -132,7 +135,7 @@ def is_cross_origin(request: Request) -> bool:
     origin = request.headers.get("origin")
     if origin is None:
         return False
-    return origin.partition("://")[2] != request.headers.get("host")  # "null" has no host
+    return origin != f"{request.url.scheme}://{request.headers.get('host')}"  # "null" never matches
 
 
 def inline_hash(page: str, tag: str) -> str:
