@@ -4,6 +4,7 @@ and ``meeting-tokens check``."""
 
 from __future__ import annotations
 
+import configparser
 import io
 import sys
 from typing import Any
@@ -467,3 +468,15 @@ def test_check_exits_2_on_a_usage_error(
 ) -> None:
     status, out, err = check(capsys, *argv)
     assert (status, out, message in err) == (2, "", True)
+
+
+# The examples
+
+
+@pytest.mark.parametrize("example", ["fastapi-server", "testing-offline"])
+def test_each_example_suite_runs_under_strict(example: str) -> None:
+    from test_exported_members import ROOT
+
+    ini = configparser.ConfigParser()
+    ini.read(ROOT / "examples" / example / "pytest.ini", encoding="utf-8")
+    assert ini["pytest"]["daily_token_policy"] == "strict"
