@@ -144,11 +144,16 @@ def test_under_strict_a_test_minting_nothing_fails_naming_exp_and_room_name(
     result.stdout.fnmatch_lines(
         [
             "daily_token_policy = strict: a token breaks the production checklist",
-            'token from POST /v1/meeting-tokens; claims {"d": "*", "iat": *}',
-            '  no-exp: No exp: this token never expires. (book: notebooks/02-minting, "*")',
-            "  no-room: No room_name: this token opens every room of the domain. (book: *)",
-            'Fix the app, or exempt this test: @pytest.mark.daily_policy_exempt("no-exp", "no-room", '
-            'reason="...")',
+            "",
+            "token from POST /v1/meeting-tokens",
+            '  claims: {"d": "*", "iat": *}',
+            "  no-exp: No exp: this token never expires.",
+            '    book: notebooks/02-minting, "The rule the article insists on"',
+            "  no-room: No room_name: this token opens every room of the domain.",
+            '    book: notebooks/02-minting, "The rule the article insists on"',
+            "",
+            "Fix the app, or exempt this test:",
+            '  @pytest.mark.daily_policy_exempt("no-exp", "no-room", reason="...")',
         ]
     )
 
@@ -221,7 +226,8 @@ def test_validates(daily_client, daily_emulator):
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "token from GET /v1/meeting-tokens/:token; claims {*}",
+            "token from GET /v1/meeting-tokens/:token",
+            "  claims: {*}",
             "  missing-self-signed-claim: no iat: *; no d: *",
         ]
     )
@@ -245,7 +251,9 @@ def test_joins(daily_emulator):
     suite(pytester, body)
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(["token from join('standup'); claims *", "  short-key: The key is 14 bytes*"])
+    result.stdout.fnmatch_lines(
+        ["token from join('standup')", "  claims: *", "  short-key: The key is 14 bytes*"]
+    )
 
 
 def test_a_malformed_token_is_a_violation_with_its_reason_not_a_crash(pytester: pytest.Pytester) -> None:
@@ -254,8 +262,10 @@ def test_a_malformed_token_is_a_violation_with_its_reason_not_a_crash(pytester: 
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "token from join('standup'); claims unreadable",
-            "  malformed: Not a token: a JWS has 3 dot-separated parts, this has 2. (book: *)",
+            "token from join('standup')",
+            "  claims: unreadable",
+            "  malformed: Not a token: a JWS has 3 dot-separated parts, this has 2.",
+            '    book: notebooks/01-anatomy, "Three parts and two dots"',
         ]
     )
 

@@ -14,7 +14,9 @@ from meeting_tokens.game import browser, game_app
 from meeting_tokens.pytest_plugin import assert_no_daily_secret
 
 # The article's game gives its host a token for a day; chapter 5 weighs that lifetime.
-pytestmark = pytest.mark.daily_policy_exempt("long-lived", reason="the article's game: a day-long host token")
+pytestmark = pytest.mark.daily_policy_exempt(
+    "long-lived", reason="the article's game gives its host a day-long token"
+)
 
 
 async def start_game(app: Starlette) -> tuple[httpx.AsyncClient, httpx.Response, str]:

@@ -218,7 +218,7 @@ def _enforce(item: pytest.Item, emulators: list[DailyEmulator], policy: str, max
         path, line, _ = item.location
         for story, found in broken:
             for finding in found:
-                warning = DailyTokenPolicyWarning(f"{_rule_line(finding)}\n{story}")
+                warning = DailyTokenPolicyWarning(f"{_rule_lines(finding)}\n{story}")
                 warnings.warn_explicit(warning, None, path, (line or 0) + 1)
         return
     codes = {finding.code for _, found in broken for finding in found}
@@ -226,8 +226,8 @@ def _enforce(item: pytest.Item, emulators: list[DailyEmulator], policy: str, max
     tokens = "a token breaks" if len(broken) == 1 else f"{len(broken)} tokens break"
     pytest.fail(
         f"daily_token_policy = strict: {tokens} the production checklist\n\n"
-        + "\n\n".join(story + "".join(f"\n  {_rule_line(f)}" for f in found) for story, found in broken)
-        + f'\n\nFix the app, or exempt this test: @pytest.mark.{EXEMPT_MARKER}({names}, reason="...")',
+        + "\n\n".join(story + "".join(f"\n  {_rule_lines(f)}" for f in found) for story, found in broken)
+        + f'\n\nFix the app, or exempt this test:\n  @pytest.mark.{EXEMPT_MARKER}({names}, reason="...")',
         pytrace=False,
     )
 
@@ -240,12 +240,12 @@ def _token_story(token: str, calls: list[str]) -> str:
         claims = "unreadable"
     if len(claims) > _CLAIMS_SHOWN:
         claims = claims[:_CLAIMS_SHOWN] + "…"
-    return f"token from {', then '.join(dict.fromkeys(calls))}; claims {claims}"
+    return f"token from {', then '.join(dict.fromkeys(calls))}\n  claims: {claims}"
 
 
-def _rule_line(finding: Finding) -> str:
+def _rule_lines(finding: Finding) -> str:
     rule = RULES[finding.code]
-    return f'{finding.code}: {finding.message} (book: {rule.page}, "{rule.section}")'
+    return f'{finding.code}: {finding.message}\n    book: {rule.page}, "{rule.section}"'
 
 
 # A compact JWS anywhere in a text: three base64url runs joined by dots.
