@@ -207,6 +207,26 @@ def test_mints(daily_server):
     result.stdout.fnmatch_lines(["  no-exp: *"])
 
 
+def test_a_client_fixture_of_your_own_on_an_emulator_of_its_own_is_checked_too(
+    pytester: pytest.Pytester,
+) -> None:
+    body = """
+from meeting_tokens import DailyEmulator
+
+@pytest.fixture
+def my_client():
+    with DailyEmulator(rate_limit=False).client() as client:
+        yield client
+
+def test_mints(my_client):
+    my_client.create_meeting_token({"exp": int(my_client.now()) + 600})
+"""
+    suite(pytester, body)
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(["  no-room: No room_name*"])
+
+
 def test_a_self_signed_token_shown_to_validation_is_held_to_the_self_signed_rules(
     pytester: pytest.Pytester,
 ) -> None:

@@ -190,11 +190,14 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     return result
 
 
+_HOLDS_AN_EMULATOR = (ServedEmulator, DailyClient, AsyncDailyClient)  # in ``.emulator``
+
+
 def _emulators(fixtures: dict[str, Any]) -> list[DailyEmulator]:
-    """The emulators behind a test's fixture values, each once."""
+    """The emulators behind a test's fixture values (emulators, clients, served ones), each once."""
     found: dict[int, DailyEmulator] = {}
     for value in fixtures.values():
-        emulator = value if isinstance(value, DailyEmulator) else getattr(value, "emulator", None)
+        emulator = value.emulator if isinstance(value, _HOLDS_AN_EMULATOR) else value
         if isinstance(emulator, DailyEmulator):
             found[id(emulator)] = emulator
     return list(found.values())
