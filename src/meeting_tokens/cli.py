@@ -1,15 +1,17 @@
-"""``meeting-tokens``: inspect, self-sign and serve Daily meeting tokens from a shell::
+"""``meeting-tokens``: inspect, self-sign, check and serve Daily meeting tokens from a shell::
 
     meeting-tokens inspect TOKEN                       # or: echo TOKEN | meeting-tokens inspect -
     meeting-tokens inspect --key-env DAILY_API_KEY --room hello TOKEN
     meeting-tokens sign --room hello --domain-id ID --user-name Ada --owner
-    meeting-tokens check TOKEN...                       # the production checklist's rules
+    meeting-tokens check TOKEN...                      # the production checklist's rules
     meeting-tokens serve --port 8765
 
 Standard library only, on top of the package's own names. ``inspect`` exits 0 when the token is
 valid, its signature checked with ``--key-env``; 1 when it is not valid; 2 on a usage error; 3
 when no check failed but nothing verified the signature (no ``--key-env``), so that
-``meeting-tokens inspect "$T" && admit`` never admits a forged token. Everything printed from a
+``meeting-tokens inspect "$T" && admit`` never admits a forged token. ``check`` holds tokens to
+the production checklist's rules (``meeting_tokens.core.checklist``): 0 when every rule holds, 1
+when one is broken, 2 on a usage error. Everything printed from a
 token is inert on a terminal: control, format and bidirectional characters are shown as escapes
 (``\\x1b``, ``\\u202e``). API keys are read from the environment, by the variable's name, and never
 printed; bad input gets one line on stderr, never a traceback.
@@ -453,7 +455,7 @@ def add_check_command(commands: Any) -> None:
         "check",
         help="hold tokens to the production checklist (exit 0 every rule holds, 1 one breaks)",
         description="Hold each token to the rules of the book's production checklist, as the pytest "
-        "plugin does: an exp within --max-lifetime of iat, a room_name, Daily's recommended length; "
+        "plugin does: an exp at most --max-lifetime after iat, a room_name, Daily's recommended length; "
         "with --key-env, the key's length and the claims Daily requires of a self-signed token. "
         "The signature is not checked (inspect --key-env does that). Exit status: 0 every rule "
         "holds for every token; 1 a rule is broken; 2 usage error.",
