@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import configparser
 import io
+import re
 import sys
 from typing import Any
 
@@ -288,6 +289,84 @@ def test_a_malformed_token_is_a_violation_with_its_reason_not_a_crash(pytester: 
             '    book: notebooks/01-anatomy, "Three parts and two dots"',
         ]
     )
+
+
+RULE_LINE = re.compile(r"^  (?!claims:)([a-z-]+): ", re.MULTILINE)  # a broken rule in a strict failure
+EVERY_RULE_BOTH_WAYS = """
+from meeting_tokens import DailyEmulator
+from meeting_tokens.core.jwt_parts import HS256_HEADER, sign_hs256
+
+@pytest.fixture
+def short_key_emulator():
+    return DailyEmulator(api_key="fake-short-key")
+
+def self_signed(emulator, **changes):
+    now = int(emulator.clock.now())
+    claims = {"r": "standup", "d": emulator.domain_id, "iat": now, "exp": now + 600} | changes
+    return sign_hs256(HS256_HEADER, {k: v for k, v in claims.items() if v is not None}, emulator.api_key)
+
+def mint(client, **changes):
+    properties = {"room_name": "standup", "exp": int(client.now()) + 600} | changes
+    client.create_meeting_token({k: v for k, v in properties.items() if v is not None})
+
+def test_malformed_broken(daily_emulator):
+    daily_emulator.join("standup", "a.b")
+
+def test_malformed_kept(daily_emulator):
+    daily_emulator.join("standup", self_signed(daily_emulator))
+
+def test_no_exp_broken(daily_client):
+    mint(daily_client, exp=None)
+
+def test_no_exp_kept(daily_client):
+    mint(daily_client)
+
+def test_long_lived_broken(daily_client):
+    mint(daily_client, exp=int(daily_client.now()) + 7201)
+
+def test_long_lived_kept(daily_client):
+    mint(daily_client, exp=int(daily_client.now()) + 7200)
+
+def test_no_room_broken(daily_client):
+    mint(daily_client, room_name=None)
+
+def test_no_room_kept(daily_client):
+    mint(daily_client, room_name="retro")
+
+def test_too_long_broken(daily_emulator):
+    daily_emulator.join("standup", self_signed(daily_emulator, u="x" * 2000))
+
+def test_too_long_kept(daily_emulator):
+    daily_emulator.join("standup", self_signed(daily_emulator, u="x" * 1000))
+
+def test_short_key_broken(short_key_emulator):
+    short_key_emulator.join("standup", self_signed(short_key_emulator))
+
+def test_short_key_kept(daily_emulator):
+    daily_emulator.join("standup", self_signed(daily_emulator))
+
+def test_missing_self_signed_claim_broken(daily_emulator):
+    daily_emulator.join("standup", self_signed(daily_emulator, d=None))
+
+def test_missing_self_signed_claim_kept(daily_emulator):
+    daily_emulator.join("standup", self_signed(daily_emulator))
+"""
+
+
+def test_under_strict_each_rule_fails_the_test_that_breaks_it_and_only_that_one(
+    pytester: pytest.Pytester,
+) -> None:
+    suite(pytester, EVERY_RULE_BOTH_WAYS)
+    passed, _, failed = pytester.inline_run().listoutcomes()
+    broken = {
+        report.nodeid.split("::test_")[1].removesuffix("_broken"): report.longreprtext for report in failed
+    }
+    assert sorted(report.nodeid.split("::test_")[1] for report in passed) == sorted(
+        name.replace("-", "_") + "_kept" for name in RULES
+    )
+    assert sorted(broken) == sorted(name.replace("-", "_") for name in RULES)
+    rules_named = {name: RULE_LINE.findall(text) for name, text in broken.items()}
+    assert rules_named == {name.replace("-", "_"): [name] for name in RULES}
 
 
 def test_the_maximum_lifetime_comes_from_the_ini(pytester: pytest.Pytester) -> None:
