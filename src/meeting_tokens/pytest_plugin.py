@@ -267,7 +267,7 @@ def assert_no_daily_secret(response: httpx.Response, api_key: str) -> None:
         places.append((f"the cookie {cookie!r}" if cookie else f"the header {name!r}", value))
     found = []
     for place, text in places:
-        texts = {text, unquote(text)}
+        texts = list(dict.fromkeys((text, unquote(text))))  # as given, then percent-decoded
         if any(api_key in form for form in texts):
             found.append(f"the API key in {place}")
         for claims in _owner_claims(texts):
@@ -278,7 +278,7 @@ def assert_no_daily_secret(response: httpx.Response, api_key: str) -> None:
 
 def _owner_claims(texts: Iterable[str]) -> list[dict[str, Any]]:
     owners = []
-    for match in {m.group() for text in texts for m in _JWS.finditer(text)}:
+    for match in dict.fromkeys(m.group() for text in texts for m in _JWS.finditer(text)):
         try:
             claims = decode_parts(match).payload
         except TokenError:
