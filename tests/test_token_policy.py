@@ -12,8 +12,11 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from constants import API_KEY, DOMAIN_ID, ROOM
+from fuzzing import fuzz
 from meeting_tokens.cli import main
 from meeting_tokens.core.checklist import DEFAULT_MAX_LIFETIME, RULES, check_token
 from meeting_tokens.core.jwt_parts import HS256_HEADER, sign_hs256
@@ -110,6 +113,31 @@ def test_a_self_signed_token_without_iat_or_d_breaks_missing_self_signed_claim()
 
 def test_a_rest_minted_token_needs_no_self_signed_claims() -> None:
     assert codes(token(good_claims(iat=None, d=None))) == []
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.integers(-(10**400), 10**400) | st.floats() | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+    max_leaves=5,
+)
+
+
+@fuzz(300)
+@given(
+    claims=st.dictionaries(st.sampled_from(["exp", "iat", "r", "d", "u", "p", "o"]), JSON_VALUES),
+    now=st.floats(0, 2**40),
+    max_lifetime=st.floats(1, 2**40),
+)
+def test_any_payload_gets_findings_never_an_exception(
+    claims: dict[str, Any], now: float, max_lifetime: float
+) -> None:
+    found = check_token(token(claims), now=now, max_lifetime=max_lifetime, signing_key=API_KEY)
+    assert {finding.code for finding in found} <= set(RULES)
+
+
+def test_a_float_exp_against_an_iat_beyond_any_float_is_judged_not_raised() -> None:
+    assert codes(token(good_claims(exp=1.5, iat=10**400))) == []
+    assert codes(token(good_claims(exp=10.0**300, iat=-(10**400)))) == ["long-lived"]
 
 
 def test_every_rule_names_a_page_of_the_book_that_exists() -> None:

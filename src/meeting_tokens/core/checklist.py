@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from meeting_tokens.core.claims import PROPERTY_NAMES, is_integer
@@ -132,17 +133,16 @@ def _lifetime(claims: Mapping[str, Any], now: float, max_lifetime: float) -> Fin
         return Finding("long-lived", MESSAGES["exp-not-a-time"].format(value=shown))
     iat = claims.get("iat")
     start, named = (iat, "iat") if _is_time(iat) else (now, "now")
-    if exp - start <= max_lifetime:
+    lifetime = Fraction(exp) - Fraction(start)  # exact: a float and an int past any float mix here
+    if lifetime <= max_lifetime:
         return None
-    message = MESSAGES["long-lived"].format(
-        lifetime=_span(exp - start), start=named, limit=_span(max_lifetime)
-    )
+    message = MESSAGES["long-lived"].format(lifetime=_span(lifetime), start=named, limit=_span(max_lifetime))
     return Finding("long-lived", message)
 
 
-def _span(seconds: float) -> str:
-    """Seconds, and in words from a minute up: ``9000 s (2 hours)``."""
+def _span(seconds: float | Fraction) -> str:
+    """Whole seconds, and in words from a minute up: ``9000 s (2 hours)``."""
     if seconds > 10**30:
         return "over 10**30 s"
-    count = f"{seconds:.0f} s"
+    count = f"{int(seconds)} s"
     return count if seconds < 60 else f"{count} ({duration_text(seconds)})"
