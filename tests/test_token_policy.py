@@ -452,6 +452,7 @@ def test_a_test_that_never_touches_the_emulator_is_unaffected(pytester: pytest.P
             "missing-self-signed-claim",
         ),
         ('"no-exp"', '*daily_policy_exempt takes the rules and reason="why", and nothing else'),
+        ('["no-exp"], reason="a list"', "*daily_policy_exempt names no rule *no-exp*; the rules are *"),
         ('reason="no rules"', "*daily_policy_exempt needs the names of the rules it exempts from"),
     ],
 )

@@ -169,7 +169,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 def _exempted_rules(marker: pytest.Mark, nodeid: str) -> set[str]:
     where = f"{nodeid}: @pytest.mark.{EXEMPT_MARKER}"
-    if unknown := [name for name in marker.args if name not in RULES]:
+    if unknown := [name for name in marker.args if not isinstance(name, str) or name not in RULES]:
         raise pytest.UsageError(f"{where} names no rule {unknown!r}; the rules are {', '.join(RULES)}")
     if not marker.args:
         raise pytest.UsageError(f"{where} needs the names of the rules it exempts from")
