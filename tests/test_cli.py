@@ -802,5 +802,6 @@ def test_the_console_script_without_a_command_is_a_usage_error() -> None:
     result = subprocess.run([str(SCRIPT)], capture_output=True, text=True, timeout=60)  # noqa: S603
     assert result.returncode == 2
     assert result.stderr == (
-        "meeting-tokens: error: the following arguments are required: {inspect,sign,serve} (see --help)\n"
+        "meeting-tokens: error: the following arguments are required: {inspect,sign,check,serve} "
+        "(see --help)\n"
     )

@@ -26,13 +26,13 @@ from meeting_tokens import (
     validate_token,
 )
 from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
+from meeting_tokens.core.checklist import findings
 from meeting_tokens.core.claims import check_properties
 from meeting_tokens.core.clock import FrozenClock
 from meeting_tokens.core.jwt_parts import sign_hs256
 from meeting_tokens.drawing.timetext import duration_text, time_note
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import sign_properties
-from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 
 ORIGIN = "http://127.0.0.1:8765"

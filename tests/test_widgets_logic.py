@@ -14,12 +14,12 @@ import pytest
 
 from constants import API_KEY, DOMAIN_ID, NOW
 from meeting_tokens.chapters import storage_options
+from meeting_tokens.core.checklist import findings
 from meeting_tokens.core.claims import KIND_CHECKS, PROPERTY_KINDS
 from meeting_tokens.core.jwt_parts import decode_parts, sign_hs256
 from meeting_tokens.drawing.timetext import duration_text, relative_time, time_note, utc_text
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import FORM_FIELDS, default_properties, sign_properties
-from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 from meeting_tokens.widgets.storage_tradeoffs import table_data
 from meeting_tokens.widgets.timeline import bands, timeline_for, timeline_svg

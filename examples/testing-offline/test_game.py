@@ -13,6 +13,11 @@ from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient
 from meeting_tokens.core.clock import Clock
 from meeting_tokens.game import browser, game_app
 
+# The article's game gives its host a token for a day; chapter 5 weighs that lifetime.
+pytestmark = pytest.mark.daily_policy_exempt(
+    "long-lived", reason="the article's game gives its host a day-long token"
+)
+
 
 async def start_game(app: Starlette) -> tuple[httpx.AsyncClient, str]:
     """Ada creates a game; returns her browser and the game's id."""

@@ -1,14 +1,17 @@
-"""``meeting-tokens``: inspect, self-sign and serve Daily meeting tokens from a shell::
+"""``meeting-tokens``: inspect, self-sign, check and serve Daily meeting tokens from a shell::
 
     meeting-tokens inspect TOKEN                       # or: echo TOKEN | meeting-tokens inspect -
     meeting-tokens inspect --key-env DAILY_API_KEY --room hello TOKEN
     meeting-tokens sign --room hello --domain-id ID --user-name Ada --owner
+    meeting-tokens check TOKEN...                      # the production checklist's rules
     meeting-tokens serve --port 8765
 
 Standard library only, on top of the package's own names. ``inspect`` exits 0 when the token is
 valid, its signature checked with ``--key-env``; 1 when it is not valid; 2 on a usage error; 3
 when no check failed but nothing verified the signature (no ``--key-env``), so that
-``meeting-tokens inspect "$T" && admit`` never admits a forged token. Everything printed from a
+``meeting-tokens inspect "$T" && admit`` never admits a forged token. ``check`` holds tokens to
+the production checklist's rules (``meeting_tokens.core.checklist``): 0 when every rule holds, 1
+when one is broken, 2 on a usage error. Everything printed from a
 token is inert on a terminal: control, format and bidirectional characters are shown as escapes
 (``\\x1b``, ``\\u202e``). API keys are read from the environment, by the variable's name, and never
 printed; bad input gets one line on stderr, never a traceback.
@@ -28,6 +31,7 @@ from collections.abc import Mapping
 from typing import Any, NoReturn, TextIO
 
 from meeting_tokens.api import serve
+from meeting_tokens.core.checklist import DEFAULT_MAX_LIFETIME, RULES, check_token
 from meeting_tokens.core.claims import to_properties
 from meeting_tokens.core.errors import TokenError
 from meeting_tokens.core.jwt_parts import MAX_TOKEN_LENGTH, TokenParts, decode_parts
@@ -324,6 +328,33 @@ def _sign(args: argparse.Namespace) -> int:
     return EXIT_VALID
 
 
+def _positive_seconds(text: str) -> float:
+    value = _seconds(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a positive number of seconds")
+    return value
+
+
+def _check(args: argparse.Namespace) -> int:
+    """Each token against the production checklist: exit 0 when every rule holds, 1 when one breaks."""
+    if args.tokens.count("-") > 1:
+        raise UsageError("- (standard input) can be given once")
+    tokens = [_read_token(argument) for argument in args.tokens]
+    key = None if args.key_env is None else read_key(args.key_env)
+    now = time.time() if args.now is None else args.now
+    broken = False
+    for number, token in enumerate(tokens, 1):
+        found = check_token(token, now=now, max_lifetime=args.max_lifetime, signing_key=key)
+        broken = broken or bool(found)
+        verdict = f"{len(found)} rule{'s' if len(found) > 1 else ''} broken" if found else "every rule holds"
+        print(f"token {number}: {verdict}")
+        for finding in found:
+            rule = RULES[finding.code]
+            print(terminal_safe(f"  {finding.code}: {finding.message}"))
+            print(f'    book: {rule.page}, "{rule.section}"')
+    return EXIT_INVALID if broken else EXIT_VALID
+
+
 def _serve(args: argparse.Namespace) -> int:
     try:
         import uvicorn  # noqa: F401 (only to say what is missing before serving)
@@ -343,13 +374,14 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    """The `meeting-tokens` command line: inspect, sign, serve."""
+    """The `meeting-tokens` command line: inspect, sign, check, serve."""
     root = _Parser(
         prog="meeting-tokens",
         description="Daily meeting tokens: inspect, self-sign, serve.",
-        epilog=f"inspect's {EXIT_STATUSES}; every other command exits 0 done, 2 usage error.",
+        epilog=f"inspect's {EXIT_STATUSES}; check's: 0 every rule holds, 1 one is broken, 2 usage "
+        "error; sign and serve exit 0 done, 2 usage error.",
     )
-    commands = root.add_subparsers(dest="command", required=True, metavar="{inspect,sign,serve}")
+    commands = root.add_subparsers(dest="command", required=True, metavar="{inspect,sign,check,serve}")
 
     inspect = commands.add_parser(
         "inspect",
@@ -407,6 +439,8 @@ def parser() -> argparse.ArgumentParser:
     )
     sign.set_defaults(run=_sign)
 
+    add_check_command(commands)
+
     served = commands.add_parser(
         "serve",
         help="serve the emulator of Daily's REST API on loopback",
@@ -415,6 +449,32 @@ def parser() -> argparse.ArgumentParser:
     serve.add_arguments(served)
     served.set_defaults(run=_serve)
     return root
+
+
+def add_check_command(commands: Any) -> None:
+    """``check``: the production checklist's rules, as the pytest plugin applies them."""
+    check = commands.add_parser(
+        "check",
+        help="hold tokens to the production checklist (exit 0 every rule holds, 1 one breaks)",
+        description="Hold each token to the rules of the book's production checklist, as the pytest "
+        "plugin does: an exp at most --max-lifetime after iat, a room_name, Daily's recommended length; "
+        "with --key-env, the key's length and the claims Daily requires of a self-signed token. "
+        "The signature is not checked (inspect --key-env does that). Exit status: 0 every rule "
+        "holds for every token; 1 a rule is broken; 2 usage error.",
+    )
+    check.add_argument("tokens", nargs="+", metavar="TOKEN", help="a token; - reads one from stdin")
+    check.add_argument(
+        "--max-lifetime",
+        type=_positive_seconds,
+        default=DEFAULT_MAX_LIFETIME,
+        metavar="SECONDS",
+        help=f"the longest exp after iat allowed (default {DEFAULT_MAX_LIFETIME})",
+    )
+    check.add_argument(
+        "--key-env", metavar="NAME", help="the tokens are self-signed with the API key in this variable"
+    )
+    check.add_argument("--now", type=_unix_time, metavar="UNIX", help="judge at this time, not now")
+    check.set_defaults(run=_check)
 
 
 def main(argv: list[str] | None = None) -> int:

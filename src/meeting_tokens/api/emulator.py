@@ -122,7 +122,7 @@ import threading
 import uuid
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote
@@ -141,7 +141,8 @@ from meeting_tokens.core.claims import (
     to_properties,
 )
 from meeting_tokens.core.clock import Clock
-from meeting_tokens.core.jwt_parts import reject_json_constant
+from meeting_tokens.core.errors import TokenError
+from meeting_tokens.core.jwt_parts import decode_parts, reject_json_constant
 from meeting_tokens.core.validation import validate_token
 
 DEMO_API_KEY = "demo-key-FAKE-not-a-real-daily-key-0000"
@@ -167,6 +168,18 @@ class RequestRecord:
     path: str
     status: int
     error: str | None
+
+
+@dataclass(frozen=True)
+class TokenSighting:
+    """A token the emulator minted or was shown, with the call that carried it (for the pytest
+    plugin's checklist): the time on the emulator's clock, and the key when it was self-signed
+    with the domain's key. Its repr shows neither the token nor the key."""
+
+    token: str = field(repr=False)
+    call: str
+    at: float
+    signing_key: str | None = field(repr=False)
 
 
 class _Refusal(Exception):
@@ -427,7 +440,8 @@ class DailyEmulator:
     """Daily's REST API for one domain, in memory, with a clock you can move.
 
     `.transport` serves `httpx.Client` and `httpx.AsyncClient`; `.client()` is a `DailyClient`
-    wired to it. Thread- and task-safe: one lock guards all state.
+    wired to it; `.requests` lists the calls it answered and `.tokens_seen` the tokens it minted
+    or was shown. Thread- and task-safe: one lock guards all state.
     """
 
     def __init__(
@@ -453,6 +467,7 @@ class DailyEmulator:
         # Names of forgotten expired rooms (the newest MAX_ROOMS), so a join says why it is refused.
         self._expired_names: dict[str, None] = {}
         self._log: deque[RequestRecord] = deque(maxlen=LOG_SIZE)
+        self._tokens: deque[TokenSighting] = deque(maxlen=LOG_SIZE)
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
@@ -468,6 +483,25 @@ class DailyEmulator:
         """The calls served so far, oldest first (a copy)."""
         with self._lock:
             return list(self._log)
+
+    @property
+    def tokens_seen(self) -> list[TokenSighting]:
+        """The tokens minted (``POST /meeting-tokens``) or shown to it (``GET /meeting-tokens/:token``,
+        ``join``) so far, oldest first (a copy): what the pytest plugin holds to the checklist."""
+        with self._lock:
+            return list(self._tokens)
+
+    def _saw(self, token: str, call: str) -> None:
+        """Note a token shown to the emulator, and whether the domain's key signed it."""
+        try:
+            parts = decode_parts(token)
+        except TokenError:
+            parts = None
+        key = self._api_key.encode("utf-8")
+        signed = parts is not None and hmac.compare_digest(
+            hmac.digest(key, parts.signing_input, "sha256"), parts.signature
+        )
+        self._tokens.append(TokenSighting(token, call, self.clock.now(), self._api_key if signed else None))
 
     def rotate_api_key(self) -> str:
         """Issue a new API key and retire the old one, as regenerating it in Daily's dashboard."""
@@ -574,10 +608,13 @@ class DailyEmulator:
         if problems := check_properties(properties) + _past_exp(properties, now):
             raise _Refusal(400, "invalid-request-error", "; ".join(problems))
         payload = to_claims(properties) | {"d": self.domain_id, "iat": int(now)}
-        return {"token": jwt.encode(payload, self._server_secret, algorithm="HS256")}
+        token = jwt.encode(payload, self._server_secret, algorithm="HS256")
+        self._tokens.append(TokenSighting(token, "POST /v1/meeting-tokens", now, None))
+        return {"token": token}
 
     def _validate_token(self, request: httpx.Request, token: str) -> dict[str, Any]:
         ignore_nbf = request.url.params.get("ignoreNbf", "").lower() == "true"
+        self._saw(token, "GET /v1/meeting-tokens/:token")
         claims, problem = self._verified_claims(token, ignore_nbf=ignore_nbf)
         if claims is None:
             raise _Refusal(400, "invalid-request-error", f"meeting token is not valid ({problem})")
@@ -743,10 +780,13 @@ class DailyEmulator:
         """What Daily would decide for someone joining ``room_name`` now, with ``token`` or none.
 
         A model of Daily's documented admission rules (``meeting_tokens.api.admission``), not
-        Daily itself: no call is made, nothing is logged or rate-limited. A token Daily would not
-        accept is ignored, as daily-js is reported to do, and the join goes on as if none were given.
+        Daily itself: no call is made, nothing is rate-limited or logged in ``requests`` (the token
+        is noted in ``tokens_seen``). A token Daily would not accept is ignored, as daily-js is
+        reported to do, and the join goes on as if none were given.
         """
         with self._lock:
+            if token is not None:
+                self._saw(token, f"join({_short(str(room_name), 40)!r})")
             room = self._rooms.get(room_name)
             if room_name in self._expired_names:
                 return Admission(False, ROOM_EXPIRED)

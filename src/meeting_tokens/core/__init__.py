@@ -2,5 +2,6 @@
 
 Data flows one way through these modules: properties (``claims``), then claims, then a token
 (``signing``), then its parts (``jwt_parts``), then the checks and their report (``validation``).
+``checklist`` holds the production checklist's rules, which a token is held to beside the checks.
 The package's top level re-exports the public names; import them from there.
 """

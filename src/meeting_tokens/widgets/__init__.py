@@ -3,7 +3,8 @@
 Each is an anywidget. ClaimEditor, TokenInspector and ExpiryExplorer compute in Python and,
 through a JavaScript mirror of the same logic, in the page too: in the static book they keep
 working without a kernel. The logic lives in plain modules beside them (editing, inspection,
-timeline, findings), tested without any front end; times in words come from
+timeline), tested without any front end; the claim editor's findings are the production
+checklist's rules (``meeting_tokens.core.checklist``), and times in words come from
 ``meeting_tokens.drawing.timetext``, which the command line shares.
 """
 

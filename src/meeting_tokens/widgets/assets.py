@@ -16,7 +16,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-from meeting_tokens.core import claims, jwt_parts, validation
+from meeting_tokens.core import checklist, claims, jwt_parts, validation
+from meeting_tokens.core.checklist import MIN_KEY_BYTES, RECOMMENDED_MAX_LENGTH
 from meeting_tokens.core.claims import (
     CAN_ADMIN,
     CAN_ADMIN_CLAIMS,
@@ -42,9 +43,7 @@ from meeting_tokens.drawing import timetext
 from meeting_tokens.drawing.display import MARKS, PART_COLOURS
 from meeting_tokens.drawing.palette import css_variables
 from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND, RELATIVE_TIMES
-from meeting_tokens.widgets import findings
 from meeting_tokens.widgets.editing import BORN_EXPIRED, FORM_FIELDS
-from meeting_tokens.widgets.findings import MIN_KEY_BYTES, RECOMMENDED_MAX_LENGTH
 from meeting_tokens.widgets.inspection import WHITESPACE
 
 
@@ -89,7 +88,7 @@ def constants() -> dict[str, Any]:
             "claims": claims.MESSAGES,
             "validation": validation.MESSAGES,
             "keyProblems": validation.KEY_PROBLEMS,
-            "findings": findings.MESSAGES,
+            "findings": checklist.MESSAGES,
             "times": timetext.MESSAGES,
             "bornExpired": BORN_EXPIRED,
         },

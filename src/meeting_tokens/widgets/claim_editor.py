@@ -8,12 +8,12 @@ from typing import Any
 import traitlets
 
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID
+from meeting_tokens.core.checklist import findings
 from meeting_tokens.core.clock import Instant, unix_time
 from meeting_tokens.core.validation import ValidationReport
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.base import MirroredWidget
 from meeting_tokens.widgets.editing import default_properties, sign_properties
-from meeting_tokens.widgets.findings import findings
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 
 

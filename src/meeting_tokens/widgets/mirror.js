@@ -535,7 +535,7 @@ export function timeNote(claim, value, now) {
 }
 
 // ---------------------------------------------------------------------------------------------
-// widgets/findings.py and widgets/inspection.py.
+// core/checklist.py (findings) and widgets/inspection.py.
 
 export function findings(properties, key, token) {
   const F = TEXT.findings;
