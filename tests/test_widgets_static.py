@@ -288,6 +288,35 @@ def test_pasting_garbage_gives_a_message_not_an_error(page: Any) -> None:
     )
 
 
+def test_a_token_pasted_with_line_breaks_is_checked_and_the_page_says_what_it_removed(
+    page: Any, url: str
+) -> None:
+    token = self_sign(DEMO_API_KEY, room_name=ROOM, domain_id=DEMO_DOMAIN_ID, now=READER_NOW)
+    wrapped = "\n".join(token[i : i + 60] for i in range(0, len(token), 60)) + "\n"
+    page.locator("#inspector textarea").fill(wrapped)
+    page.wait_for_function(
+        "(v) => document.querySelector('#inspector .mt-verdict').innerText === v",
+        arg="valid: every check passed",
+    )
+    assert page.locator("#inspector .mt-paste-note").inner_text() == (
+        "3 line breaks removed from inside the token"
+    )
+    assert page.locator("#inspector .mt-token").inner_text() == token
+    shot(page, url, "inspector-wrapped-paste")
+
+
+def test_pasting_a_stray_character_names_it_its_part_and_its_position(page: Any) -> None:
+    page.locator("#inspector textarea").fill("not.a.token!!")
+    page.wait_for_function(
+        "() => document.querySelector('#inspector .mt-verdict').innerText.startsWith('rejected (malformed)')"
+    )
+    assert page.locator("#inspector .mt-verdict").inner_text() == (
+        "rejected (malformed): not base64url: '!' in the signature, at position 6; "
+        "only A-Z a-z 0-9 - _ are allowed, no padding"
+    )
+    assert page.locator("#inspector .mt-paste-note").count() == 0
+
+
 def test_an_empty_inspector_asks_for_a_token(page: Any) -> None:
     page.locator("#inspector textarea").fill("")
     page.wait_for_function(

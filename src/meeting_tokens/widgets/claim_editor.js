@@ -19,7 +19,7 @@ import {
   signProperties,
   utcText,
   findings,
-  stripToken,
+  pastedToken,
   inspectToken,
 } from "./mirror.js";
 import {
@@ -322,7 +322,7 @@ function render({ model, el: root }) {
   };
   const pasted = () => {
     origin = "token";
-    latest(() => check(stripToken(tokenBox.value)), (result) => show(result, "page"));
+    latest(() => check(pastedToken(tokenBox.value).token), (result) => show(result, "page"));
   };
   const payloadEdited = () => {
     origin = "payload";
@@ -349,7 +349,7 @@ function render({ model, el: root }) {
   tokenBox.addEventListener("input", pasted);
   payloadBox.addEventListener("input", payloadEdited);
   copyButton.addEventListener("click", async () => {
-    const copied = await copyText(stripToken(tokenBox.value));
+    const copied = await copyText(pastedToken(tokenBox.value).token);
     copyNote.textContent = copied ? "Copied." : "The browser refused: select the token and copy it.";
     if (!copied) tokenBox.select();
   });
