@@ -9,14 +9,16 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-# Daily recommends keeping a whole token under this many characters (create-meeting-token page).
+# The length this book suggests keeping a whole token under: Daily's pages state no limit (the
+# "token-length" assumption, book/assumptions.md).
 RECOMMENDED_MAX_LENGTH = 2048
 MIN_KEY_BYTES = 32  # HS256 keys should be at least as long as the hash (RFC 7518, section 3.2)
 # Each finding's message by its code, as str.format templates (the in-page mirror fills the same).
 MESSAGES = {
     "no-exp": "No exp: this token never expires.",
     "no-room": "No room_name: this token opens every room of the domain.",
-    "too-long": "The token is {length} characters, over the {limit} Daily recommends.",
+    "too-long": "The token is {length} characters, over the {limit} this book suggests (a guess: "
+    "Daily states no limit).",
     "short-key": "The key is {size} bytes; an HS256 key should have at least {minimum} "
     "(RFC 7518, section 3.2).",
 }
