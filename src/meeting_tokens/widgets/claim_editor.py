@@ -25,9 +25,10 @@ class ClaimEditor(MirroredWidget):
     A missing room or expiry is signed anyway and shown as a finding. `.report` is the
     verdict at `.now` for the room in `.check_room`, which follows the token's room (renaming
     the room keeps the verdict green) until it is set: by `check_room=` or by the reader typing
-    another room, which shows the "wrong room" refusal (`.check_room_follows` says which). The key is synced to this notebook's
-    kernel only (and saved in the notebook if you save widget state). A static page (no
-    kernel) issues by the reader's clock; its clock list brings back `.now`.
+    another room, which shows the "wrong room" refusal (`.check_room_follows` says which). The
+    key is synced to this notebook's kernel only (and saved in the notebook if you save widget
+    state). A static page (no kernel) issues by the reader's clock; its clock list brings back
+    `.now`.
     """
 
     _esm = assets.module(*assets.MIRROR, "view.js", "claim_editor.js")
