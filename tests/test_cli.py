@@ -189,6 +189,42 @@ def test_a_malformed_token_is_a_report_with_exit_1_not_a_traceback(capsys) -> No
     assert err == ""
 
 
+def test_inspect_blames_the_character_that_is_not_base64url(capsys) -> None:
+    status, out, _ = run(capsys, "inspect", "not.a.token!!")
+    assert status == 1
+    assert out.splitlines()[0] == (
+        "not valid (malformed): not base64url: '!' in the signature, at position 6; "
+        "only A-Z a-z 0-9 - _ are allowed, no padding; signature not checked (no --key-env)"
+    )
+
+
+def test_inspect_removes_line_breaks_inside_a_pasted_token_and_says_so(capsys) -> None:
+    wrapped = "\n".join(EXAMPLE[i : i + 72] for i in range(0, len(EXAMPLE), 72))
+    status, out, _ = run(capsys, "inspect", "--now", EXAMPLE_NOW, wrapped)
+    _, unwrapped, _ = run(capsys, "inspect", "--now", EXAMPLE_NOW, EXAMPLE)
+    note = "note: 3 line breaks removed from inside the token"
+    assert status == 3
+    assert out == unwrapped.replace("\nno check failed", f"\n{note}\nno check failed")
+
+
+def test_inspect_json_says_what_was_removed_from_a_pasted_token(capsys) -> None:
+    spaced = EXAMPLE.replace(".", " .\r\n")
+    inspection = json.loads(run(capsys, "inspect", "--json", "--now", EXAMPLE_NOW, spaced)[1])
+    plain = json.loads(run(capsys, "inspect", "--json", "--now", EXAMPLE_NOW, EXAMPLE)[1])
+    assert inspection["removed"] == (
+        "2 line breaks and 2 spaces removed from inside the token"
+    )
+    assert plain["removed"] == ""
+    assert {**inspection, "removed": ""} == plain
+
+
+def test_a_control_character_that_is_not_base64url_is_named_inertly(capsys) -> None:
+    status, out, _ = run(capsys, "inspect", "e30.e30.\x1b]52;c;aGk=\x07")
+    assert status == 1
+    assert "\x1b" not in out and "\x07" not in out
+    assert "not base64url: '\\x1b' in the signature, at position 1;" in out
+
+
 def test_an_unset_key_variable_is_a_usage_error_in_one_line(capsys) -> None:
     status, out, err = run(capsys, "inspect", "--key-env", "NO_SUCH_KEY", EXAMPLE)
     assert (status, out) == (2, "")

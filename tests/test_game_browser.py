@@ -8,7 +8,9 @@ Content-Security-Policy stops a script injected into its markup. (The injected-s
 their script through Playwright, that is through the DevTools protocol, which no page policy
 governs: they show what a script that got in anyway could read.) The screenshots
 land in artifacts/game/; with UPDATE_BOOK_IMAGES=1 they replace the storage chapter's pictures in
-book/images/game/ (game ids, ports and dates differ on every run, so that is opt-in).
+book/images/game/ (game ids, ports and dates differ on every run, so that is opt-in). Each of the
+chapter's figures is the part of a page that carries its lesson, laid out at a phone's width so
+its text stays readable there; the whole page is kept beside it, a tap away in the chapter.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / ("book/images" if os.environ.get("UPDATE_BOOK_IMAGES") == "1" else "artifacts") / "game"
 SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 VIEWPORT = {"width": 760, "height": 560}
+PHONE = {"width": 390, "height": 844}  # the chapter's figures are cut from pages this wide
 
 # Pages of another site: one makes the visitor's browser post a form to the game's /join, the
 # other follows a link to the game's page. Both act as soon as they load.
@@ -185,12 +188,32 @@ def test_guest_joins_without_a_token(game, context, chromium):
     assert joined["claims"] is None
 
 
+def lesson_shot(page, lesson: str, screenshot: str) -> None:
+    """Screenshot the element `lesson` (a selector) laid out at a phone's width, as `screenshot`.
+
+    Its smallest text is at least 13 px at device scale 1, which tests/test_figures.py counts on."""
+    size = page.viewport_size
+    page.set_viewport_size(PHONE)
+    element = page.locator(lesson).last
+    smallest = element.evaluate(
+        """(root) => Math.min(...[root, ...root.querySelectorAll("*")]
+          .filter((node) => [...node.childNodes].some((child) => child.nodeType === 3 && child.data.trim()))
+          .map((node) => parseFloat(getComputedStyle(node).fontSize)))"""
+    )
+    assert smallest >= 13
+    assert page.evaluate("devicePixelRatio") == 1
+    element.screenshot(path=SCREENSHOTS / screenshot)
+    page.set_viewport_size(size)
+
+
 def injected_script_loot(context, base: str, screenshot: str) -> tuple[object, dict]:
-    """Create a game and join it as host, then run the injected script; keep a screenshot."""
+    """Create a game and join it as host, then run the injected script; keep a screenshot of the
+    page and one of what the script found (its box, ``-box.png``)."""
     page = context.new_page()
     create_and_join(page, base)
     loot = page.evaluate(INJECTED_SCRIPT)
     page.screenshot(path=SCREENSHOTS / screenshot, full_page=True)
+    lesson_shot(page, "body > pre", screenshot.replace(".png", "-box.png"))
     return page, loot
 
 
@@ -247,6 +270,7 @@ def test_host_cookie_stays_home_when_another_site_starts_the_request(game, conte
             seen[case] = last(log, request)
     render_evidence(page, base, game_id, seen)
     page.screenshot(path=SCREENSHOTS / "07-cross-site-blocked.png", full_page=True)
+    lesson_shot(page, "table", "07-cross-site-blocked-table.png")
     host_cookie = f"__Host-gh-{game_id}"
     assert {case: (r["sec-fetch-site"], r["cookies"]) for case, r in seen.items()} == {
         "another site posts a form to /join": ("cross-site", "none-control"),
@@ -315,7 +339,7 @@ def test_the_page_policy_stops_a_script_injected_into_its_markup(game, context):
 def render_evidence(page, base: str, game_id: str, seen: dict[str, dict[str, str]]) -> None:
     """Draw which cookies the game server received in each case, for the chapter's figure."""
     names = {f"__Host-gh-{game_id}": "Strict", **CONTROL_COOKIES}
-    head = "".join(f"<th><code>{escape(n)}</code><br>SameSite={s}</th>" for n, s in names.items())
+    head = "".join(f"<th><code>{escape(n)}</code><br>Same<wbr>Site=<wbr>{s}</th>" for n, s in names.items())
     rows = "".join(
         f"<tr><td>{escape(case)}<br><small>{escape(record['request'])}, Sec-Fetch-Site: "
         f"{escape(record['sec-fetch-site'])}</small></td>"
@@ -328,8 +352,9 @@ def render_evidence(page, base: str, game_id: str, seen: dict[str, dict[str, str
     )
     page.goto("about:blank")  # leave the game's page: its policy would refuse this inline style
     page.set_content(
-        "<style>body{font:16px system-ui,sans-serif;margin:2rem}td,th{border:1px solid #999;"
-        "padding:.4rem .6rem;text-align:left}table{border-collapse:collapse}b{color:#c00}</style>"
+        "<style>body{font:16px system-ui,sans-serif;margin:2rem 1rem}td,th{border:1px solid #999;"
+        "padding:.4rem .5rem;text-align:left}table{border-collapse:collapse}b{color:#c00}"
+        "code{overflow-wrap:anywhere}small{font-size:14px}</style>"
         f"<h1>Which cookies reached the game</h1><p>The game runs at <code>{escape(base)}</code>; "
         "the other site's pages are served from <code>localhost</code>, another site for the "
         "browser, and from another port of <code>127.0.0.1</code>, the same site.</p>"

@@ -16,8 +16,10 @@ from meeting_tokens.core.jwt_parts import (
     b64url_decode,
     b64url_encode,
     decode_parts,
+    pasted_token,
     sign_hs256,
 )
+from meeting_tokens.core.validation import validate_token
 
 # RFC 7515, Appendix A.1: the HS256 example, segment by segment, and its JWK key ("k").
 RFC_HEADER = "eyJ0eXAiOiJKV1QiLA0KICJhbGciOiJIUzI1NiJ9"
@@ -71,6 +73,88 @@ def test_b64url_decode_rejects_characters_outside_the_url_alphabet(text):
 def test_b64url_decode_rejects_an_impossible_length():
     with pytest.raises(MalformedTokenError, match="impossible length"):
         b64url_decode("YWJjZ")
+
+
+# Every "not base64url" complaint says what, where and in which part.
+
+
+def message(token: str) -> str:
+    with pytest.raises(MalformedTokenError) as raised:
+        decode_parts(token)
+    return str(raised.value)
+
+
+def test_a_character_outside_the_alphabet_is_named_with_its_part_and_position():
+    assert message("not.a.token!!") == (
+        "not base64url: '!' in the signature, at position 6; only A-Z a-z 0-9 - _ are allowed, no padding"
+    )
+
+
+def test_a_stray_character_is_blamed_before_a_segment_that_merely_cannot_decode():
+    # "not" alone would be a header with stray bits; the "!" is what went wrong.
+    assert "'!' in the signature" in message("not.a.token!!")
+
+
+@pytest.mark.parametrize(
+    ("token", "blamed"),
+    [
+        (DAILY_EXAMPLE[:50] + "\n" + DAILY_EXAMPLE[50:], "'\\n' in the payload, at position 14;"),
+        (DAILY_EXAMPLE.replace(".", " .", 1), "' ' in the header, at position 37;"),
+        (DAILY_EXAMPLE + "=", "'=' in the signature, at position 44;"),
+        ("eyJ.e😀J.abc", "'😀' in the payload, at position 2;"),
+        ("e30.e30.\x1b[2J", "'\\x1b' in the signature, at position 1;"),
+    ],
+)
+def test_each_character_outside_the_alphabet_is_quoted_as_python_writes_it(token, blamed):
+    assert blamed in message(token)
+
+
+def test_stray_bits_name_the_character_its_part_and_position():
+    assert message("e30.eyJyIjoiYSJ9.abd") == (
+        "not canonical base64url: 'd', the last character of the signature (position 3), has stray bits"
+    )
+
+
+def test_an_impossible_length_names_the_part_and_its_length():
+    assert message("e30.eyJyIjoiYSJ9.YWJjZ") == (
+        "not base64url: the signature's length, 5, is an impossible length "
+        "(one character too many or three too few)"
+    )
+
+
+def test_a_token_with_a_line_break_inside_stays_malformed_for_the_validator():
+    wrapped = DAILY_EXAMPLE[:60] + "\r\n" + DAILY_EXAMPLE[60:]
+    report = validate_token(wrapped, api_key=API_KEY, now=NOW)
+    assert (report.code, report.reason) == (
+        "malformed",
+        "not base64url: '\\r' in the payload, at position 24; only A-Z a-z 0-9 - _ are allowed, no padding",
+    )
+
+
+# pasted_token: what the inspectors forgive, and say.
+
+
+def test_pasted_token_removes_line_breaks_inside_and_says_how_many():
+    wrapped = "\n".join(DAILY_EXAMPLE[i : i + 80] for i in range(0, len(DAILY_EXAMPLE), 80))
+    assert pasted_token(wrapped) == (
+        DAILY_EXAMPLE,
+        "3 line breaks removed from inside the token",
+    )
+
+
+def test_pasted_token_counts_a_crlf_pair_as_one_line_break_and_names_each_kind():
+    pasted = DAILY_EXAMPLE[:10] + "\r\n" + DAILY_EXAMPLE[10:20] + " \t " + DAILY_EXAMPLE[20:]
+    assert pasted_token(pasted).removed == (
+        "1 line break, 1 tab and 2 spaces removed from inside the token"
+    )
+
+
+def test_pasted_token_drops_white_space_around_the_token_without_a_word():
+    assert pasted_token(" \t" + DAILY_EXAMPLE + "\r\n") == (DAILY_EXAMPLE, "")
+
+
+def test_pasted_token_leaves_other_characters_for_the_validator_to_name():
+    assert pasted_token("a.b.c\u00a0d").token == "a.b.c\u00a0d"
 
 
 @pytest.mark.parametrize("text", ["YR", "YWJ", "-_9"])

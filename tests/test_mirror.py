@@ -29,7 +29,7 @@ from meeting_tokens.chapters.forgeries import EXPECTED_CODES, forged_tokens
 from meeting_tokens.core.checklist import findings
 from meeting_tokens.core.claims import check_properties
 from meeting_tokens.core.clock import FrozenClock
-from meeting_tokens.core.jwt_parts import sign_hs256
+from meeting_tokens.core.jwt_parts import pasted_token, sign_hs256
 from meeting_tokens.drawing.timetext import duration_text, time_note
 from meeting_tokens.widgets import assets
 from meeting_tokens.widgets.editing import sign_properties
@@ -380,6 +380,17 @@ AWKWARD_TOKENS = {
     "exp just inside the words' range": raw_token(HS256, b'{"r":"a","exp":%d}' % (NOW + 2**53)),
     "exp of minus 4300 nines": raw_token(HS256, b'{"r":"a","exp":-' + b"9" * 4300 + b"}"),
     "nbf of 4300 nines": raw_token(HS256, b'{"r":"a","exp":1767229200,"nbf":' + b"9" * 4300 + b"}"),
+    # Every "not base64url" complaint names the character, its part and its position.
+    "a stray character after a short segment": "not.a.token!!",
+    "a line break inside the payload": "e30.eyJyIjoi\r\nYSJ9.abc",
+    "a space before a dot": "e30 .e30.abc",
+    "a tab in the header": "e\t30.e30.abc",
+    "an astral character before the stray one": "e30.e30.😀ab",
+    "a combining mark": "e30.e30.ab\u0301c",
+    "a bidirectional override": "e30.e\u202e30.abc",
+    "an escape character": "e30.e30.\x1b[2J",
+    "stray bits in the header": "e31.e30.abc",
+    "an impossible length in the payload": "e30.eyJyIjoiYSJ9x.abc",
 }
 
 
@@ -507,6 +518,48 @@ def test_page_describes_tokens_like_the_python_inspector(page: Any, label: str) 
         parser_words_removed(ours["verdict"]),
         parser_words_removed(python["verdict"]),
     )
+    assert ours == python
+
+
+PASTES = {
+    "nothing": "",
+    "only white space": " \r\n\t ",
+    "around the token only": "\n  a.b.c \r\n",
+    "one line break": "a.b\n.c",
+    "a CR LF pair and a lone CR": "a\r\n.b\r.c",
+    "every kind": " a.b \t\nc\r\n d ",
+    "two spaces": "a. b .c",
+    "a non-breaking space stays": "a.b.\u00a0c",
+    "astral characters": "😀\n😀 .b.c",
+}
+
+
+@pytest.mark.parametrize("label", list(PASTES))
+def test_page_removes_white_space_from_a_paste_like_python(page: Any, label: str) -> None:
+    text = PASTES[label]
+    ours = js(page, "const p = m.pastedToken(a[0]); return [p.token, p.removed];", text)
+    assert ours == list(pasted_token(text))
+
+
+WRAPPED = {
+    label: "\n".join(INSPECTED[label][i : i + 40] for i in range(0, len(INSPECTED[label]), 40))
+    for label in ("valid", "owner escalation", "expired", "self-signed with permissions")
+}
+
+
+@pytest.mark.parametrize("label", list(WRAPPED))
+def test_page_describes_a_wrapped_token_like_the_python_inspector(page: Any, label: str) -> None:
+    token = WRAPPED[label]
+    python = token_view(token, inspect_token(token, api_key=API_KEY, room_name=ROOM, now=NOW), NOW)
+    ours = js(
+        page,
+        "return await m.inspectToken(a[0], {key: a[1], roomName: a[2], now: a[3]});",
+        token,
+        API_KEY,
+        ROOM,
+        NOW,
+    )
+    assert python["removed"].endswith("line breaks removed from inside the token")
     assert ours == python
 
 

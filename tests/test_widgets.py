@@ -49,14 +49,30 @@ def test_setting_properties_from_python_updates_the_token() -> None:
     assert editor.properties == {"room_name": "board-room", "exp": NOW + 60, "is_owner": True}
 
 
-def test_the_editor_checks_the_token_for_the_room_it_started_with() -> None:
+def test_the_editors_verdict_follows_a_renamed_room_so_renaming_keeps_it_valid() -> None:
     editor = ClaimEditor(now=NOW)
     editor.properties = {**editor.properties, "room_name": "other-room"}
+    assert (editor.check_room, editor.check_room_follows) == ("other-room", True)
+    assert editor.report.valid
+    assert editor.view["checks"][3] == ["scope", True, "for room 'other-room'", None]
+
+
+def test_a_verdict_room_set_by_hand_stays_and_the_renamed_token_is_the_wrong_room() -> None:
+    editor = ClaimEditor(now=NOW, check_room=ROOM)
+    editor.properties = {**editor.properties, "room_name": "other-room"}
+    assert (editor.check_room, editor.check_room_follows) == (ROOM, False)
     assert editor.report.code == "wrong-room"
     assert (
         editor.view["verdict"]
         == "rejected (wrong-room): wrong room: token is for 'other-room', not 'team-standup'"
     )
+
+
+def test_the_page_can_stop_the_verdict_room_from_following() -> None:
+    editor = ClaimEditor(now=NOW)
+    editor.check_room_follows = False
+    editor.properties = {**editor.properties, "room_name": "other-room"}
+    assert editor.report.code == "wrong-room"
 
 
 def test_dropping_exp_warns_that_the_token_lives_forever() -> None:

@@ -79,7 +79,9 @@ def test_a_scoped_expiring_token_with_a_long_key_has_no_findings() -> None:
 def test_findings_name_no_exp_no_room_a_long_token_and_a_short_key_in_that_order() -> None:
     found = findings({}, "k" * 31, "a" * 2049)
     assert [f.code for f in found] == ["no-exp", "no-room", "too-long", "short-key"]
-    assert found[2].message == "The token is 2049 characters, over the 2048 Daily recommends."
+    assert found[2].message == (
+        "The token is 2049 characters, over the 2048 this book suggests (a guess: Daily states no limit)."
+    )
     assert (
         found[3].message
         == "The key is 31 bytes; an HS256 key should have at least 32 (RFC 7518, section 3.2)."

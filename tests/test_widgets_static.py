@@ -226,16 +226,39 @@ def test_a_token_both_expired_and_signed_with_another_key_shows_both(page: Any, 
     shot(page, url, "inspector-expired-wrong-key")
 
 
-def test_changing_the_room_signs_a_new_token_and_the_verdict_says_wrong_room(page: Any, url: str) -> None:
+def test_renaming_the_room_signs_a_new_token_and_the_verdict_follows_it(page: Any, url: str) -> None:
     edit(page, room="board-room")
     expected = python_editor_token(
         {"room_name": "board-room", "exp": READER_NOW + 3600, "user_name": "Zoë", "is_owner": False}
     )
     page.wait_for_function(EDITOR_TOKEN, arg=expected)
-    verdict = page.locator("#editor .mt-verdict").inner_text()
-    assert verdict == "rejected (wrong-room): wrong room: token is for 'board-room', not 'team-standup'"
+    assert page.locator("#editor .mt-verdict").inner_text() == "valid: every check passed"
+    assert page.locator("#editor .mt-check-room").input_value() == "board-room"
+    assert "follows the token's room" in page.locator("#editor .mt-check-room-note").inner_text()
     assert "computed in this page by JavaScript" in page.locator("#editor .mt-output").inner_text()
     shot(page, url, "editor-room")
+
+
+def test_a_verdict_room_typed_by_the_reader_stays_and_a_renamed_token_is_the_wrong_room(
+    page: Any, url: str
+) -> None:
+    edit(page)
+    page.locator("#editor .mt-check-room").fill(ROOM)
+    edit(page, room="board-room")
+    wrong_room = "rejected (wrong-room): wrong room: token is for 'board-room', not 'team-standup'"
+    page.wait_for_function(
+        "(v) => document.querySelector('#editor .mt-verdict').innerText === v", arg=wrong_room
+    )
+    assert page.locator("#editor .mt-check-room").input_value() == ROOM
+    assert "set by you" in page.locator("#editor .mt-check-room-note").inner_text()
+    shot(page, url, "editor-wrong-room")
+    edit(page)
+
+
+def test_the_verdict_room_sits_right_under_the_form(page: Any) -> None:
+    form = page.locator("#editor .mt-form").bounding_box()
+    field = page.locator("#editor .mt-check-room").bounding_box()
+    assert 0 <= field["y"] - (form["y"] + form["height"]) < 60
 
 
 def test_turning_on_the_owner_flag_signs_the_token_python_would(page: Any) -> None:
@@ -286,6 +309,35 @@ def test_pasting_garbage_gives_a_message_not_an_error(page: Any) -> None:
     assert page.locator("#inspector .mt-verdict").inner_text() == (
         "rejected (malformed): a JWS has 3 dot-separated parts, this has 1"
     )
+
+
+def test_a_token_pasted_with_line_breaks_is_checked_and_the_page_says_what_it_removed(
+    page: Any, url: str
+) -> None:
+    token = self_sign(DEMO_API_KEY, room_name=ROOM, domain_id=DEMO_DOMAIN_ID, now=READER_NOW)
+    wrapped = "\n".join(token[i : i + 60] for i in range(0, len(token), 60)) + "\n"
+    page.locator("#inspector textarea").fill(wrapped)
+    page.wait_for_function(
+        "(v) => document.querySelector('#inspector .mt-verdict').innerText === v",
+        arg="valid: every check passed",
+    )
+    assert page.locator("#inspector .mt-paste-note").inner_text() == (
+        "3 line breaks removed from inside the token"
+    )
+    assert page.locator("#inspector .mt-token").inner_text() == token
+    shot(page, url, "inspector-wrapped-paste")
+
+
+def test_pasting_a_stray_character_names_it_its_part_and_its_position(page: Any) -> None:
+    page.locator("#inspector textarea").fill("not.a.token!!")
+    page.wait_for_function(
+        "() => document.querySelector('#inspector .mt-verdict').innerText.startsWith('rejected (malformed)')"
+    )
+    assert page.locator("#inspector .mt-verdict").inner_text() == (
+        "rejected (malformed): not base64url: '!' in the signature, at position 6; "
+        "only A-Z a-z 0-9 - _ are allowed, no padding"
+    )
+    assert page.locator("#inspector .mt-paste-note").count() == 0
 
 
 def test_an_empty_inspector_asks_for_a_token(page: Any) -> None:
@@ -511,6 +563,10 @@ def test_each_widget_can_be_operated_with_the_keyboard_alone(fresh_page: Any) ->
     tab_to(page, "editor", "Room (room_name)")
     page.keyboard.press("Control+A")
     page.keyboard.type("board-room")
+    page.wait_for_function("() => document.querySelector('#editor .mt-check-room').value === 'board-room'")
+    tab_to(page, "editor", "Verdict for joining the room")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("team-standup")
     page.wait_for_function(f"() => ({verdict})('#editor .mt-verdict').startsWith('rejected (wrong-room)')")
     tab_to(page, "inspector", "Judge time by")
     page.keyboard.press("ArrowDown")

@@ -13,8 +13,10 @@ when no check failed but nothing verified the signature (no ``--key-env``), so t
 the production checklist's rules (``meeting_tokens.core.checklist``): 0 when every rule holds, 1
 when one is broken, 2 on a usage error. Everything printed from a
 token is inert on a terminal: control, format and bidirectional characters are shown as escapes
-(``\\x1b``, ``\\u202e``). API keys are read from the environment, by the variable's name, and never
-printed; bad input gets one line on stderr, never a traceback.
+(``\\x1b``, ``\\u202e``). A token pasted with line breaks or spaces inside (a wrapped terminal,
+an email) is inspected without them, and the output says what was removed. API keys are read
+from the environment, by the variable's name, and never printed; bad input gets one line on
+stderr, never a traceback.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ from meeting_tokens.api import serve
 from meeting_tokens.core.checklist import DEFAULT_MAX_LIFETIME, RULES, check_token
 from meeting_tokens.core.claims import to_properties
 from meeting_tokens.core.errors import TokenError
-from meeting_tokens.core.jwt_parts import MAX_TOKEN_LENGTH, TokenParts, decode_parts
+from meeting_tokens.core.jwt_parts import MAX_TOKEN_LENGTH, TokenParts, decode_parts, pasted_token
 from meeting_tokens.core.signing import self_sign
 from meeting_tokens.core.validation import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.drawing.display import MARKS, PART_COLOURS, claims_rows
@@ -220,8 +222,9 @@ def _parts_or_none(token: str) -> TokenParts | None:
         return None
 
 
-def inspection(token: str, report: ValidationReport, *, now: float) -> dict[str, Any]:
-    """What `inspect --json` prints: the parts, the claims under both names, the verdict."""
+def inspection(token: str, report: ValidationReport, *, now: float, removed: str = "") -> dict[str, Any]:
+    """What `inspect --json` prints: the parts, the claims under both names, the verdict, and
+    what white space was removed from inside the pasted token (`removed`, "" for none)."""
     parts = _parts_or_none(token)
     claims = {} if parts is None else parts.payload
     notes = {name: time_note(name, value, now) for name, value in claims.items()}
@@ -231,6 +234,7 @@ def inspection(token: str, report: ValidationReport, *, now: float) -> dict[str,
         "claims": claims,
         "properties": to_properties(claims),
         "times": {name: note for name, note in notes.items() if note},
+        "removed": removed,
         "verdict": report.state,
         "signature_checked": any(c.name == "signature" and c.passed is not None for c in report.checks),
         "code": report.code,
@@ -241,8 +245,11 @@ def inspection(token: str, report: ValidationReport, *, now: float) -> dict[str,
     }
 
 
-def inspection_text(token: str, report: ValidationReport, *, keyed: bool, now: float, colour: bool) -> str:
-    """The three parts (in their colours on a terminal), the claims, the verdict and each check."""
+def inspection_text(
+    token: str, report: ValidationReport, *, keyed: bool, now: float, colour: bool, removed: str = ""
+) -> str:
+    """The three parts (in their colours on a terminal), the claims, what was removed from the
+    pasted token (`removed`), the verdict and each check."""
     lines: list[str] = []
     parts = _parts_or_none(token)
     if parts is not None:
@@ -262,6 +269,8 @@ def inspection_text(token: str, report: ValidationReport, *, keyed: bool, now: f
             row = f"  {claim:<{width}}  {name:<{long_width}}  {value}"
             lines.append(f"{row}   {note}" if note else row)
         lines.append("")
+    if removed:
+        lines.append(f"note: {removed}")
     state = report.state
     lines.append(_paint(terminal_safe(_verdict(report, state, keyed)), PALETTE[state], colour))
     lines += [f"  {MARKS[c.passed]} {c.name:<9} {terminal_safe(c.detail)}" for c in report.checks]
@@ -269,7 +278,8 @@ def inspection_text(token: str, report: ValidationReport, *, keyed: bool, now: f
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    token = _read_token(args.token)
+    # A token copied from a wrapped terminal or an email has line breaks inside: removed, and said.
+    token, removed = pasted_token(_read_token(args.token))
     key = None if args.key_env is None else read_key(args.key_env)
     now = time.time() if args.now is None else args.now
     options = {"room_name": args.room, "leeway": args.leeway, "now": now}
@@ -279,10 +289,11 @@ def _inspect(args: argparse.Namespace) -> int:
         report = validate_token(token, api_key=key, **options)
     if args.json:
         # ASCII JSON escapes every character a terminal could act on but DEL, which is ASCII.
-        print(json.dumps(inspection(token, report, now=now), indent=2).replace("\x7f", "\\u007f"))
+        found = inspection(token, report, now=now, removed=removed)
+        print(json.dumps(found, indent=2).replace("\x7f", "\\u007f"))
     else:
         colour = use_colour(sys.stdout)
-        print(inspection_text(token, report, keyed=key is not None, now=now, colour=colour))
+        print(inspection_text(token, report, keyed=key is not None, now=now, colour=colour, removed=removed))
     if report.state == "valid":
         return EXIT_VALID
     return EXIT_UNVERIFIED if report.state == "unchecked" and key is None else EXIT_INVALID

@@ -9,8 +9,8 @@ part of the URL is ignored, so clients keep Daily's base URL; trailing slashes a
 ``.join(room, token)`` answers what Daily would decide when someone joins
 (``meeting_tokens.api.admission``, a model of the documented rules).
 
-What the emulator takes from Daily's documentation (sources in ``../shared/daily-api.md`` and the
-book's references page): the error body ``{"error", "info"}`` and its types; 400
+What the emulator takes from Daily's documentation (each source is linked on the book's
+references page, book/references.md): the error body ``{"error", "info"}`` and its types; 400
 ``authorization-header-error`` and 401 ``authentication-error``; the meeting-token properties,
 their short claims and the permissions abbreviations (self-signing guide and the REST reference's
 self-signing page, read from the page, not observed with a real key); self-signed tokens
@@ -38,8 +38,9 @@ Daily's docs.
 
 Assumptions
 -----------
-Daily does not document these; the emulator picks an answer, and the book marks each one with
-the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the two lists equal).
+Daily does not document these; the emulator (and, for the last points, the book) picks an
+answer, and the book marks each one with the same name on its "Assumptions" page
+(``tests/test_assumptions.py`` holds the two lists equal).
 
 - ``rest-signing-key``: a REST-minted token is signed with a secret only the emulator knows, so
   only ``GET /meeting-tokens/{token}`` can vouch for it. Which key Daily uses is not documented.
@@ -108,6 +109,20 @@ the same name on its "Assumptions" page (``tests/test_assumptions.py`` holds the
   not an object, ``eje`` not a whole number, ``exp`` not a number, a setting of the wrong kind)
   refuses the join even in a public room, naming the claim; ``o`` makes an owner only when it is
   ``true``. ``canReceive`` comes whole from the level that sets it, never merged inside.
+- ``token-length``: the claim editor warns about a token over 2048 characters
+  (``RECOMMENDED_MAX_LENGTH``), and the cheat sheet says to stay under it; no Daily page we
+  found states a limit or a recommendation for a token's length.
+- ``key-regeneration``: regenerating the API key retires the old key at once, as
+  ``rotate_api_key()`` does: from then on the old key authenticates nothing and the tokens it
+  signed are refused. Daily's self-signing guide says a self-signed token works only while its
+  key is active, but no page says when the old key stops working.
+- ``rest-token-claims``: a token from ``POST /meeting-tokens`` carries ``d`` (the domain's id)
+  and ``iat`` (the instant it was minted) besides the claims of the properties sent; the example
+  token in Daily's meeting tokens guide has both, but no page says that minting adds them.
+- ``join-rejects``: when Daily refuses the token, daily-js's ``join()`` promise rejects besides
+  raising the ``error`` event, so code that awaits ``join()`` sees the refusal as an exception;
+  Daily's daily-js pages document the event, not the rejection. The emulator's ``join`` model
+  answers the refusal itself.
 """
 
 from __future__ import annotations

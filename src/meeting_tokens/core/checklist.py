@@ -20,7 +20,8 @@ from meeting_tokens.core.errors import MalformedTokenError
 from meeting_tokens.core.jwt_parts import decode_parts
 from meeting_tokens.core.validation import MESSAGES as VALIDATION_MESSAGES
 
-# Daily recommends keeping a whole token under this many characters (create-meeting-token page).
+# The length this book suggests keeping a whole token under: Daily's pages state no limit (the
+# "token-length" assumption, book/assumptions.md).
 RECOMMENDED_MAX_LENGTH = 2048
 MIN_KEY_BYTES = 32  # HS256 keys should be at least as long as the hash (RFC 7518, section 3.2)
 # Daily asks for a lifetime "as short as possible" and names no number (meeting-tokens guide,
@@ -33,7 +34,8 @@ DEFAULT_MAX_LIFETIME = 2 * 3600
 MESSAGES = {
     "no-exp": "No exp: this token never expires.",
     "no-room": "No room_name: this token opens every room of the domain.",
-    "too-long": "The token is {length} characters, over the {limit} Daily recommends.",
+    "too-long": "The token is {length} characters, over the {limit} this book suggests (a guess: "
+    "Daily states no limit).",
     "short-key": "The key is {size} bytes; an HS256 key should have at least {minimum} "
     "(RFC 7518, section 3.2).",
     "malformed": "Not a token: {reason}.",

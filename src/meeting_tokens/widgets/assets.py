@@ -37,7 +37,7 @@ from meeting_tokens.core.claims import (
 )
 from meeting_tokens.core.clock import UNITS
 from meeting_tokens.core.errors import ERRORS_BY_CODE
-from meeting_tokens.core.jwt_parts import HS256_HEADER, MAX_TOKEN_LENGTH
+from meeting_tokens.core.jwt_parts import HS256_HEADER, MAX_TOKEN_LENGTH, PASTE_NAMES, PASTE_WHITESPACE
 from meeting_tokens.core.validation import ALLOWED_ALGORITHMS, CHECK_TEXTS, SSH_KEY_PREFIXES, VERDICTS
 from meeting_tokens.drawing import timetext
 from meeting_tokens.drawing.display import MARKS, PART_COLOURS
@@ -54,7 +54,8 @@ def constants() -> dict[str, Any]:
         "propertyNames": PROPERTY_NAMES,
         "propertyKinds": PROPERTY_KINDS,
         "hs256Header": HS256_HEADER,
-        "whitespace": WHITESPACE,
+        "whitespace": PASTE_WHITESPACE,
+        "pasteNames": PASTE_NAMES,
         "marks": {json.dumps(passed): mark for passed, mark in MARKS.items()},
         "errorCodes": {cls.__name__: code for code, cls in ERRORS_BY_CODE.items()},
         "checkTexts": CHECK_TEXTS,
@@ -89,6 +90,7 @@ def constants() -> dict[str, Any]:
             "validation": validation.MESSAGES,
             "keyProblems": validation.KEY_PROBLEMS,
             "findings": checklist.MESSAGES,
+            "paste": jwt_parts.PASTE_MESSAGES,
             "times": timetext.MESSAGES,
             "bornExpired": BORN_EXPIRED,
         },

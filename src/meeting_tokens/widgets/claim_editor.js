@@ -19,7 +19,7 @@ import {
   signProperties,
   utcText,
   findings,
-  stripToken,
+  pastedToken,
   inspectToken,
 } from "./mirror.js";
 import {
@@ -160,7 +160,24 @@ function render({ model, el: root }) {
       ? `issued at (iat) ${utcText(model.get("now"))}, ${CLOCKS[clockName()]}`
       : `checked at ${utcText(checkedAt ?? now())}, ${CLOCKS[clockName()]}; its iat is its own`);
   const info = el("div", { className: "mt-small mt-clock", text: infoText() });
-  const checkRoom = el("input", { type: "text", value: model.get("check_room"), spellcheck: "false" });
+  const checkRoom = el("input", {
+    type: "text",
+    value: model.get("check_room"),
+    spellcheck: "false",
+    className: "mt-check-room",
+  });
+  // The verdict's room follows the token's room (renaming the room keeps the verdict green) until
+  // the reader types another one there: then the verdict says "wrong room" for a renamed token.
+  let roomFollows = model.get("check_room_follows") ?? true;
+  const roomNote = el("span", { className: "mt-small mt-check-room-note" });
+  const showRoomNote = () =>
+    (roomNote.textContent = roomFollows
+      ? " follows the token's room; type another to see the verdict for it"
+      : " set by you; the token's room no longer changes it");
+  showRoomNote();
+  const followRoom = (room) => {
+    if (roomFollows) checkRoom.value = typeof room === "string" ? room : "";
+  };
   const tokenBox = el("textarea", {
     rows: "3",
     spellcheck: "false",
@@ -186,8 +203,8 @@ function render({ model, el: root }) {
       el(
         "div",
         { className: "mt-settings" },
+        el("div", {}, el("label", {}, "Verdict for joining the room ", checkRoom), roomNote),
         key.nodes,
-        el("label", {}, "Verdict for joining the room ", checkRoom),
         el("div", { className: "mt-row" }, choice.label),
         info,
       ),
@@ -278,8 +295,15 @@ function render({ model, el: root }) {
       else properties[field.name] = value;
     }
     const apiKey = key.input.value;
+    followRoom(properties.room_name);
     const room = checkRoom.value;
-    const changes = { properties, api_key: apiKey, check_room: room, revision: model.get("revision") + 1 };
+    const changes = {
+      properties,
+      api_key: apiKey,
+      check_room: room,
+      check_room_follows: roomFollows,
+      revision: model.get("revision") + 1,
+    };
     // One set for the properties and their instant, so the form's minutes stay what the reader typed.
     model.set({ ...changes, now: issuedAt });
     saveChanges(model);
@@ -316,13 +340,15 @@ function render({ model, el: root }) {
   const check = async (token) => {
     const apiKey = key.input.value;
     checkedAt = now();
+    const properties = claimsAsProperties(token);
+    followRoom(properties.get("room_name"));
     const view = await inspectToken(token, { key: apiKey, roomName: checkRoom.value, now: checkedAt });
-    const found = findings(claimsAsProperties(token), apiKey, token).map((f) => [f.code, f.message]);
+    const found = findings(properties, apiKey, token).map((f) => [f.code, f.message]);
     return { token, error: "", findings: found, view };
   };
   const pasted = () => {
     origin = "token";
-    latest(() => check(stripToken(tokenBox.value)), (result) => show(result, "page"));
+    latest(() => check(pastedToken(tokenBox.value).token), (result) => show(result, "page"));
   };
   const payloadEdited = () => {
     origin = "payload";
@@ -345,11 +371,15 @@ function render({ model, el: root }) {
 
   for (const input of controls.values())
     input.addEventListener(input.tagName === "SELECT" ? "change" : "input", edit);
-  checkRoom.addEventListener("input", rerunOrigin);
+  checkRoom.addEventListener("input", () => {
+    roomFollows = false;
+    showRoomNote();
+    rerunOrigin();
+  });
   tokenBox.addEventListener("input", pasted);
   payloadBox.addEventListener("input", payloadEdited);
   copyButton.addEventListener("click", async () => {
-    const copied = await copyText(stripToken(tokenBox.value));
+    const copied = await copyText(pastedToken(tokenBox.value).token);
     copyNote.textContent = copied ? "Copied." : "The browser refused: select the token and copy it.";
     if (!copied) tokenBox.select();
   });
@@ -362,10 +392,12 @@ function render({ model, el: root }) {
     fillForm();
     if (key.input.value !== model.get("api_key")) key.input.value = model.get("api_key");
     if (checkRoom.value !== model.get("check_room")) checkRoom.value = model.get("check_room");
+    roomFollows = model.get("check_room_follows") ?? roomFollows;
+    showRoomNote();
   };
   const stop = followModel(model, {
     outputs: "change:answered change:token change:error change:findings change:view",
-    inputs: "change:properties change:now change:api_key change:check_room change:domain_id",
+    inputs: "change:properties change:now change:api_key change:check_room change:check_room_follows change:domain_id",
     onAnswer: () => {
       if (origin === "form") showModel("kernel");
     },

@@ -23,9 +23,12 @@ class ClaimEditor(MirroredWidget):
     `.properties` holds Daily's long property names with `exp` and `nbf` as unix seconds;
     `.token` is the token `self_sign` makes of them with `.api_key`, issued at `.now`.
     A missing room or expiry is signed anyway and shown as a finding. `.report` is the
-    verdict at `.now` for the room in `.check_room`. The key is synced to this notebook's
-    kernel only (and saved in the notebook if you save widget state). A static page (no
-    kernel) issues by the reader's clock; its clock list brings back `.now`.
+    verdict at `.now` for the room in `.check_room`, which follows the token's room (renaming
+    the room keeps the verdict green) until it is set: by `check_room=` or by the reader typing
+    another room, which shows the "wrong room" refusal (`.check_room_follows` says which). The
+    key is synced to this notebook's kernel only (and saved in the notebook if you save widget
+    state). A static page (no kernel) issues by the reader's clock; its clock list brings back
+    `.now`.
     """
 
     _esm = assets.module(*assets.MIRROR, "view.js", "claim_editor.js")
@@ -36,6 +39,7 @@ class ClaimEditor(MirroredWidget):
     properties = traitlets.Dict().tag(sync=True)
     now = traitlets.Int().tag(sync=True)
     check_room = traitlets.Unicode().tag(sync=True)
+    check_room_follows = traitlets.Bool(True).tag(sync=True)  # check_room tracks room_name
     token = traitlets.Unicode(read_only=True).tag(sync=True)
     error = traitlets.Unicode(read_only=True).tag(sync=True)
     findings = traitlets.List(read_only=True).tag(sync=True)
@@ -56,7 +60,13 @@ class ClaimEditor(MirroredWidget):
         room = props.get("room_name", "") if check_room is None else check_room
         self._report: ValidationReport | None = None
         super().__init__(
-            api_key=api_key, domain_id=domain_id, properties=props, now=issued_at, check_room=room, **kwargs
+            api_key=api_key,
+            domain_id=domain_id,
+            properties=props,
+            now=issued_at,
+            check_room=room,
+            check_room_follows=check_room is None,
+            **kwargs,
         )
         self._recompute()
 
@@ -68,6 +78,12 @@ class ClaimEditor(MirroredWidget):
     @traitlets.observe("api_key", "domain_id", "properties", "now", "check_room", "revision")
     def _inputs_changed(self, _change: Any) -> None:
         self._recompute()
+
+    @traitlets.observe("properties", "check_room_follows")
+    def _follow_room(self, _change: Any) -> None:
+        room = self.properties.get("room_name")
+        if self.check_room_follows:
+            self.check_room = room if isinstance(room, str) else ""
 
     def _recompute(self) -> None:
         signed = sign_properties(self.api_key, self.properties, domain_id=self.domain_id, now=self.now)

@@ -38,7 +38,8 @@ const malformed = (name, values) => new TokenError(pyFormat(TEXT.jwtParts[name],
 // ---------------------------------------------------------------------------------------------
 // jwt_parts.py: strict base64url and the three segments.
 
-const B64URL = /^[A-Za-z0-9_-]*$/;
+const OUTSIDE_B64URL = /[^A-Za-z0-9_-]/u;
+export const PART_NAMES = ["header", "payload", "signature"]; // jwt_parts.PART_NAMES
 
 export function b64urlEncode(bytes) {
   let binary = "";
@@ -46,15 +47,28 @@ export function b64urlEncode(bytes) {
   return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-export function b64urlDecode(text) {
-  if (typeof text !== "string" || !B64URL.test(text)) {
-    throw malformed("alphabet");
-  }
-  if (text.length % 4 === 1) throw malformed("impossible_length");
+// jwt_parts._check_alphabet(text, part): the first character outside the alphabet, its position
+// counted in code points from 1 (as Python counts), and its part.
+function checkAlphabet(text, part) {
+  const found = OUTSIDE_B64URL.exec(text);
+  if (found === null) return;
+  const position = pyLen(text.slice(0, found.index)) + 1;
+  throw malformed("alphabet", { char: String.fromCodePoint(text.codePointAt(found.index)), position, part });
+}
+
+// b64url_decode(text, part)
+export function b64urlDecode(text, part = "text") {
+  if (typeof text !== "string") throw malformed("text_not_string", { type: typeof text });
+  checkAlphabet(text, part);
+  return decodeAlphabetChecked(text, part);
+}
+
+function decodeAlphabetChecked(text, part) {
+  if (text.length % 4 === 1) throw malformed("impossible_length", { part, length: text.length });
   const binary = atob(text.replace(/-/g, "+").replace(/_/g, "/") + "=".repeat((4 - (text.length % 4)) % 4));
   const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
   if (b64urlEncode(bytes) !== text) {
-    throw malformed("stray_bits");
+    throw malformed("stray_bits", { char: text.at(-1), part, position: text.length });
   }
   return bytes;
 }
@@ -63,7 +77,7 @@ const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 function jsonObject(segment, name) {
-  const raw = b64urlDecode(segment);
+  const raw = decodeAlphabetChecked(segment, name);
   let value;
   try {
     value = parseJson(strictUtf8.decode(raw));
@@ -83,11 +97,12 @@ export function decodeParts(token) {
   }
   const segments = token.split(".");
   if (segments.length !== 3) throw malformed("parts", { count: segments.length });
+  segments.forEach((segment, i) => checkAlphabet(segment, PART_NAMES[i])); // a stray character first
   const [headerB64, payloadB64, signatureB64] = segments;
   return {
     header: jsonObject(headerB64, "header"),
     payload: jsonObject(payloadB64, "payload"),
-    signature: b64urlDecode(signatureB64),
+    signature: decodeAlphabetChecked(signatureB64, "signature"),
     signingInput: utf8.encode(`${headerB64}.${payloadB64}`),
     segments,
   };
@@ -553,18 +568,31 @@ export function findings(properties, key, token) {
   return found;
 }
 
-// inspection.py: token.strip(WHITESPACE)
-export function stripToken(token) {
+// jwt_parts.pasted_token(text): white space removed around the token (silently) and inside it
+// (saying so); {token, removed}.
+export function pastedToken(text) {
   let start = 0;
-  let end = token.length;
-  while (start < end && MT.whitespace.includes(token[start])) start++;
-  while (end > start && MT.whitespace.includes(token[end - 1])) end--;
-  return token.slice(start, end);
+  let end = text.length;
+  while (start < end && MT.whitespace.includes(text[start])) start++;
+  while (end > start && MT.whitespace.includes(text[end - 1])) end--;
+  const token = text.slice(start, end);
+  const count = (pattern) => (token.match(pattern) ?? []).length;
+  const counts = [
+    ["line_break", count(/\r\n|\r|\n/g)],
+    ["tab", count(/\t/g)],
+    ["space", count(/ /g)],
+  ];
+  const removed = counts.filter(([, n]) => n).map(([kind, n]) => `${n} ${MT.pasteNames[kind][n === 1 ? 0 : 1]}`);
+  if (!removed.length) return { token, removed: "" };
+  const P = TEXT.paste;
+  const words =
+    removed.length > 1 ? pyFormat(P.and, { first: removed.slice(0, -1).join(", "), last: removed.at(-1) }) : removed[0];
+  return { token: token.replace(/[ \t\r\n]/g, ""), removed: pyFormat(P.removed, { removed: words }) };
 }
 
 // inspect_token(...) then token_view(...): what the inspector shows.
-export async function inspectToken(token, { key = "", roomName = "", now, leeway = 0 } = {}) {
-  token = stripToken(token);
+export async function inspectToken(text, { key = "", roomName = "", now, leeway = 0 } = {}) {
+  const { token, removed } = pastedToken(text);
   const report = await checkToken(token, { key: key || null, roomName: roomName || null, now, leeway });
   let parts = null;
   try {
@@ -575,6 +603,7 @@ export async function inspectToken(token, { key = "", roomName = "", now, leeway
   const pretty = (v) => pyJson(v, { indent: 2, ensureAscii: false });
   return {
     length: pyLen(token),
+    removed,
     segments: parts && parts.segments,
     header: parts && pretty(parts.header),
     payload: parts && pretty(parts.payload),

@@ -2,7 +2,7 @@
 // Paste a token: the page checks it at once, and a kernel, if one runs, checks it again in Python
 // and its answer replaces the page's.
 
-import { utcText, stripToken, inspectToken } from "./mirror.js";
+import { utcText, pastedToken, inspectToken } from "./mirror.js";
 import {
   el,
   fill,
@@ -89,7 +89,7 @@ function render({ model, el: root }) {
   const show = (view, instant, source) => {
     showClock(instant, source);
     fill(apart);
-    const token = stripToken(tokenBox.value);
+    const { token } = pastedToken(tokenBox.value);
     if (!token) {
       // Nothing to check yet: say so, rather than report an empty text as a malformed token.
       fill(output, el("div", { className: "mt-verdict mt-unchecked", text: "Paste a token above to check it." }));

@@ -164,6 +164,8 @@ export function reportNode(view) {
   return el(
     "div",
     { className: "mt-report" },
+    // What the inspector removed from a paste (inspection.pasted_token), said before the verdict.
+    view.removed ? el("div", { className: "mt-small mt-paste-note", text: view.removed }) : null,
     el("div", { className: `mt-verdict mt-${view.state}`, text: view.verdict }),
     el("table", { className: "mt-checks" }, el("tbody", {}, rows)),
   );
