@@ -1,11 +1,9 @@
-"""Daily's REST API: a client (sync and async), an in-process emulator, ``connect()``, and
-``serving()``, which serves an emulator on loopback for code that makes real HTTP calls."""
+"""Daily's REST API: a client (sync and async), an in-process emulator, and ``connect()``."""
 
 from meeting_tokens.api.admission import Admission
 from meeting_tokens.api.client import DAILY_API_URL, AsyncDailyClient, DailyClient, RetryPolicy
 from meeting_tokens.api.connection import connect
 from meeting_tokens.api.emulator import DEMO_API_KEY, DEMO_DOMAIN_ID, DailyEmulator, RequestRecord
-from meeting_tokens.api.serve import serving
 
 __all__ = [
     "DAILY_API_URL",
@@ -18,5 +16,4 @@ __all__ = [
     "RequestRecord",
     "RetryPolicy",
     "connect",
-    "serving",
 ]
