@@ -22,6 +22,14 @@ $(STAMP): requirements.txt pyproject.toml
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	touch $@
 
+# pipecat's REST helpers, for the chapter "Tokens for bots and agents" and examples/pipecat-bot/:
+# the pinned set in that folder's requirements.txt, installed with --no-deps (10 packages, 47 MB;
+# pipecat-ai with all its dependencies would add 33 packages and about 400 MB, its media stack).
+PIPECAT_STAMP := $(VENV)/.pipecat-installed
+$(PIPECAT_STAMP): $(STAMP) examples/pipecat-bot/requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r examples/pipecat-bot/requirements.txt
+	touch $@
+
 # Executes the chapters (results cached in _build/.jupyter_cache) and writes _build/html; when no
 # source has changed since the last good build, make has nothing to do. After a failed build the
 # saved Sphinx environment is dropped, so the next build reports every warning again.
@@ -36,7 +44,7 @@ book: $(BOOK_STAMP)
 
 # The chapters run without DAILY_API_KEY and MEETING_TOKENS_LIVE (env -u), on the emulator
 # whatever the shell exports: no output of a live domain ends up in the site or in a commit.
-$(BOOK_STAMP): $(STAMP) $(BOOK_SOURCES)
+$(BOOK_STAMP): $(STAMP) $(PIPECAT_STAMP) $(BOOK_SOURCES)
 	$(BIN)/python book/_ext/book_assets.py book/widgets-js
 	env -u DAILY_API_KEY -u MEETING_TOKENS_LIVE $(BIN)/jupyter-book build . -W -n --keep-going \
 		|| { rm -rf _build/.doctrees; exit 1; }
@@ -61,7 +69,7 @@ TEST_WORKERS ?= $(shell $(PYTHON) -c "import os; print(min((os.cpu_count() or 1)
 # $(call xdist,how): the workers, and how xdist hands them the tests.
 xdist = $(if $(filter 0,$(TEST_WORKERS)),-p no:xdist,-n $(TEST_WORKERS) --dist $(1))
 
-test: $(STAMP)
+test: $(STAMP) $(PIPECAT_STAMP)
 	@command -v chromium >/dev/null || { echo "make test needs Debian's chromium for its browser tests: run 'apt-get install chromium' (or 'bash .ci/run', which installs it and runs the tests)"; exit 1; }
 	$(TEST_ENV) $(BIN)/python -m pytest $(call xdist,load) --nbval --nbval-current-env --nbval-sanitize-with tests/sanitize.cfg \
 		tests $(wildcard notebooks)
@@ -71,7 +79,7 @@ test: $(STAMP)
 # fuzzer's inputs (Hypothesis's quick profile, tests/fuzzing.py); `make test` tries them all.
 # They need no grouping and are many and short: xdist's work stealing hands each worker its share
 # at once and moves only what is left, instead of sending them one by one.
-test-unit: $(STAMP)
+test-unit: $(STAMP) $(PIPECAT_STAMP)
 	$(TEST_ENV) $(BIN)/python -m pytest $(call xdist,worksteal) -p no:nbval --hypothesis-profile=quick \
 		-m "not browser and not book and not lab and not notebook" tests
 
@@ -91,7 +99,7 @@ LAB_OPTIONS = --ServerApp.port=$(LAB_PORT) \
 	--LabApp.app_settings_dir=$(CURDIR)/lab \
 	$(if $(filter no,$(LAB_BROWSER)),--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root)
 
-lab: $(STAMP)
+lab: $(STAMP) $(PIPECAT_STAMP)
 	@test -d $(LAB_WORKSPACE) || { cp -R notebooks $(LAB_WORKSPACE) && \
 		echo "Copied notebooks/ to $(LAB_WORKSPACE)/: edit freely there; 'make lab-reset' starts over."; }
 	$(BIN)/jupyter lab $(LAB_OPTIONS)
@@ -102,7 +110,7 @@ lab-reset:
 
 # Re-executes every chapter in place, storing widget state, so notebooks are committed executed;
 # on the emulator, without the live key's variables (env -u), as the book's build runs them.
-notebooks: $(STAMP)
+notebooks: $(STAMP) $(PIPECAT_STAMP)
 ifeq ($(NOTEBOOKS),)
 	@echo "No notebooks in notebooks/ yet."
 else

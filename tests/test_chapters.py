@@ -88,8 +88,8 @@ def chapter(request: pytest.FixtureRequest) -> pathlib.Path:
     return request.param
 
 
-def test_the_six_chapters_are_all_held_to_these_rules() -> None:
-    assert [path.stem[:2] for path in CHAPTERS] == ["01", "02", "03", "04", "05", "06"]
+def test_the_seven_chapters_are_all_held_to_these_rules() -> None:
+    assert [path.stem[:2] for path in CHAPTERS] == ["01", "02", "03", "04", "05", "06", "07"]
 
 
 def test_every_chapter_has_one_exercises_section_just_before_its_summary(chapter: pathlib.Path) -> None:

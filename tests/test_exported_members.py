@@ -22,6 +22,8 @@ PUBLIC = [
     "meeting_tokens.chapters",
 ]
 DRAWING = ["meeting_tokens.drawing.diagrams", "meeting_tokens.drawing.display"]
+# The emulator on a loopback port (serving()), for code that makes real HTTP calls, as pipecat does.
+SERVING = ["meeting_tokens.api.serve"]
 
 
 def public_names(module: types.ModuleType) -> set[str]:
@@ -61,7 +63,7 @@ def chapter_imports() -> list[tuple[str, str, str]]:
 
 def test_the_chapters_import_only_from_the_public_places() -> None:
     imports = chapter_imports()
-    allowed = set(PUBLIC + DRAWING)
+    allowed = set(PUBLIC + DRAWING + SERVING)
 
     assert imports
     assert {(nb, module) for nb, module, _ in imports if module not in allowed} == set()

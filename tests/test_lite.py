@@ -48,6 +48,7 @@ LAST_OUTPUTS = {
     "notebooks/04-joining": "Your guess matches the server's answer.",
     "notebooks/05-storage": "localStorage: Readable by any script",
     "notebooks/06-validating": "owner escalation (False",
+    "notebooks/07-bots": "pipecat's default token: never ejected (eject_at None)",
     "notebooks/key-rotation": "(True, 'the token is not valid (expired)')",
     "notebooks/troubleshooting": "(missing-self-signed-claim)",
 }
@@ -612,3 +613,22 @@ def test_the_general_index_fits_a_phone(chromium: Any, base_url: str) -> None:
         page.screenshot(path=SCREENSHOTS / "genindex-390.png")
     finally:
         page.close()
+
+
+def test_a_chapter_whose_metadata_names_what_the_browser_lacks_says_so_beside_its_launch() -> None:
+    from book_lite import launch_html
+
+    plain = launch_html(1, "01-anatomy.ipynb")
+    noted = launch_html(1, "07-bots.ipynb", "pipecat does not load")
+    assert "lite-launch-missing" not in plain
+    assert '<p class="lite-launch-missing">Not in the browser: pipecat does not load</p>' in noted
+
+
+def test_the_bots_chapter_says_beside_its_launch_that_its_pipecat_cells_skip(
+    built_site: pathlib.Path,
+) -> None:
+    html = (built_site / "notebooks" / "07-bots.html").read_text(encoding="utf-8")
+    note = re.search(r'<p class="lite-launch-missing">(.*?)</p>', html)
+    assert note, "07-bots.html has no note beside its launch"
+    assert "pipecat does not load in the browser" in note.group(1)
+    assert "<code># needs pipecat</code>" in note.group(1)

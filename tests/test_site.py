@@ -305,6 +305,7 @@ def test_the_chapters_with_sequence_diagrams_are_the_flows() -> None:
         "notebooks/03-self-signing",
         "notebooks/04-joining",
         "notebooks/06-validating",
+        "notebooks/07-bots",
         "notebooks/key-rotation",
     ]
 

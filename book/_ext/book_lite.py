@@ -5,7 +5,9 @@ After a successful HTML build (as a Sphinx extension, listed in ``_config.yml``)
     python book/_ext/book_lite.py _build/html/lite
 
 this builds JupyterLite into the site's ``lite/`` folder with the chapters as its contents, and
-puts a "Run this chapter in your browser" launch under the title of every notebook page.
+puts a "Run this chapter in your browser" launch under the title of every notebook page. A
+notebook whose metadata holds ``{"lite": {"missing": "..."}}`` says beside its launch what its
+browser version cannot run (chapter 7's pipecat cells, say).
 
 Nothing is fetched at read time. The Pyodide core is vendored in ``lite/pyodide`` (from the npm
 ``pyodide`` package, MPL-2.0). ``meeting_tokens`` is built into a wheel from ``src/``; its
@@ -423,14 +425,16 @@ def drop_disabled_extensions(output: pathlib.Path) -> list[str]:
     return removed
 
 
-def launch_html(depth: int, notebook: str) -> str:
-    """The launch block of a chapter page ``depth`` folders below the site's root."""
+def launch_html(depth: int, notebook: str, missing: str = "") -> str:
+    """The launch block of a chapter page ``depth`` folders below the site's root; ``missing``
+    (HTML, from the notebook's metadata) says what the browser version cannot run."""
     href = f"{'../' * depth}lite/lab/index.html?path={notebook}"
     return (
         f'<div class="lite-launch"><a class="lite-launch-link" href="{href}">{LAUNCH_TEXT}</a> '
         '<span class="lite-launch-note">(real Python in this tab: nothing to install, the first '
         "start takes a few seconds)</span>"
-        '<p class="lite-launch-file" hidden>The in-browser Python (JupyterLite) needs a web server: '
+        + (f'<p class="lite-launch-missing">Not in the browser: {missing}</p>' if missing else "")
+        + '<p class="lite-launch-file" hidden>The in-browser Python (JupyterLite) needs a web server: '
         "opened from disk, the browser will not load it. From the repository, run "
         "<code>python -m http.server --bind 127.0.0.1 -d _build/html</code> and open "
         "<code>http://127.0.0.1:8000/</code>, or use the published book.</p></div>"
@@ -475,7 +479,9 @@ LAUNCH_CSS = """\
 .lite-launch-link { font-weight: 600; }
 .lite-launch-link::before { content: "\\25B6\\FE0E  "; }
 .lite-launch-note { color: var(--pst-color-text-muted); font-size: 0.9em; }
-.lite-launch-file { border-left: 3px solid var(--pst-color-warning); padding-left: 0.6rem; }
+.lite-launch-file, .lite-launch-missing {
+  border-left: 3px solid var(--pst-color-warning); padding-left: 0.6rem;
+}
 """
 
 
@@ -492,7 +498,9 @@ def _add_launch(app: Any, doctree: Any, docname: str) -> None:
     if section is None:
         return
     notebook = pathlib.PurePosixPath(docname).name + ".ipynb"
-    block = nodes.raw("", launch_html(docname.count("/"), notebook), format="html")
+    metadata = json.loads(pathlib.Path(app.env.doc2path(docname)).read_text(encoding="utf-8"))["metadata"]
+    missing = metadata.get("lite", {}).get("missing", "")
+    block = nodes.raw("", launch_html(docname.count("/"), notebook, missing), format="html")
     section.insert(1, block)
 
 

@@ -4,6 +4,7 @@ The helper package of the book "Meeting Tokens, Hands-On". Import the token core
 from here (``__all__`` lists them); the rest comes from a few named places, each name from one:
 
 - ``meeting_tokens.api``: the clients, the emulator, ``connect()``, the demo key and domain;
+  ``meeting_tokens.api.serve``: ``serving()``, the emulator on a loopback port;
 - ``meeting_tokens.game``: the article's game server in miniature;
 - ``meeting_tokens.widgets``: the notebook widgets;
 - ``meeting_tokens.chapters``: content made for the chapters (forged tokens, storage options);
