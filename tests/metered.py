@@ -53,6 +53,7 @@ class Meter:
     sent: Counter = field(default_factory=Counter)
     requested: list[str] = field(default_factory=list)
     network: Network | None = None
+    compressed: bool = True  # serve NAME.gz where there is one (False: every byte raw)
     # A request whose path this returns True for is cut off halfway (a server killed mid-load).
     cut: Callable[[str], bool] = lambda path: False
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -104,8 +105,8 @@ class _MeteredWriter:
             meter._count(self.handler.metered_path, len(piece))
         return len(data)
 
-    def flush(self) -> None:
-        self.raw.flush()
+    def __getattr__(self, name: str) -> object:  # flush, close, closed: the socket file's own
+        return getattr(self.raw, name)
 
 
 class _Handler(http.server.SimpleHTTPRequestHandler):
@@ -139,7 +140,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def send_head(self) -> object:
         path = pathlib.Path(self.translate_path(self.path))
         compressed = path.with_name(path.name + ".gz")
-        if not (path.is_file() and compressed.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+        if not (self.meter.compressed and path.is_file() and compressed.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
             return super().send_head()
         stat = compressed.stat()
         since = self.headers.get("If-Modified-Since")
@@ -171,9 +172,11 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextmanager
-def serving_metered(folder: pathlib.Path, network: Network | None = None) -> Iterator[tuple[str, Meter]]:
+def serving_metered(
+    folder: pathlib.Path, network: Network | None = None, compressed: bool = True
+) -> Iterator[tuple[str, Meter]]:
     """Serve ``folder`` on a free loopback port; yields its base URL and the `Meter`."""
-    meter = Meter(network=network)
+    meter = Meter(network=network, compressed=compressed)
     handler = type("MeteredHandler", (_Handler,), {"meter": meter})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     server.daemon_threads = True

@@ -438,26 +438,8 @@ def launch_html(depth: int, notebook: str) -> str:
 
 
 LAUNCH_SCRIPT = """\
-// While the reader reads a chapter on a desktop-sized screen (and has not asked to save data),
-// fetch the in-browser kernel's files into the browser's cache, quietly and once per page:
-// Pyodide, its lock and the wheels the kernel preloads. The launch then starts from the cache.
-function liteWarmUp(link) {
-  const base = new URL("../static/pyodide/", link.href);
-  const get = (name) => fetch(new URL(name, base), {priority: "low"})
-    .then((r) => r.ok ? r : Promise.reject(r));
-  get("pyodide-lock.json").then((r) => r.json()).then((lock) => {
-    const files = ["pyodide.mjs", "pyodide.asm.mjs", "python_stdlib.zip",
-                   ...Object.values(lock.packages).map((p) => p.file_name)];
-    return Promise.all(files.map((name) => get(name).then((r) => r.arrayBuffer())))
-      .then(() => WebAssembly.compileStreaming(get("pyodide.asm.wasm")));
-  }).catch(() => {});
-}
-window.addEventListener("load", () => {
-  const link = document.querySelector(".lite-launch-link");
-  if (!link || location.protocol === "file:" || navigator.connection?.saveData) return;
-  if (!matchMedia("(min-width: 992px)").matches) return;
-  (window.requestIdleCallback || setTimeout)(() => liteWarmUp(link), {timeout: 3000});
-});
+// No warm-up: the page fetches none of JupyterLite's files until the reader launches it (fetching
+// Pyodide and its wheels on every chapter visit cost 23 MB a page; see lite/README.md, "Speed").
 document.addEventListener("DOMContentLoaded", () => {
   if (location.protocol !== "file:") return;
   for (const block of document.querySelectorAll(".lite-launch")) {
