@@ -25,6 +25,7 @@ the machine's load average beside each figure (two shared cores: seconds move, b
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import pathlib
 import shutil
@@ -42,6 +43,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_lite import PYODIDE_ALONE, load  # noqa: E402 (the Lite benchmark's baseline and load)
 from bench_site import WIDGET_VIEW  # noqa: E402
+
 from book_toc import toc_files  # noqa: E402 (the tests' reading of _toc.yml)
 from conftest import CHROMIUM_ARGS  # noqa: E402 (the tests' browser flags)
 from metered import PROFILES, Meter, Network, serving_metered  # noqa: E402
@@ -79,14 +81,18 @@ def chapters() -> list[str]:
 
 
 @contextmanager
-def fresh_browser(playwright: object, network: Network, profile: pathlib.Path | None = None) -> Iterator[object]:
+def fresh_browser(
+    playwright: object, network: Network, profile: pathlib.Path | None = None
+) -> Iterator[object]:
     """Chromium on a persistent profile (a new temporary one unless given): a real HTTP cache."""
     with tempfile.TemporaryDirectory(prefix="bench-net-") as scratch:
         width, height = network.viewport
         context = playwright.chromium.launch_persistent_context(
-            str(profile or scratch), executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS,
+            str(profile or scratch),
+            executable_path=shutil.which("chromium"),
+            args=CHROMIUM_ARGS,
             viewport={"width": width, "height": height},
-        )  # fmt: skip
+        )
         try:
             yield context
         finally:
@@ -100,8 +106,9 @@ def wait_quiet(meter: Meter, limit: float = 120.0) -> None:
         time.sleep(0.2)
 
 
-def measure_page(playwright: object, site: pathlib.Path, base: str, meter: Meter, network: Network,
-                 name: str) -> dict[str, Figure]:  # fmt: skip
+def measure_page(
+    playwright: object, site: pathlib.Path, base: str, meter: Meter, network: Network, name: str
+) -> dict[str, Figure]:
     """Bytes, first contentful paint and widgets drawn for one page, first visit."""
     widgets = (site / f"{name}.html").read_text(encoding="utf-8").count(f'type="{WIDGET_VIEW}"')
     with fresh_browser(playwright, network) as context:
@@ -110,7 +117,9 @@ def measure_page(playwright: object, site: pathlib.Path, base: str, meter: Meter
         page.goto(f"{base}/{name}.html", wait_until="load")
         drawn = None
         if widgets:
-            drawn = page.wait_for_function(WIDGETS_DRAWN, arg=widgets, polling="raf", timeout=60_000).json_value()
+            drawn = page.wait_for_function(
+                WIDGETS_DRAWN, arg=widgets, polling="raf", timeout=60_000
+            ).json_value()
         fcp = page.evaluate("performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null")
         wait_quiet(meter)
         return {
@@ -173,9 +182,11 @@ def report_pages(network: Network, pages: dict[str, dict[str, Figure]]) -> None:
     broadband = network.name == "broadband"
     print(f"-- {network.name}: pages, first visit (bytes sent by the server; ratio to the lightest page)")
     for name, figures in pages.items():
-        print(f"{name:<28} {show(figures['bytes'], 'MB', 1e6, TARGET_PAGE_MB if broadband else None)}"
-              f" ratio {figures['bytes'].value / baseline:.2f}; first paint {show(figures['fcp'], 's')};"
-              f" widgets drawn {show(figures['widgets'], 's', 1, TARGET_WIDGETS_S if broadband else None)}")  # fmt: skip
+        print(
+            f"{name:<28} {show(figures['bytes'], 'MB', 1e6, TARGET_PAGE_MB if broadband else None)}"
+            f" ratio {figures['bytes'].value / baseline:.2f}; first paint {show(figures['fcp'], 's')};"
+            f" widgets drawn {show(figures['widgets'], 's', 1, TARGET_WIDGETS_S if broadband else None)}"
+        )
 
 
 def report_lite(network: Network, lite: dict[str, Figure]) -> None:
@@ -185,8 +196,10 @@ def report_lite(network: Network, lite: dict[str, Figure]) -> None:
     print(f"baseline: Pyodide alone, first visit {show(lite['pyodide alone'], 's')}")
     for visit, target in (("first", first_target), ("repeat", repeat_target)):
         figure = lite[f"lite {visit}"]
-        print(f"lite {visit} visit  {show(figure, 's', 1, target)} ratio to baseline {figure.value / alone:.2f};"
-              f" {show(lite[f'lite {visit} bytes'], 'MB', 1e6)}")  # fmt: skip
+        print(
+            f"lite {visit} visit {show(figure, 's', 1, target)} ratio to baseline {figure.value / alone:.2f};"
+            f" {show(lite[f'lite {visit} bytes'], 'MB', 1e6)}"
+        )
 
 
 PROFILE_KEYS = {network.name: key for key, network in PROFILES.items()}
@@ -202,13 +215,34 @@ def fault(playwright: object, site: pathlib.Path) -> None:
             page.goto(f"{base}/lite/lab/index.html?path={LITE_CHAPTER}.ipynb")
             page.locator(".lite-status-failed").wait_for(timeout=300_000)
             message = page.locator(".lite-status").inner_text()
-            print(f"fault: a cut download of pyodide.asm.wasm, told after {time.perf_counter() - start:.1f} s: "
-                  f"{' '.join(message.split())!r}")  # fmt: skip
+            print(
+                f"fault: a cut download of pyodide.asm.wasm, told after {time.perf_counter() - start:.1f} s: "
+                f"{' '.join(message.split())!r}"
+            )
+
+
+def measure_profile(playwright: object, args: argparse.Namespace, network: Network) -> None:
+    """The pages and JupyterLite on one profile, each figure the median of ``args.runs``."""
+    with serving_metered(args.site, network) as (base, meter):
+        if not args.no_pages:
+            pages = {}
+            for name in args.page or chapters():
+                pages[name] = repeat(
+                    args.runs,
+                    functools.partial(measure_page, playwright, args.site, base, meter, network, name),
+                )
+            report_pages(network, pages)
+        if not args.no_lite:
+            report_lite(
+                network, repeat(args.runs, functools.partial(measure_lite, playwright, base, meter, network))
+            )
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="The book on a throttled network.")
-    parser.add_argument("--site", type=pathlib.Path, default=SITE, help="the built site (default _build/html)")
+    parser.add_argument(
+        "--site", type=pathlib.Path, default=SITE, help="the built site (default _build/html)"
+    )
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (median)")
     parser.add_argument("--profile", choices=sorted(PROFILES), action="append", help="default: both")
     parser.add_argument("--page", action="append", help="page(s) to measure (default: intro and chapters)")
@@ -226,14 +260,7 @@ def main(argv: list[str] | None = None) -> None:
             fault(playwright, args.site)
             return
         for key in args.profile or ["broadband", "phone"]:
-            network = PROFILES[key]
-            with serving_metered(args.site, network) as (base, meter):
-                if not args.no_pages:
-                    pages = {name: repeat(args.runs, lambda name=name: measure_page(playwright, args.site, base, meter, network, name))
-                             for name in args.page or chapters()}  # fmt: skip
-                    report_pages(network, pages)
-                if not args.no_lite:
-                    report_lite(network, repeat(args.runs, lambda: measure_lite(playwright, base, meter, network)))
+            measure_profile(playwright, args, PROFILES[key])
     print(f"load average (1 min) at end {load()}")
 
 

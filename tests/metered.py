@@ -140,7 +140,12 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
     def send_head(self) -> object:
         path = pathlib.Path(self.translate_path(self.path))
         compressed = path.with_name(path.name + ".gz")
-        if not (self.meter.compressed and path.is_file() and compressed.is_file() and "gzip" in self.headers.get("Accept-Encoding", "")):
+        if not (
+            self.meter.compressed
+            and path.is_file()
+            and compressed.is_file()
+            and "gzip" in self.headers.get("Accept-Encoding", "")
+        ):
             return super().send_head()
         stat = compressed.stat()
         since = self.headers.get("If-Modified-Since")
@@ -178,7 +183,9 @@ def serving_metered(
     """Serve ``folder`` on a free loopback port; yields its base URL and the `Meter`."""
     meter = Meter(network=network, compressed=compressed)
     handler = type("MeteredHandler", (_Handler,), {"meter": meter})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
+    server = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
+    )
     server.daemon_threads = True
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:

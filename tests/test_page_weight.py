@@ -56,4 +56,6 @@ def test_a_first_visit_to_each_page_moves_at_most_one_and_a_half_megabytes(
     base_url, meter = metered_site
     moved = bytes_moved(chromium, base_url, meter, name)
     largest = ", ".join(f"{path} {size / 1e3:.0f} kB" for path, size in meter.sent.most_common(5))
-    assert moved <= BUDGET, f"{name} moved {moved / 1e6:.2f} MB (budget {BUDGET / 1e6:g} MB); largest: {largest}"
+    assert moved <= BUDGET, (
+        f"{name} moved {moved / 1e6:.2f} MB (budget {BUDGET / 1e6:g} MB); largest: {largest}"
+    )
