@@ -41,7 +41,7 @@ ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from bench_lite import PYODIDE_ALONE, load  # noqa: E402 (the Lite benchmark's baseline and load)
+from bench_lite import PYODIDE_ALONE, QUEUED, load  # noqa: E402 (the Lite benchmark's baseline and load)
 from bench_site import WIDGET_VIEW  # noqa: E402
 
 from book_toc import toc_files  # noqa: E402 (the tests' reading of _toc.yml)
@@ -57,6 +57,7 @@ QUIET_S = 2.0  # a page is done when the server has sent nothing for this long a
 WIDGETS_DRAWN = """n => document.querySelectorAll('.widget-subarea > .lm-Widget').length >= n
   && [...document.querySelectorAll('.mt-editor')].every((e) => e.querySelector('.mt-token-box')?.value)
   && performance.now()"""
+ANY_QUEUED = f"() => [...document.querySelectorAll('.jp-CodeCell .jp-InputPrompt')].some({QUEUED})"
 FIRST_OUTPUT = "() => document.querySelector('.jp-CodeCell .jp-OutputArea-output') !== null"
 
 
@@ -131,11 +132,20 @@ def measure_page(
 
 def run_all_to_first_output(page: object, url: str) -> float:
     """Seconds from opening the lab until the first output after Run All (clicked once it can be)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=300_000)
-    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    # While the lab still settles a click can be lost: ask again until a cell is queued.
+    for _ in range(20):
+        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        try:
+            page.wait_for_function(ANY_QUEUED, timeout=3000)
+            break
+        except PlaywrightTimeout:
+            continue
     page.wait_for_function(FIRST_OUTPUT, timeout=300_000, polling=100)
     return time.perf_counter() - start
 
@@ -249,6 +259,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-pages", action="store_true", help="skip the pages")
     parser.add_argument("--no-lite", action="store_true", help="skip JupyterLite")
     parser.add_argument("--fault", action="store_true", help="only the fault case")
+    parser.add_argument("--no-fault", action="store_true", help="skip the fault case")
     args = parser.parse_args(argv or [])
     if not (args.site / "lite" / "lab" / "index.html").is_file():
         raise SystemExit(f"no built site with JupyterLite in {args.site}: run `make book` first")
@@ -261,6 +272,8 @@ def main(argv: list[str] | None = None) -> None:
             return
         for key in args.profile or ["broadband", "phone"]:
             measure_profile(playwright, args, PROFILES[key])
+        if not args.no_fault:
+            fault(playwright, args.site)
     print(f"load average (1 min) at end {load()}")
 
 

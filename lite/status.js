@@ -10,7 +10,9 @@
   const started = performance.now();
   const total = Object.values(EXPECTED.sizes).reduce((sum, size) => sum + size, 0);
   const mb = (bytes) => (bytes / 1e6).toFixed(1);
-  const state = { step: "lab", labBytes: 0, kernelBytes: 0, pending: new Set(), failed: null, changed: started };
+  const state = { step: "lab", seen: ["lab"], labBytes: 0, kernelBytes: 0, pending: new Set(), failed: null,
+                  changed: started };
+  window.bookLiteStatus = state; // for the curious (and the tests): the steps seen, what failed
   const steps = [
     ["lab", "Downloading the notebook interface (JupyterLab)"],
     ["python", "Downloading Python (Pyodide) and the book's packages"],
@@ -76,7 +78,10 @@
 
   function advance(step) {
     const order = steps.map(([key]) => key);
-    if (order.indexOf(step) > order.indexOf(state.step)) state.step = step;
+    if (order.indexOf(step) > order.indexOf(state.step)) {
+      state.step = step;
+      state.seen.push(step);
+    }
     state.changed = performance.now();
   }
 
