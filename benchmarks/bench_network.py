@@ -139,8 +139,11 @@ def run_all_to_first_output(page: object, url: str) -> float:
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=300_000)
     # While the lab still settles a click can be lost: ask again until a cell is queued.
     for _ in range(20):
-        page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
-        page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        if page.evaluate("() => Boolean(window.jupyterapp)"):  # a narrow screen may hide the menus
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        else:
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+            page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         try:
             page.wait_for_function(ANY_QUEUED, timeout=3000)
             break
