@@ -139,11 +139,13 @@ def run_all_to_first_output(page: object, url: str) -> float:
     page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=300_000)
     # While the lab still settles a click can be lost: ask again until a cell is queued.
     for _ in range(20):
-        if page.evaluate("() => Boolean(window.jupyterapp)"):  # a narrow screen may hide the menus
-            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        else:
-            page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+        menu = page.locator(".lm-MenuBar-itemLabel", has_text="Run").first
+        if menu.is_visible():
+            menu.click()
             page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+        else:  # a phone-wide lab hides its menus: focus the notebook, then run its command
+            page.locator(".jp-Notebook .jp-Cell").first.click()
+            page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
         try:
             page.wait_for_function(ANY_QUEUED, timeout=3000)
             break

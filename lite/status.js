@@ -64,7 +64,7 @@
     if (state.failed) {
       box.classList.add("lite-status-failed");
       title.textContent = "Python could not start";
-      note.textContent = `${state.failed} Check the connection, then retry (the files downloaded so far stay in the browser's cache).`;
+      note.textContent = `${state.failed} Check the connection, then retry (the files that arrived whole stay in the browser's cache).`;
       retry.hidden = false;
       return;
     }
