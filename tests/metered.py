@@ -20,6 +20,7 @@ import functools
 import http.server
 import os
 import pathlib
+import sys
 import threading
 import time
 from collections import Counter
@@ -176,6 +177,15 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         self.close_connection = True  # the rest never comes: the server died mid-download
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that goes away mid-download (a closed tab) is no error of the server's."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @contextmanager
 def serving_metered(
     folder: pathlib.Path, network: Network | None = None, compressed: bool = True
@@ -183,10 +193,7 @@ def serving_metered(
     """Serve ``folder`` on a free loopback port; yields its base URL and the `Meter`."""
     meter = Meter(network=network, compressed=compressed)
     handler = type("MeteredHandler", (_Handler,), {"meter": meter})
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(handler, directory=str(folder))
-    )
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(folder)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{server.server_address[1]}", meter

@@ -458,10 +458,12 @@ def precompress(site: pathlib.Path, smallest: int = 1024, saving: float = 0.1) -
     return written
 
 
-# What a reader waits for on the first launch and on later ones, from benchmarks/bench_network.py
-# (medians on the "broadband" profile, 20 Mbit/s, and "phone", 4G at 9 Mbit/s; see lite/README.md).
-FIRST_START = "downloads about 25 MB and takes about 30 s on home broadband, a minute on a phone"
-LATER_START = "takes 10 to 20 s (Python starts from the browser's cache)"
+# What a reader waits for on the first launch and on later ones, from benchmarks/bench_network.py:
+# 16.9 MB from a host that compresses (31 MB from one that does not), 43 to 62 s to the first
+# output on a 20 Mbit/s link on two busy cores (Pyodide alone: 8 to 22 s), 21 to 33 s from the
+# cache; most of it is Python starting on the CPU, so a phone's slower CPU takes longer.
+FIRST_START = "downloads about 17 MB and takes 30 s to a minute on home broadband, longer on a phone"
+LATER_START = "takes 15 to 30 s, from the browser's cache"
 STATUS_SCRIPT = "book-lite-status.js"
 # The Pyodide kernel's web workers (jupyterlite-pyodide-kernel): comlink's, or coincident's when
 # the page is cross-origin isolated.
