@@ -121,8 +121,10 @@ else
 		$(NOTEBOOKS)
 endif
 
+# Every benchmark, or some: make bench BENCH="bench_network bench_site".
+BENCH ?=
 bench: $(STAMP)
-	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/run.py $(BENCH)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks book/_ext examples

@@ -4,10 +4,10 @@ Serves the built site (`_build/html`, run `make book` first) on a loopback port 
 Chromium with a fresh profile each run (a first visit: empty caches), measures:
 
 - **launch to first output**: from the click on "Run this chapter in your browser" on the
-  chapter's page (at once, and after 15 s of reading, while which the page fetches the kernel's
-  files into the cache) until its first code cell has run (its prompt shows `[1]`), clicking into the
-  cell and pressing Shift+Enter as soon as the notebook is there, as an eager reader would; with
-  the moment the notebook appeared;
+  chapter's page (at once by default; `--read` waits on the page first: the page fetches nothing
+  of Lite's meanwhile, so the two should match) until its first code cell has run (its prompt
+  shows `[1]`), clicking into the cell and pressing Shift+Enter as soon as the notebook is
+  there, as an eager reader would; with the moment the notebook appeared;
 - **baseline, Pyodide alone**: in the same run, a blank page of the same site that loads the
   vendored Pyodide and runs `1 + 1`, nothing else (no JupyterLab, no wheels). The ratio of the
   two says how much the lab, the kernel and the wheels add on top of Pyodide's own start, and
@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per measurement (median)")
     parser.add_argument("--chapter", action="append", help="chapter(s) to launch (default 01-anatomy)")
     parser.add_argument("--read", type=float, action="append",
-                        help="seconds on the chapter's page before the click (default 0 and 15)")  # fmt: skip
+                        help="seconds on the chapter's page before the click (default 0)")  # fmt: skip
     parser.add_argument("--build", action="store_true", help="time a cold build first")
     args = parser.parse_args(argv or [])  # from run.py: no arguments
     if args.build:
@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> None:
     if not (args.site / "lite" / "lab" / "index.html").is_file():
         raise SystemExit(f"no JupyterLite in {args.site}: build the book first (make book)")
     lite_size(args.site)
-    first_output(args.site, args.chapter or ["01-anatomy"], args.runs, args.read or [0.0, 15.0])
+    first_output(args.site, args.chapter or ["01-anatomy"], args.runs, args.read or [0.0])
 
 
 if __name__ == "__main__":

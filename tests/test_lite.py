@@ -632,3 +632,78 @@ def test_the_bots_chapter_says_beside_its_launch_that_its_pipecat_cells_skip(
     assert note, "07-bots.html has no note beside its launch"
     assert "pipecat does not load in the browser" in note.group(1)
     assert "<code># needs pipecat</code>" in note.group(1)
+
+# Waits and faults: what the reader sees while Python starts, and when a download fails ---------
+
+# Ready: the kernel of the open notebook has answered (the status panel's last step).
+KERNEL_READY = "() => window.bookLiteStatus?.step === 'ready'"
+
+
+def test_the_launch_line_says_what_the_first_start_downloads_and_how_long_it_takes() -> None:
+    from book_lite import FIRST_START, LATER_START, launch_html
+
+    note = launch_html(1, "01-anatomy.ipynb")
+    assert "a few seconds" not in note
+    assert re.search(r"about \d+ MB", FIRST_START) and re.search(r"\d+ s .*on home broadband", FIRST_START)
+    assert FIRST_START in note and LATER_START in note
+
+
+def test_while_python_starts_the_lab_says_what_it_is_doing_step_by_step(chromium: Any, base_url: str) -> None:
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{base_url}/lite/lab/index.html?path=01-anatomy.ipynb")
+        status = page.locator(".lite-status")
+        status.wait_for(timeout=30_000)
+        assert "Starting Python in this tab" in status.inner_text()
+        assert "The first start downloads about" in status.inner_text()
+        page.wait_for_function(KERNEL_READY, timeout=START_TIMEOUT * 2, polling=250)
+        seen = page.evaluate("window.bookLiteStatus.seen")
+        assert seen == ["lab", "python", "start", "packages", "ready"]
+        assert page.evaluate("window.bookLiteStatus.kernelBytes") > 10_000_000
+        status.wait_for(state="detached", timeout=10_000)  # gone once Python is ready
+    finally:
+        page.close()
+
+
+def test_a_download_cut_off_mid_way_stops_the_start_with_a_message_and_a_retry_that_works(
+    chromium: Any, built_site: pathlib.Path
+) -> None:
+    from metered import serving_metered
+
+    with serving_metered(built_site) as (base, meter):
+        meter.cut = lambda path: path.endswith("/pyodide.asm.wasm")  # the server dies mid-download
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        try:
+            page.goto(f"{base}/lite/lab/index.html?path=01-anatomy.ipynb")
+            failed = page.locator(".lite-status-failed")
+            failed.wait_for(timeout=START_TIMEOUT)
+            message = " ".join(failed.inner_text().split())
+            assert "Python could not start" in message
+            assert "The download of pyodide.asm.wasm failed: the download was cut off" in message
+            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=SCREENSHOTS / "lite-download-cut.png")
+            meter.cut = lambda path: False  # the server is back
+            with page.expect_navigation():
+                failed.get_by_role("button", name="Retry").click()
+            page.wait_for_function(KERNEL_READY, timeout=START_TIMEOUT * 2, polling=250)
+            assert page.locator(".lite-status-failed").count() == 0
+        finally:
+            page.close()
+
+
+def test_the_static_pages_widgets_draw_when_jupyterlite_cannot_load(
+    chromium: Any, built_site: pathlib.Path
+) -> None:
+    from metered import serving_metered
+
+    with serving_metered(built_site) as (base, meter):
+        meter.cut = lambda path: path.startswith("/lite/")
+        page = chromium.new_page(viewport={"width": 1280, "height": 800})
+        try:
+            page.goto(f"{base}/notebooks/01-anatomy.html", wait_until="load")
+            page.wait_for_function(
+                "() => document.querySelector('.mt-editor .mt-token-box')?.value.split('.').length === 3"
+            )
+            assert page.locator(".lite-launch-link").is_visible()
+        finally:
+            page.close()

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import gzip
 import hashlib
 import importlib.metadata
 import json
@@ -398,6 +399,7 @@ def build_lite(root: pathlib.Path, output: pathlib.Path, stage_dir: pathlib.Path
     if result.returncode != 0:
         raise RuntimeError(f"jupyter lite build failed:\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
     drop_disabled_extensions(output)
+    add_start_status(root, output)
 
 
 def drop_disabled_extensions(output: pathlib.Path) -> list[str]:
@@ -425,14 +427,95 @@ def drop_disabled_extensions(output: pathlib.Path) -> list[str]:
     return removed
 
 
+# Formats that are compressed already: gzip would only spend the build's time on them.
+COMPRESSED_FORMATS = frozenset({".gz", ".png", ".jpg", ".jpeg", ".gif", ".webp", ".woff", ".woff2"})
+
+
+def precompress(site: pathlib.Path, smallest: int = 1024, saving: float = 0.1) -> list[pathlib.Path]:
+    """Write ``NAME.gz`` beside every file of ``site`` that gzip shrinks by ``saving`` or more.
+
+    For hosts that send a precompressed file to a browser that accepts gzip: nginx with
+    ``gzip_static on``, GitLab Pages, OpenBSD's httpd. GitHub Pages compresses by itself and
+    ignores them. The ``.gz`` keeps its file's modification time (as nginx recommends); one whose
+    file is newer is written again, one whose file is gone is removed. Returns the ``.gz`` written.
+    """
+    written = []
+    for old in site.rglob("*.gz"):
+        if not old.with_suffix("").is_file():
+            old.unlink()
+    for path in sorted(site.rglob("*")):
+        if not path.is_file() or path.suffix in COMPRESSED_FORMATS or path.stat().st_size < smallest:
+            continue
+        target = path.with_name(path.name + ".gz")
+        stat = path.stat()
+        if target.is_file() and target.stat().st_mtime == stat.st_mtime:
+            continue
+        data = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+        if len(data) > stat.st_size * (1 - saving):
+            target.unlink(missing_ok=True)
+            continue
+        target.write_bytes(data)
+        os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        written.append(target)
+    return written
+
+
+# What a reader waits for on the first launch and on later ones, from benchmarks/bench_network.py:
+# 16.9 MB from a host that compresses (31 MB from one that does not), 43 to 62 s to the first
+# output on a 20 Mbit/s link on two busy cores (Pyodide alone: 8 to 22 s), 21 to 33 s from the
+# cache; most of it is Python starting on the CPU, so a phone's slower CPU takes longer.
+FIRST_START = "downloads about 17 MB and takes 30 s to a minute on home broadband, longer on a phone"
+LATER_START = "takes 15 to 30 s, from the browser's cache"
+STATUS_SCRIPT = "book-lite-status.js"
+# The Pyodide kernel's web workers (jupyterlite-pyodide-kernel): comlink's, or coincident's when
+# the page is cross-origin isolated.
+KERNEL_WORKERS = ("comlink.worker.*.js", "coincident.worker.*.js")
+
+
+def add_start_status(root: pathlib.Path, output: pathlib.Path) -> None:
+    """Tell the reader what the lab does while Python starts, and stop with a Retry if it fails.
+
+    Adds ``lite/status.js`` (with the sizes of what the kernel downloads) to the lab's page, and
+    puts ``lite/worker-progress.js`` before the kernel's web worker, which then reports each of its
+    downloads to the page.
+    """
+    pyodide = output / "static" / "pyodide"
+    lock = json.loads((pyodide / "pyodide-lock.json").read_text(encoding="utf-8"))
+    fetched = ["pyodide.asm.wasm", "python_stdlib.zip", "pyodide-lock.json",
+               *(package["file_name"] for package in lock["packages"].values())]  # fmt: skip
+    names = sorted(lock["packages"])
+    shown = [name for name in ("meeting-tokens", "pyjwt", "httpx", "ipython") if name in names]
+    expected = {
+        "sizes": {name: (pyodide / name).stat().st_size for name in fetched},
+        "packages": f"{', '.join(shown)} and {len(names) - len(shown)} more",
+        "first": FIRST_START,
+        "later": LATER_START,
+    }
+    script = (root / "lite" / "status.js").read_text(encoding="utf-8")
+    script = script.replace('"__BOOK_LITE_EXPECTED__"', json.dumps(expected, sort_keys=True))
+    (output / STATUS_SCRIPT).write_text(script, encoding="utf-8")
+    page = output / "lab" / "index.html"
+    html = page.read_text(encoding="utf-8")
+    if STATUS_SCRIPT not in html:
+        tag = f'<script src="../{STATUS_SCRIPT}"></script>\n  </head>'
+        page.write_text(html.replace("</head>", tag, 1), encoding="utf-8")
+    progress = (root / "lite" / "worker-progress.js").read_text(encoding="utf-8")
+    static = output / "extensions" / "@jupyterlite" / "pyodide-kernel-extension" / "static"
+    workers = [worker for pattern in KERNEL_WORKERS for worker in static.glob(pattern)]
+    if not any(worker.name.startswith("comlink.worker.") for worker in workers):
+        raise LiteBuildError(f"no comlink.worker.*.js in {static}: has jupyterlite-pyodide-kernel changed?")
+    for worker in workers:
+        worker.write_text(progress + worker.read_text(encoding="utf-8"), encoding="utf-8")
+
+
 def launch_html(depth: int, notebook: str, missing: str = "") -> str:
     """The launch block of a chapter page ``depth`` folders below the site's root; ``missing``
     (HTML, from the notebook's metadata) says what the browser version cannot run."""
     href = f"{'../' * depth}lite/lab/index.html?path={notebook}"
     return (
         f'<div class="lite-launch"><a class="lite-launch-link" href="{href}">{LAUNCH_TEXT}</a> '
-        '<span class="lite-launch-note">(real Python in this tab: nothing to install, the first '
-        "start takes a few seconds)</span>"
+        f'<span class="lite-launch-note">(real Python in this tab, nothing to install: the first start '
+        f"{FIRST_START}; a later one {LATER_START})</span>"
         + (f'<p class="lite-launch-missing">Not in the browser: {missing}</p>' if missing else "")
         + '<p class="lite-launch-file" hidden>The in-browser Python (JupyterLite) needs a web server: '
         "opened from disk, the browser will not load it. From the repository, run "
@@ -442,26 +525,8 @@ def launch_html(depth: int, notebook: str, missing: str = "") -> str:
 
 
 LAUNCH_SCRIPT = """\
-// While the reader reads a chapter on a desktop-sized screen (and has not asked to save data),
-// fetch the in-browser kernel's files into the browser's cache, quietly and once per page:
-// Pyodide, its lock and the wheels the kernel preloads. The launch then starts from the cache.
-function liteWarmUp(link) {
-  const base = new URL("../static/pyodide/", link.href);
-  const get = (name) => fetch(new URL(name, base), {priority: "low"})
-    .then((r) => r.ok ? r : Promise.reject(r));
-  get("pyodide-lock.json").then((r) => r.json()).then((lock) => {
-    const files = ["pyodide.mjs", "pyodide.asm.mjs", "python_stdlib.zip",
-                   ...Object.values(lock.packages).map((p) => p.file_name)];
-    return Promise.all(files.map((name) => get(name).then((r) => r.arrayBuffer())))
-      .then(() => WebAssembly.compileStreaming(get("pyodide.asm.wasm")));
-  }).catch(() => {});
-}
-window.addEventListener("load", () => {
-  const link = document.querySelector(".lite-launch-link");
-  if (!link || location.protocol === "file:" || navigator.connection?.saveData) return;
-  if (!matchMedia("(min-width: 992px)").matches) return;
-  (window.requestIdleCallback || setTimeout)(() => liteWarmUp(link), {timeout: 3000});
-});
+// No warm-up: the page fetches none of JupyterLite's files until the reader launches it (fetching
+// Pyodide and its wheels on every chapter visit cost 23 MB a page; see lite/README.md, "Speed").
 document.addEventListener("DOMContentLoaded", () => {
   if (location.protocol !== "file:") return;
   for (const block of document.querySelectorAll(".lite-launch")) {
@@ -509,6 +574,7 @@ def _build_after_html(app: Any, exception: Exception | None) -> None:
         write_if_changed(LAUNCH_CSS.encode(), pathlib.Path(app.outdir) / "_static" / "lite-launch.css")
         site = pathlib.Path(app.outdir)
         build_lite(pathlib.Path(app.srcdir), site / "lite", site.parent / "lite")
+        precompress(site)
 
 
 def setup(app: Any) -> dict[str, Any]:
