@@ -44,7 +44,6 @@ from meeting_tokens.drawing.display import MARKS, PART_COLOURS
 from meeting_tokens.drawing.palette import css_variables
 from meeting_tokens.drawing.timetext import FIRST_SECOND, LAST_SECOND, RELATIVE_TIMES
 from meeting_tokens.widgets.editing import BORN_EXPIRED, FORM_FIELDS
-from meeting_tokens.widgets.inspection import WHITESPACE
 
 
 def constants() -> dict[str, Any]:
