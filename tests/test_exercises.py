@@ -58,7 +58,10 @@ def chapter_1_claims() -> Exercise:
         {
             "another room": ({"room": "world", "owner": True}, "not the room"),
             "the room as bytes": ({"room": b"hello", "owner": True}, "a str"),
-            "owner the wrong way round": ({"room": "hello", "owner": False}, "not what the payload's o claim"),
+            "owner the wrong way round": (
+                {"room": "hello", "owner": False},
+                "not what the payload's o claim",
+            ),
             "owner as JSON text": ({"room": "hello", "owner": "true"}, "a bool"),
             "owner as a number": ({"room": "hello", "owner": 1}, "a bool"),
         },
@@ -67,7 +70,9 @@ def chapter_1_claims() -> Exercise:
 
 
 def chapter_1_one_character() -> Exercise:
-    original = mt.sign_hs256({"alg": "HS256", "typ": "JWT"}, {"r": "hello", "o": True, "exp": 1_700_003_600}, KEY)
+    original = mt.sign_hs256(
+        {"alg": "HS256", "typ": "JWT"}, {"r": "hello", "o": True, "exp": 1_700_003_600}, KEY
+    )
     head, body, sig = original.split(".")
 
     def with_payload(payload: str) -> str:
@@ -193,13 +198,22 @@ def chapter_5_patient(client: mt.DailyClient) -> Exercise:
         lambda ns: check_patient_token(ns, client=client),
         ("storage", "patient_token"),
         {
-            "the solution's": {"storage": "article", "patient_token": room | {"exp": soon, "eject_at_token_exp": True}},
+            "the solution's": {
+                "storage": "article",
+                "patient_token": room | {"exp": soon, "eject_at_token_exp": True},
+            },
             "without eject_at_token_exp": {"storage": "article", "patient_token": room | {"exp": soon}},
-            "the token in an HttpOnly cookie": {"storage": "httponly-cookie", "patient_token": room | {"exp": soon}},
+            "the token in an HttpOnly cookie": {
+                "storage": "httponly-cookie",
+                "patient_token": room | {"exp": soon},
+            },
         },
         {
             "memory": ({"storage": "memory", "patient_token": room | {"exp": soon}}, "Readable by scripts"),
-            "localStorage": ({"storage": "local-storage", "patient_token": room | {"exp": soon}}, "out of scripts"),
+            "localStorage": (
+                {"storage": "local-storage", "patient_token": room | {"exp": soon}},
+                "out of scripts",
+            ),
             "no such option": ({"storage": "cookie", "patient_token": room | {"exp": soon}}, "is one of"),
             "an owner token": (
                 {"storage": "article", "patient_token": room | {"exp": soon, "is_owner": True}},
@@ -354,7 +368,9 @@ def test_each_check_sends_a_reader_with_an_empty_answer_cell_to_it(
     exercise = exercises[name]
     answers = next(iter(exercise.right.values()))
     for missing in exercise.names:
-        with pytest.raises(WrongAnswer, match=f"`{missing}` is not set yet: write your answer in the empty cell"):
+        with pytest.raises(
+            WrongAnswer, match=f"`{missing}` is not set yet: write your answer in the empty cell"
+        ):
             exercise.check({k: v for k, v in answers.items() if k != missing})
 
 
