@@ -230,7 +230,10 @@ def check_rotation_survivor(namespace: Namespace) -> None:
     _require(_is_number(claims.get("exp")), "the token has no exp, so it never expires")
     hours = (claims["exp"] - claims.get("iat", claims["exp"])) / 3600
     _require(abs(hours - 2) <= 0.1, f"the token lives {hours:.2f} h from its iat, not two hours")
-    _require(_is_number(moment), f"`answer` should be a moment in unix seconds, a number, not a {type(moment).__name__}")
+    _require(
+        _is_number(moment),
+        f"`answer` should be a moment in unix seconds, a number, not a {type(moment).__name__}",
+    )
     _require(
         math.floor(moment) >= claims["exp"], "at that moment the join still admits the token: look later"
     )
