@@ -159,7 +159,7 @@ def check_borrowed_cookie(namespace: Namespace, *, host_token: str) -> None:
         guess is stolen["isHost"],
         "your guess is not what the server answered: read stolen['isHost'], and the solution says why",
     )
-    print("Your guess matches the server's answer, and `stolen` is Bo's join with the borrowed cookie.")
+    print("Your guess matches the server's answer.")
 
 
 def check_patient_token(namespace: Namespace, *, client: Any) -> None:
