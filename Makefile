@@ -84,24 +84,28 @@ test-unit: $(STAMP) $(PIPECAT_STAMP)
 		-m "not browser and not book and not lab and not notebook" tests
 
 # JupyterLab on a copy of the chapters (workspace/, git-ignored), so a learner's edits and Lab's
-# autosave never touch the committed notebooks; `make lab-reset` throws the copy away. The server's
+# autosave never touch the committed notebooks; `make lab-reset` throws the copy away. The copy is
+# made for a learner (lab/workspace.py): each exercise's solution folded into a closed dropdown
+# below its check, so the check judges the learner's own answer. The server's
 # root is the repository, so the chapters' figures (../book/images/) load as they do in the book.
 #   make lab LAB_PORT=8899 LAB_BROWSER=no     another port, and no browser opened (remote machines)
 # As root (containers, CI machines, many cloud workspaces) Jupyter refuses to start without
 # --allow-root, so it is added when the user id is 0. Lab asks no other host for news or updates,
 # and does not ask the learner about it either (lab/overrides.json: Lab's settings for this project).
+# Lab loads its extensions from LAB_EXTENSIONS only, where lab/workspace.py links all but those
+# lab/page_config.json disables (a disabled extension would still be loaded, and JupyterLite's fails).
 LAB_PORT ?= 8888
 LAB_BROWSER ?= yes
 LAB_WORKSPACE ?= workspace
+LAB_EXTENSIONS := $(VENV)/lab-extensions
 LAB_OPTIONS = --ServerApp.port=$(LAB_PORT) \
 	--ServerApp.root_dir=$(CURDIR) --ContentsManager.preferred_dir=$(LAB_WORKSPACE) \
 	--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
-	--LabApp.app_settings_dir=$(CURDIR)/lab \
+	--LabApp.app_settings_dir=$(CURDIR)/lab --LabApp.labextensions_path=$(CURDIR)/$(LAB_EXTENSIONS) \
 	$(if $(filter no,$(LAB_BROWSER)),--no-browser) $(if $(filter 0,$(shell id -u)),--allow-root)
 
 lab: $(STAMP) $(PIPECAT_STAMP)
-	@test -d $(LAB_WORKSPACE) || { cp -R notebooks $(LAB_WORKSPACE) && \
-		echo "Copied notebooks/ to $(LAB_WORKSPACE)/: edit freely there; 'make lab-reset' starts over."; }
+	$(BIN)/python lab/workspace.py notebooks $(LAB_WORKSPACE) $(LAB_EXTENSIONS)
 	$(BIN)/jupyter lab $(LAB_OPTIONS)
 
 lab-reset:

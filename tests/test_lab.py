@@ -6,6 +6,10 @@ touched. Chromium opens chapter 5 and finds its MyST rendered by jupyterlab-myst
 an image, the warning as an admonition, and none of the directive or role syntax left as text.
 Run, chapter 5 serves its live game in a frame, and the widget gallery's editor answers from the
 kernel.
+
+The copy is made for a learner (lab/workspace.py): every notebook opens with no console error and
+without being marked changed, and each exercise shows an empty answer cell and its check, with the
+solution in a closed dropdown below the check; run, the check judges the learner's answer.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ from __future__ import annotations
 import json
 import os
 import pathlib
+import re
 import secrets
 import shutil
 import signal
@@ -128,13 +133,127 @@ def test_lab_neither_fetches_news_nor_asks_to(lab: Lab) -> None:
 
 def test_lab_leaves_the_in_browser_kernel_extension_to_jupyterlite(lab: Lab) -> None:
     # jupyterlite-pyodide-kernel installs its front end where Lab finds it too; in Lab it has no
-    # kernel to serve and only logs an error. lab/page_config.json disables it for Lab.
+    # kernel to serve and only logs an error. lab/page_config.json disables it for Lab, and as Lab
+    # still loads a disabled extension's code, `make lab` does not offer it to Lab at all.
     with urllib.request.urlopen(lab.url("lab"), timeout=10) as answer:  # noqa: S310 (loopback)
         page = answer.read().decode("utf-8")
     config = json.loads(
         page.split('<script id="jupyter-config-data" type="application/json">')[1].split("</script>")[0]
     )
     assert "@jupyterlite/pyodide-kernel-extension" in config["disabledExtensions"]
+    loaded = sorted(extension["name"] for extension in config["federated_extensions"])
+    assert loaded == [
+        "@jupyter-widgets/jupyterlab-manager",
+        "anywidget",
+        "jupyterlab-myst",
+        "jupyterlab_pygments",
+    ]
+
+
+def exercise_cells(path: pathlib.Path) -> list[tuple[str, str]]:
+    """(role, how the cell starts) for the exercise cells of a notebook, in order: the answer and
+    check cells by their tag, and the solution by its dropdown."""
+    found = []
+    for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+        tags = cell["metadata"].get("tags", [])
+        text = "".join(cell["source"])
+        for role in ("exercise-answer", "exercise-solution", "exercise-check"):
+            if role in tags:
+                found.append((role, cell["cell_type"], bool(cell.get("outputs"))))
+        if cell["cell_type"] == "markdown" and text.startswith("````{dropdown} Solution (code)\n```python\n"):
+            found.append(("solution dropdown", "markdown", False))
+    return found
+
+
+WITH_EXERCISES = ["01-anatomy", "02-minting", "03-self-signing", "04-joining", "05-storage", "06-validating"]
+WITH_EXERCISES += ["key-rotation"]
+
+
+@pytest.mark.parametrize("name", WITH_EXERCISES)
+def test_in_the_workspace_each_solution_waits_below_its_check_in_a_dropdown(lab: Lab, name: str) -> None:
+    cells = exercise_cells(ROOT / WORKSPACE / f"{name}.ipynb")
+    one = [("exercise-answer", "code", False), ("exercise-check", "code", False)]
+    one += [("solution dropdown", "markdown", False)]
+    assert cells == one * (2 if name == "01-anatomy" else 1)
+
+
+def test_in_the_workspace_no_notebook_refers_to_what_only_the_book_resolves(lab: Lab) -> None:
+    roles = {
+        path.name: re.findall(r"\{(?:term|ref|numref)\}`[^`]+`", path.read_text(encoding="utf-8"))
+        for path in sorted((ROOT / WORKSPACE).glob("*.ipynb"))
+    }
+    assert {name: found for name, found in roles.items() if found} == {}
+
+
+@dataclass
+class Opened:
+    page: Any
+    errors: list[str]
+
+
+def attach_every_cell(page: Any, count: int) -> None:
+    """Scroll down until Lab has put all ``count`` cells in the page (it attaches them lazily)."""
+    page.wait_for_function(
+        """(count) => {
+             const outer = document.querySelector('.jp-WindowedPanel-outer');
+             if (outer) outer.scrollTop = outer.scrollHeight;
+             return document.querySelectorAll('.jp-Notebook .jp-Cell').length >= count;
+           }""",
+        arg=count,
+        polling=500,
+        timeout=60_000,
+    )
+
+
+NOTEBOOKS = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
+
+
+@pytest.fixture(scope="module", params=NOTEBOOKS)
+def opened(request: pytest.FixtureRequest, lab: Lab, chromium: Any) -> Iterator[Opened]:
+    """A notebook of the workspace open in Lab, every cell attached, the console's errors kept."""
+    name = request.param
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(lab.notebook(f"{name}.ipynb"))
+    page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    cells = json.loads((ROOT / WORKSPACE / f"{name}.ipynb").read_text(encoding="utf-8"))["cells"]
+    attach_every_cell(page, len(cells))
+    page.wait_for_function(
+        "() => document.querySelectorAll('.jp-MarkdownCell .lm-Widget.myst').length >= 1", timeout=30_000
+    )
+    page.wait_for_timeout(1500)  # jupyterlab-myst renders again once its lookups settle
+    yield Opened(page, errors)
+    context.close()
+
+
+def test_each_notebook_opens_in_lab_without_a_console_error(opened: Opened) -> None:
+    assert opened.errors == []
+
+
+def test_each_notebook_opens_in_lab_unchanged(opened: Opened) -> None:
+    tab = opened.page.locator(".jp-mod-current.lm-TabBar-tab")
+    assert "jp-mod-dirty" not in (tab.get_attribute("class") or "")
+
+
+def test_each_exercise_shows_its_answer_cell_and_keeps_its_solution_closed(opened: Opened) -> None:
+    page = opened.page
+    dropdowns = page.locator("details.myst-dropdown", has_text="Solution (code)")
+    expected = {"01-anatomy": 2}.get(page.url.split("/")[-1].split(".ipynb")[0], 1)
+    if not any(f"/{name}.ipynb" in page.url for name in WITH_EXERCISES):
+        assert dropdowns.count() == 0
+        return
+    assert dropdowns.count() == expected
+    for dropdown in dropdowns.all():
+        assert dropdown.get_attribute("open") is None
+        assert not dropdown.locator("pre, code").first.is_visible()
+    answers = page.locator(".jp-CodeCell .cm-content", has_text="# Your answer")
+    assert answers.count() == expected
+    answers.first.scroll_into_view_if_needed()
+    page.screenshot(path=SCREENSHOTS / f"exercise-{page.url.split('/')[-1].split('.ipynb')[0]}.png")
 
 
 def test_the_chapter_figure_renders_as_an_image_that_loads(chapter: Any) -> None:
@@ -193,14 +312,17 @@ def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chr
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
     clock = page.locator(".mt-editor .mt-clock")
     run_all_until(page, clock)
+    # The editor's stored output shows a clock at once; Run All replaces that editor with the
+    # kernel's, so the page is read afresh until it holds, never through one element kept.
     page.wait_for_function(
-        "(el) => el.innerText.includes('the Python kernel')", arg=clock.element_handle(), timeout=30_000
+        """() => [...document.querySelectorAll('.mt-editor .mt-clock')].some(
+             (el) => el.innerText.includes('the Python kernel'))""",
+        timeout=30_000,
     )
     page.locator(".mt-editor .mt-form label", has_text="Room (room_name)").locator("input").fill("board-room")
-    output = page.locator(".mt-editor .mt-output")
     page.wait_for_function(
-        "(el) => el.innerText.includes('computed by the Python kernel')",
-        arg=output.element_handle(),
+        """() => [...document.querySelectorAll('.mt-editor .mt-output')].some(
+             (el) => el.innerText.includes('computed by the Python kernel'))""",
         timeout=30_000,
     )
     assert page.locator(".mt-editor .mt-key-note").inner_text().startswith("Your key goes only to")
@@ -249,3 +371,42 @@ def test_with_a_kernel_chapter_5_serves_the_game_in_a_frame_where_the_host_cooki
     ]
     assert loot["localStorage"] is None
     assert "meetingToken" not in loot["cookie"]
+
+
+def run_cell_with(page: Any, cell: Any, source: str) -> None:
+    """Replace ``cell``'s source with ``source`` and run it and the check below it."""
+    cell.locator(".cm-content").click()
+    page.keyboard.press("Control+a")
+    page.keyboard.insert_text(source)  # inserted as is: no auto-closed brackets
+    page.keyboard.press("Shift+Enter")
+    page.keyboard.press("Shift+Enter")
+
+
+def test_run_all_stops_at_the_check_which_then_judges_the_learners_own_answer(
+    lab: Lab, chromium: Any
+) -> None:
+    """Chapter 2 run as a learner runs it: the empty answer cell sends them to it, a wrong answer
+    is refused with what to fix, their right one passes; the solution never ran."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(lab.notebook("02-minting.ipynb"))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    outputs = page.locator(".jp-CodeCell .jp-OutputArea-output")
+    run_all_until(
+        page, outputs.filter(has_text="`viewer` is not set yet: write your answer in the empty cell")
+    )
+    answer_cell = page.locator(".jp-CodeCell", has=page.locator(".cm-content", has_text="# Your answer"))
+    grace = '{"room_name": "wordfare-demo", "user_name": "Grace", "start_video_off": True, '
+    grace += '"exp": int(time.time()) + 1800'
+    run_cell_with(page, answer_cell, f"viewer = client.create_meeting_token({grace}, 'is_owner': True}})")
+    outputs.filter(has_text="Grace is not the owner").wait_for(timeout=30_000)
+    answer_cell = page.locator(".jp-CodeCell", has=page.locator(".cm-content", has_text="viewer = client"))
+    run_cell_with(page, answer_cell, f"viewer = client.create_meeting_token({grace}}})")
+    outputs.filter(has_text="Room, name, owner flag, camera and lifetime all check out.").wait_for(
+        timeout=30_000
+    )
+    page.screenshot(path=SCREENSHOTS / "exercise-02-minting-judged.png")
+    solution_ran = outputs.filter(has_text="'u': 'Grace'").count()
+    context.close()
+    assert solution_ran == 0

@@ -7,7 +7,8 @@ from here (``__all__`` lists them); the rest comes from a few named places, each
   ``meeting_tokens.api.serve``: ``serving()``, the emulator on a loopback port;
 - ``meeting_tokens.game``: the article's game server in miniature;
 - ``meeting_tokens.widgets``: the notebook widgets;
-- ``meeting_tokens.chapters``: content made for the chapters (forged tokens, storage options);
+- ``meeting_tokens.chapters``: content made for the chapters (forged tokens, storage options,
+  the exercises' checks);
 - ``meeting_tokens.drawing.display`` and ``meeting_tokens.drawing.diagrams``: HTML and diagrams.
 
 Everything else (``meeting_tokens.core`` and the modules inside each package) is internal.
