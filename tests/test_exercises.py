@@ -28,6 +28,8 @@ from meeting_tokens.chapters.exercises import (
     check_claims_by_hand,
     check_delayed_viewer,
     check_may_join,
+    check_never_ejected,
+    check_note_taker,
     check_one_character,
     check_patient_token,
     check_rotation_survivor,
@@ -311,6 +313,93 @@ def key_rotation_survivor() -> Exercise:
     )
 
 
+def chapter_7_night_shift() -> tuple[DailyEmulator, int, str]:
+    """Chapter 7's night-shift, private, two hours long, and a token self-signed before a key rotation."""
+    emulator = DailyEmulator()
+    now = int(emulator.clock.now())
+    client = emulator.client()
+    client.create_room(name="night-shift", privacy="private", properties={"exp": now + 7200})
+    old_key_token = mt.self_sign(
+        emulator.api_key, room_name="night-shift", domain_id=client.get_domain()["domain_id"],
+        expires_in=7200, now=now, eject_at_token_exp=True,
+        permissions={"hasPresence": False, "canSend": False},
+    )  # fmt: skip
+    emulator.rotate_api_key()
+    return emulator, now, old_key_token
+
+
+def chapter_7_note_taker() -> Exercise:
+    emulator, now, old_key_token = chapter_7_night_shift()
+    client = emulator.client()
+    hidden = {"hasPresence": False, "canSend": False, "canAdmin": False}
+    solution = {
+        "room_name": "night-shift",
+        "user_name": "Notes",
+        "exp": now + 7200,
+        "eject_at_token_exp": True,
+    }
+
+    def mint(permissions: dict[str, Any] = hidden, **changes: Any) -> str:
+        properties = solution | {"permissions": permissions} | changes
+        return client.create_meeting_token({k: v for k, v in properties.items() if v is not None})
+
+    hears_audio = {"base": {"audio": True, "video": False, "screenVideo": False, "screenAudio": False}}
+    return Exercise(
+        lambda ns: check_note_taker(ns, emulator=emulator, now=now),
+        ("note_taker",),
+        {
+            "the solution's": {"note_taker": mint()},
+            "nameless, canAdmin left to Daily's default": {
+                "note_taker": mint({"hasPresence": False, "canSend": False}, user_name=None)
+            },
+            "canSend an empty list, is_owner false": {
+                "note_taker": mint({"hasPresence": False, "canSend": []}, is_owner=False)
+            },
+            "hearing audio only": {"note_taker": mint(hidden | {"canReceive": hears_audio})},
+        },
+        {
+            "the owner's": ({"note_taker": mint(is_owner=True)}, "makes it one"),
+            "not ejected": ({"note_taker": mint(eject_at_token_exp=None)}, "stays after its exp"),
+            "an hour": ({"note_taker": mint(exp=now + 3600)}, "1.00 h from `now`, not two"),
+            "another room": ({"note_taker": mint(room_name="lobby")}, "'lobby'"),
+            "visible": ({"note_taker": mint({"canSend": False})}, "sees the bot"),
+            "sends audio": ({"note_taker": mint(hidden | {"canSend": ["audio"]})}, "should send nothing"),
+            "an admin": ({"note_taker": mint(hidden | {"canAdmin": ["participants"]})}, "no admin rights"),
+            "deaf": (
+                {"note_taker": mint(hidden | {"canReceive": {"base": False}})},
+                "does not hear the call",
+            ),
+            "self-signed with the old key": ({"note_taker": old_key_token}, "holds today's key"),
+            "the properties, not the token": ({"note_taker": solution}, "the token itself"),
+        },
+        secret="hasPresence",
+    )
+
+
+def chapter_7_never_ejected() -> Exercise:
+    emulator, now, _ = chapter_7_night_shift()
+    emulator.client().update_room("night-shift", properties={"eject_at_room_exp": True})
+    return Exercise(
+        lambda ns: check_never_ejected(ns, emulator=emulator, now=now),
+        ("answer",),
+        {"the solution's": {"answer": None}},
+        {
+            "the token's exp": ({"answer": now + 3600}, "the token's own exp"),
+            "the room's exp": ({"answer": now + 7200}, "the room's exp"),
+            "another moment": ({"answer": now + 60}, "does not eject pipecat's default token then"),
+            "the admission itself": ({"answer": {"eject_at": None}}, "not a dict"),
+            "the moment as text": ({"answer": str(now + 3600)}, "not a str"),
+        },
+        secret="None",
+    )
+
+
+def test_the_ejection_check_asks_for_the_rooms_ejection_before_judging_the_answer() -> None:
+    emulator, now, _ = chapter_7_night_shift()
+    with pytest.raises(WrongAnswer, match="night-shift ejects nobody yet: give it eject_at_room_exp"):
+        check_never_ejected({"answer": None}, emulator=emulator, now=now)
+
+
 @pytest.fixture(scope="module")
 def exercises() -> dict[str, Exercise]:
     client = DailyEmulator().client()
@@ -322,6 +411,8 @@ def exercises() -> dict[str, Exercise]:
         "ch4 a borrowed cookie": chapter_4_borrowed_cookie(),
         "ch5 a telehealth waiting room": chapter_5_patient(client),
         "ch6 the game's join check": chapter_6_may_join(),
+        "ch7 a silent note-taker": chapter_7_note_taker(),
+        "ch7 pipecat's default token and the room's ejection": chapter_7_never_ejected(),
         "key rotation: a token that outlives it": key_rotation_survivor(),
     }
 
@@ -334,6 +425,8 @@ NAMES = [
     "ch4 a borrowed cookie",
     "ch5 a telehealth waiting room",
     "ch6 the game's join check",
+    "ch7 a silent note-taker",
+    "ch7 pipecat's default token and the room's ejection",
     "key rotation: a token that outlives it",
 ]
 

@@ -166,7 +166,7 @@ def exercise_cells(path: pathlib.Path) -> list[tuple[str, str]]:
 
 
 WITH_EXERCISES = ["01-anatomy", "02-minting", "03-self-signing", "04-joining", "05-storage", "06-validating"]
-WITH_EXERCISES += ["key-rotation"]
+WITH_EXERCISES += ["07-bots", "key-rotation"]
 
 
 @pytest.mark.parametrize("name", WITH_EXERCISES)
@@ -174,7 +174,7 @@ def test_in_the_workspace_each_solution_waits_below_its_check_in_a_dropdown(lab:
     cells = exercise_cells(ROOT / WORKSPACE / f"{name}.ipynb")
     one = [("exercise-answer", "code", False), ("exercise-check", "code", False)]
     one += [("solution dropdown", "markdown", False)]
-    assert cells == one * (2 if name == "01-anatomy" else 1)
+    assert cells == one * (2 if name in ("01-anatomy", "07-bots") else 1)
 
 
 def test_in_the_workspace_no_notebook_refers_to_what_only_the_book_resolves(lab: Lab) -> None:
@@ -242,7 +242,7 @@ def test_each_notebook_opens_in_lab_unchanged(opened: Opened) -> None:
 def test_each_exercise_shows_its_answer_cell_and_keeps_its_solution_closed(opened: Opened) -> None:
     page = opened.page
     dropdowns = page.locator("details.myst-dropdown", has_text="Solution (code)")
-    expected = {"01-anatomy": 2}.get(page.url.split("/")[-1].split(".ipynb")[0], 1)
+    expected = {"01-anatomy": 2, "07-bots": 2}.get(page.url.split("/")[-1].split(".ipynb")[0], 1)
     if not any(f"/{name}.ipynb" in page.url for name in WITH_EXERCISES):
         assert dropdowns.count() == 0
         return

@@ -241,3 +241,83 @@ def check_rotation_survivor(namespace: Namespace) -> None:
         math.floor(moment) <= claims["exp"], "the join refuses the token before that moment: look earlier"
     )
     print("That is the first second the join refuses it: the rotation did nothing to the token.")
+
+
+def check_note_taker(namespace: Namespace, *, emulator: Any, now: int) -> None:
+    """Chapter 7, exercise 1: ``note_taker``, a hidden bot's token for night-shift that hears the call,
+    sends and administers nothing, is no owner and leaves at its exp, two hours from ``now``."""
+    __tracebackhide__ = True
+    note_taker = answer(namespace, "note_taker")
+    claims = _claims(note_taker, "note_taker")
+    _require(
+        claims.get("r") == "night-shift", f"the token is for room {claims.get('r')!r}, not the exercise's"
+    )
+    _require(claims.get("o") is not True, "the note-taker needs no owner's rights: the token makes it one")
+    _require(_is_number(claims.get("exp")), "the token has no exp, so it never expires")
+    hours = (claims["exp"] - now) / 3600
+    _require(abs(hours - 2) <= 1 / 60, f"the token's exp is {hours:.2f} h from `now`, not two hours")
+    _require(claims.get("ejt") is True, "the bot stays after its exp: which property ejects it then?")
+    seat = emulator.join("night-shift", note_taker)
+    _require(
+        seat.admitted,
+        f"the join model refuses the token ({seat.reason}): mint it with `client`, which holds today's key",
+    )
+    permissions = seat.permissions
+    _require(
+        permissions.get("hasPresence") is False,
+        "everyone in the call sees the bot: which permission hides it?",
+    )
+    _require(
+        not permissions.get("canSend"),
+        f"the bot may send ({permissions.get('canSend')!r}): it should send nothing",
+    )
+    _require(
+        not permissions.get("canAdmin"),
+        f"the bot may administer ({permissions.get('canAdmin')!r}): it needs no admin rights",
+    )
+    base = permissions.get("canReceive", {}).get("base")
+    _require(
+        base is True or (isinstance(base, dict) and base.get("audio") is True),
+        "the bot does not hear the call: what does its canReceive let through?",
+    )
+    print("The note-taker hears the call, is seen by nobody, sends nothing, and leaves at its exp.")
+
+
+def check_never_ejected(namespace: Namespace, *, emulator: Any, now: int) -> None:
+    """Chapter 7, exercise 2: night-shift ejects at its exp, and ``answer`` is when the join model
+    ejects the holder of pipecat's default token (an owner, ``ejt`` false, an hour from ``now``)."""
+    __tracebackhide__ = True
+    moment = answer(namespace, "answer")
+    client = emulator.client()
+    config = client.get_room("night-shift")["config"]
+    _require(
+        config.get("eject_at_room_exp") is True,
+        "night-shift ejects nobody yet: give it eject_at_room_exp first, with client.update_room",
+    )
+    _require(
+        moment is None or _is_number(moment),
+        f"`answer` should be the admission's eject_at, as the join gives it, not a {type(moment).__name__}",
+    )
+    default_like = {
+        "room_name": "night-shift",
+        "is_owner": True,
+        "exp": now + 3600,
+        "eject_at_token_exp": False,
+    }
+    expected = emulator.join("night-shift", client.create_meeting_token(default_like)).eject_at
+    if moment != expected:
+        _require(
+            moment != now + 3600,
+            "that is the token's own exp, where eject_at_token_exp true ejects: "
+            "pipecat's default sends false",
+        )
+        _require(
+            moment != config.get("exp"),
+            "that is the room's exp, which applies to a token without eject_at_token_exp: "
+            "pipecat's default sets it, to false",
+        )
+        raise WrongAnswer(
+            "the join model does not eject pipecat's default token then: join with an owner token whose "
+            "eject_at_token_exp is false and exp an hour from `now`, and keep the admission's eject_at"
+        )
+    print("Right: the room's ejection does not reach a token that sets eject_at_token_exp, even to false.")
