@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlsplit
 
+import h11
 import pytest
 from hypothesis import event, given
 from hypothesis import strategies as st
@@ -29,7 +30,7 @@ from constants import API_KEY, DOMAIN_ID, HEADER, NOW, ROOM
 from fuzzing import fuzz
 from meeting_tokens import ValidationReport, precheck_claims, validate_token
 from meeting_tokens.api import DEMO_API_KEY, DailyEmulator
-from meeting_tokens.api.serve import serving
+from meeting_tokens.api.serve import MAX_TARGET_LENGTH, serving
 from meeting_tokens.core.clock import FrozenClock
 from meeting_tokens.core.jwt_parts import b64url_encode, sign_hs256
 from meeting_tokens.drawing.display import report_html, report_text
@@ -246,6 +247,19 @@ def served() -> Iterator[tuple[str, int]]:
         yield address.hostname, address.port
 
 
+def h11_refuses(request: bytes) -> bool:
+    """h11, the parser under uvicorn, set up as the served emulator sets it, finds the request
+    malformed."""
+    connection = h11.Connection(h11.SERVER, max_incomplete_event_size=MAX_TARGET_LENGTH + 16 * 1024)
+    connection.receive_data(request)
+    try:
+        while connection.next_event() not in (h11.NEED_DATA, h11.PAUSED):
+            pass
+    except h11.RemoteProtocolError:
+        return True
+    return False
+
+
 def exchange(address: tuple[str, int], request: bytes) -> bytes:
     with socket.create_connection(address, timeout=10) as connection:
         connection.sendall(request)
@@ -265,7 +279,12 @@ def test_no_request_gets_a_5xx_from_the_served_emulator(
     lines += [b"Authorization: " + authorization] if authorization else []
     lines += [name + b": " + value.replace(b"\r", b"").replace(b"\n", b"") for name, value in extra]
     lines += [b"Content-Length: %d" % len(body)]
-    answer = exchange(served, b"\r\n".join(lines) + b"\r\n\r\n" + body)
-    if answer:  # a request h11 cannot parse may be dropped; anything answered is below 500
-        status = int(answer.split(b" ", 2)[1])
-        assert status < 500, answer[:300]
+    request = b"\r\n".join(lines) + b"\r\n\r\n" + body
+    answer = exchange(served, request)
+    if not answer:  # dropped without a word: only a request that h11 itself cannot parse may be
+        event("dropped, h11 cannot parse it")
+        assert h11_refuses(request), request[:300]
+        return
+    status = int(answer.split(b" ", 2)[1])
+    event(f"answered {status // 100}xx")
+    assert status < 500, answer[:300]
