@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import subprocess
 import sys
 
@@ -21,3 +22,11 @@ def run_suite(folder: pathlib.Path, *arguments: str) -> subprocess.CompletedProc
         [sys.executable, "-m", "pytest", "-q", *plugins, "--color=no", *arguments],
         cwd=folder, env=environment, capture_output=True, text=True, timeout=300, check=False,
     )  # fmt: skip
+
+
+def tally(result: subprocess.CompletedProcess[str]) -> dict[str, int]:
+    """The outcomes counted on pytest's last line, warnings aside: ``"6 passed, 1 skipped, 2
+    warnings in 0.5s"`` gives ``{"passed": 6, "skipped": 1}``. A check that the tally equals
+    ``{"passed": 6}`` fails on a skipped, failed or extra test, where "starts with" would not."""
+    counts = re.findall(r"(\d+) (\w+)", result.stdout.splitlines()[-1].split(" in ")[0])
+    return {word: int(count) for count, word in counts if not word.startswith("warning")}

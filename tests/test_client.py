@@ -307,8 +307,11 @@ def test_a_key_that_is_not_a_string_is_a_type_error() -> None:
         DailyClient(None)  # type: ignore[arg-type]
 
 
-def test_every_printable_ascii_character_may_be_in_a_key() -> None:
-    DailyClient("".join(chr(code) for code in range(0x21, 0x7F))).close()
+def test_every_printable_ascii_character_may_be_in_a_key_and_goes_out_unchanged() -> None:
+    key, seen = "".join(chr(code) for code in range(0x21, 0x7F)), []
+    with DailyClient(key, transport=scripted(OK, seen=seen)) as client:
+        client.get_domain()
+    assert seen[0].headers["Authorization"] == f"Bearer {key}"
 
 
 # Lifecycle

@@ -320,18 +320,31 @@ def test_the_page_policy_stops_a_script_injected_into_its_markup(game, context):
     base, _ = game
     page = context.new_page()
     create_and_join(page, base)
-    page.evaluate(
-        """() => {
+    # Wait for the image's error event and the policy's refusal of both scripts, so that the
+    # silence below means they were refused, not that they had not run yet.
+    refused = page.evaluate(
+        """() => new Promise((resolve) => {
+          const refused = new Set();
+          let imageFailed = false;
+          const both = () => refused.has("script-src-elem inline") && refused.has("script-src-attr inline");
+          const settle = () => imageFailed && both() && resolve([...refused].sort());
+          const missed = () => (imageFailed ? [] : ["(no error event)"]);
+          setTimeout(() => resolve([...refused, ...missed()].sort()), 10_000);  // fails below
+          document.addEventListener("securitypolicyviolation", (e) => {
+            refused.add(`${e.effectiveDirective} ${e.blockedURI}`);
+            settle();
+          });
           const script = document.createElement("script");
           script.textContent = "window.injectedScriptRan = true";
           document.body.append(script);
           const img = document.createElement("img");
           img.setAttribute("onerror", "window.injectedHandlerRan = true");
+          img.addEventListener("error", () => { imageFailed = true; settle(); });
           img.src = "/no-such-image";
           document.body.append(img);
-        }"""
+        })"""
     )
-    page.wait_for_timeout(200)
+    assert refused == [f"img-src {base}/no-such-image", "script-src-attr inline", "script-src-elem inline"]
     assert page.evaluate("window.injectedScriptRan === undefined && window.injectedHandlerRan === undefined")
     assert page.evaluate("callFrame.joined.claims.o") is True
 

@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from meeting_tokens.game import INJECTED_SCRIPT
 
@@ -289,18 +288,14 @@ def test_no_myst_syntax_is_left_as_text(chapter: Any) -> None:
 
 
 def run_all_until(page: Any, shown: Any) -> None:
-    """Run every cell until ``shown`` appears. Run All acts on the notebook that has the focus,
-    which it may not have just after loading: focus a cell and ask again (at most three times)."""
-    for _attempt in range(3):
-        page.locator(".jp-Notebook .jp-Cell").first.click()
-        page.locator(".lm-MenuBar-item", has_text="Run").click()
-        page.locator(".lm-Menu-item[data-command='runmenu:run-all']").click()
-        try:
-            shown.wait_for(timeout=30_000)
-            return
-        except PlaywrightTimeout:
-            continue
-    shown.wait_for(timeout=30_000)  # fails the test, saying what never appeared
+    """Run every cell once, then wait for ``shown``. Run All acts on the notebook Lab calls
+    current, which it may not be just after loading: focus a cell, wait until its tab is marked
+    current, and pick Run All only once the menu offers it."""
+    page.locator(".jp-Notebook .jp-Cell").first.click()
+    page.locator("#jp-main-dock-panel .lm-TabBar-tab.jp-mod-current").wait_for(timeout=30_000)
+    page.locator(".lm-MenuBar-item", has_text="Run").click()
+    page.locator(".lm-Menu-item[data-command='runmenu:run-all']:not([aria-disabled='true'])").click()
+    shown.wait_for(timeout=90_000)
 
 
 def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chromium: Any) -> None:

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from urllib.parse import urlsplit
 
@@ -139,13 +138,13 @@ def test_a_declared_length_over_the_limit_gets_413_before_any_body(base_url: str
     assert status_and_body(answer)[0] == 413
 
 
-def test_a_connection_that_never_sends_a_request_is_closed(
+def test_a_connection_that_never_sends_a_request_is_closed_at_the_head_deadline(
     base_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(serve, "HEAD_TIMEOUT", 0.3)
-    started = time.monotonic()
+    # The client waits 5 s, half the deadline's usual 10 s: only the deadline set here closes
+    # the connection in time; otherwise the read times out and the test fails.
     assert raw_exchange(base_url, b"GET /v1/ HTTP/1.1\r\nHo", timeout=5) == b""
-    assert time.monotonic() - started < 3
 
 
 def test_a_body_that_trickles_gets_dailys_408(base_url: str, monkeypatch: pytest.MonkeyPatch) -> None:

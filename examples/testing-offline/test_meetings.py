@@ -37,10 +37,12 @@ def test_host_token_is_refused_by_daily_once_the_hour_is_over(
     meetings: Meetings, daily_client: DailyClient, daily_clock: Clock
 ) -> None:
     token = meetings.host_token("standup", "Ada", minutes=60)
-    daily_clock.advance(3601)
+    daily_clock.advance(3540)
+    assert daily_client.validate_meeting_token(token)["room_name"] == "standup"  # a minute to go
+    daily_clock.advance(61)
     with pytest.raises(DailyAPIError) as refused:
         daily_client.validate_meeting_token(token)
-    assert refused.value.status_code == 400
+    assert (refused.value.status_code, refused.value.info) == (400, "meeting token is not valid (expired)")
 
 
 def test_a_wrong_key_is_an_http_401_for_the_app(daily_server: ServedEmulator) -> None:
