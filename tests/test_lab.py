@@ -308,17 +308,18 @@ def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chr
     clock = page.locator(".mt-editor .mt-clock")
     run_all_until(page, clock)
     # The editor's stored output shows a clock at once; Run All replaces that editor with the
-    # kernel's, so the page is read afresh until it holds, never through one element kept.
+    # kernel's, so the page is read afresh until it holds, never through one element kept. On a
+    # busy machine the kernel's first cells (the imports) alone can take half a minute.
     page.wait_for_function(
         """() => [...document.querySelectorAll('.mt-editor .mt-clock')].some(
              (el) => el.innerText.includes('the Python kernel'))""",
-        timeout=30_000,
+        timeout=120_000,
     )
     page.locator(".mt-editor .mt-form label", has_text="Room (room_name)").locator("input").fill("board-room")
     page.wait_for_function(
         """() => [...document.querySelectorAll('.mt-editor .mt-output')].some(
              (el) => el.innerText.includes('computed by the Python kernel'))""",
-        timeout=30_000,
+        timeout=120_000,
     )
     assert page.locator(".mt-editor .mt-key-note").inner_text().startswith("Your key goes only to")
     clock.scroll_into_view_if_needed()
