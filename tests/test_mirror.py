@@ -31,7 +31,7 @@ from meeting_tokens.core.claims import check_properties
 from meeting_tokens.core.clock import FrozenClock
 from meeting_tokens.core.jwt_parts import pasted_token, sign_hs256
 from meeting_tokens.drawing.timetext import duration_text, time_note
-from meeting_tokens.widgets import assets
+from meeting_tokens.widgets import ClaimEditor, assets
 from meeting_tokens.widgets.editing import sign_properties
 from meeting_tokens.widgets.inspection import inspect_token, token_view
 
@@ -633,3 +633,49 @@ def test_the_page_made_no_request_of_its_own(page: Any) -> None:
     page_checks(page, CORPUS["valid"], key=API_KEY, now=NOW)
     assert requests == []
     assert page.evaluate("localStorage.length + sessionStorage.length + document.cookie.length") == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# The claim editor's clock: a kernel that answers late is still the kernel.
+
+
+def test_the_claim_editor_takes_the_kernels_clock_when_a_busy_kernel_answers_late(page: Any) -> None:
+    # The page waits 2 s for the kernel's pong, then takes itself for a static page and signs by
+    # the reader's clock; a kernel that answers at 2.6 s (a busy JupyterLab) gives its instant back.
+    editor = ClaimEditor(API_KEY, {"room_name": ROOM, "exp": NOW + 3600}, domain_id=DOMAIN_ID, now=NOW)
+    state = editor.get_state()
+    before, after = js(
+        page,
+        """
+        const state = a[0];
+        const listeners = {};
+        const model = {
+          get: (name) => state[name],
+          set: (name, value) => { state[name] = value; },
+          on: (names, f) => names.split(" ").forEach((n) => (listeners[n] ??= []).push(f)),
+          off: (names, f) => names.split(" ").forEach((n) => {
+            listeners[n] = (listeners[n] ?? []).filter((g) => g !== f);
+          }),
+          send: (message) => {
+            if (message.type !== "ping") return;
+            setTimeout(() => (listeners["msg:custom"] ?? []).forEach((f) => f({ type: "pong" })), 2600);
+          },
+          save_changes: () => {},
+        };
+        const root = document.createElement("div");
+        document.body.append(root);
+        const view = await import("./claim_editor.mjs");
+        const stop = view.default.render({ model, el: root });
+        const clock = () => root.querySelector(".mt-clock").innerText;
+        await new Promise((done) => setTimeout(done, 2300));
+        const before = clock();
+        await new Promise((done) => setTimeout(done, 1500));
+        const after = clock();
+        stop();
+        root.remove();
+        return [before, after];
+        """,
+        json.loads(json.dumps(state, default=str)),
+    )
+    assert "no Python kernel runs this page" in before
+    assert "the instant the Python kernel set" in after

@@ -142,7 +142,9 @@ function render({ model, el: root }) {
   };
   const clockName = () => (clock === "reader" && kernel ? "readerWithKernel" : clock);
   const now = () => (clock === "reader" ? readerClock() : savedNow);
+  let guessedStatic = false; // the reader's clock was picked because no kernel had answered yet
   const choice = clockChoice(utcText(savedNow), (picked) => {
+    guessedStatic = false;
     clock = picked === "reader" ? "reader" : kernel ? "kernel" : "stored";
     rerunOrigin();
   });
@@ -404,13 +406,23 @@ function render({ model, el: root }) {
     onInputs,
     onKernel: () => {
       kernel = true;
-      if (clock === "stored") clock = "kernel";
-      info.textContent = infoText();
       key.setKernel();
+      // A busy kernel may answer after the page took itself for static and picked the reader's
+      // clock: the kernel's instant comes back then, unless the reader picked a clock since.
+      if (clock === "stored" || guessedStatic) {
+        clock = "kernel";
+        choice.select.value = "made";
+      }
+      info.textContent = infoText();
+      if (guessedStatic) {
+        guessedStatic = false;
+        rerunOrigin();
+      }
     },
     // No kernel: sign again at once, issued now by the reader's clock, not at the build's instant.
     onStatic: () => {
       clock = "reader";
+      guessedStatic = true;
       choice.select.value = "reader";
       rerunOrigin();
     },
