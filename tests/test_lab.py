@@ -287,6 +287,16 @@ def test_no_myst_syntax_is_left_as_text(chapter: Any) -> None:
     assert [raw for raw in RAW_MYST if raw in text] == []
 
 
+def open_with_kernel(lab: Lab, chromium: Any, notebook: str) -> tuple[Any, Any]:
+    """A new browser context with ``notebook`` open in Lab, its cells drawn and its kernel idle."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.goto(lab.notebook(notebook))
+    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
+    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    return context, page
+
+
 def run_all_until(page: Any, shown: Any) -> None:
     """Run every cell once, then wait for ``shown``. Run All acts on the notebook Lab calls
     current, which it may not be just after loading: focus a cell, wait until its tab is marked
@@ -300,11 +310,7 @@ def run_all_until(page: Any, shown: Any) -> None:
 
 def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chromium: Any) -> None:
     """Run the widget gallery: the editor's answers then come from the kernel, at Python's `now`."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(lab.notebook("widget-gallery.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    context, page = open_with_kernel(lab, chromium, "widget-gallery.ipynb")
     clock = page.locator(".mt-editor .mt-clock")
     run_all_until(page, clock)
     # The editor's stored output shows a clock at once; Run All replaces that editor with the
@@ -333,11 +339,7 @@ def test_with_a_kernel_chapter_5_serves_the_game_in_a_frame_where_the_host_cooki
     """Run chapter 5 as a reader does: its live cell shows the game, served by the kernel that
     JupyterLab started, in a frame under the name of Lab's own page (127.0.0.1 here, where
     Jupyter's runtime file says localhost); creating a game there makes the reader host."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(lab.notebook("05-storage.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    context, page = open_with_kernel(lab, chromium, "05-storage.ipynb")
     frame_element = page.locator(".jp-OutputArea-output iframe")
     run_all_until(page, frame_element)
     # Every cell has run (a second Run All would have replaced the game and its frame): only now
@@ -383,11 +385,7 @@ def test_run_all_stops_at_the_check_which_then_judges_the_learners_own_answer(
 ) -> None:
     """Chapter 2 run as a learner runs it: the empty answer cell sends them to it, a wrong answer
     is refused with what to fix, their right one passes; the solution never ran."""
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.goto(lab.notebook("02-minting.ipynb"))
-    page.wait_for_selector(".jp-Notebook .jp-Cell", timeout=60_000)
-    page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=60_000)
+    context, page = open_with_kernel(lab, chromium, "02-minting.ipynb")
     outputs = page.locator(".jp-CodeCell .jp-OutputArea-output")
     run_all_until(
         page, outputs.filter(has_text="`viewer` is not set yet: write your answer in the empty cell")

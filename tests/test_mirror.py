@@ -501,18 +501,18 @@ def test_every_kind_of_permission_round_trips_in_daily_shape(page: Any) -> None:
     assert sign_in_page(page, properties, API_KEY, NOW) == {"token": token}
 
 
+def python_and_page_views(page: Any, token: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What the Python inspector and the page's mirror make of ``token``, with the same key,
+    room and instant."""
+    python = token_view(token, inspect_token(token, api_key=API_KEY, room_name=ROOM, now=NOW), NOW)
+    script = "return await m.inspectToken(a[0], {key: a[1], roomName: a[2], now: a[3]});"
+    return python, js(page, script, token, API_KEY, ROOM, NOW)
+
+
 @pytest.mark.parametrize("label", list(INSPECTED))
 def test_page_describes_tokens_like_the_python_inspector(page: Any, label: str) -> None:
     token = "  " + INSPECTED[label] + "\n"
-    python = token_view(token, inspect_token(token, api_key=API_KEY, room_name=ROOM, now=NOW), NOW)
-    ours = js(
-        page,
-        "return await m.inspectToken(a[0], {key: a[1], roomName: a[2], now: a[3]});",
-        token,
-        API_KEY,
-        ROOM,
-        NOW,
-    )
+    python, ours = python_and_page_views(page, token)
     same_checks(ours.pop("checks"), python.pop("checks"))
     ours["verdict"], python["verdict"] = (
         parser_words_removed(ours["verdict"]),
@@ -550,15 +550,7 @@ WRAPPED = {
 @pytest.mark.parametrize("label", list(WRAPPED))
 def test_page_describes_a_wrapped_token_like_the_python_inspector(page: Any, label: str) -> None:
     token = WRAPPED[label]
-    python = token_view(token, inspect_token(token, api_key=API_KEY, room_name=ROOM, now=NOW), NOW)
-    ours = js(
-        page,
-        "return await m.inspectToken(a[0], {key: a[1], roomName: a[2], now: a[3]});",
-        token,
-        API_KEY,
-        ROOM,
-        NOW,
-    )
+    python, ours = python_and_page_views(page, token)
     assert python["removed"].endswith("line breaks removed from inside the token")
     assert ours == python
 

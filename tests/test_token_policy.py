@@ -5,9 +5,7 @@ and ``meeting-tokens check``."""
 from __future__ import annotations
 
 import configparser
-import io
 import re
-import sys
 from typing import Any
 
 import httpx
@@ -17,10 +15,10 @@ from hypothesis import strategies as st
 
 from constants import API_KEY, DOMAIN_ID, ROOM
 from fuzzing import fuzz
-from meeting_tokens.cli import main
 from meeting_tokens.core.checklist import DEFAULT_MAX_LIFETIME, RULES, check_token
 from meeting_tokens.core.jwt_parts import HS256_HEADER, sign_hs256
 from meeting_tokens.pytest_plugin import assert_no_daily_secret
+from test_cli import run
 
 pytest_plugins = ["pytester"]
 
@@ -533,15 +531,7 @@ def test_assert_no_daily_secret_needs_the_key_to_look_for() -> None:
 
 
 def check(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    sys.stdin = io.StringIO("")
-    try:
-        status = main(["check", *argv])
-    except SystemExit as exit_:  # argparse's usage errors
-        status = exit_.code
-    finally:
-        sys.stdin = sys.__stdin__
-    out, err = capsys.readouterr()
-    return status, out, err
+    return run(capsys, "check", *argv)
 
 
 def test_check_exits_1_for_a_token_without_room_or_expiry(capsys: pytest.CaptureFixture[str]) -> None:
