@@ -158,7 +158,7 @@ from meeting_tokens.core.claims import (
 from meeting_tokens.core.clock import Clock
 from meeting_tokens.core.errors import TokenError
 from meeting_tokens.core.jwt_parts import decode_parts, reject_json_constant
-from meeting_tokens.core.validation import validate_token
+from meeting_tokens.core.validation import signed_with, validate_token
 
 DEMO_API_KEY = "demo-key-FAKE-not-a-real-daily-key-0000"
 DEMO_DOMAIN_ID = "7f3c9a52-1d4e-4b8a-9c6f-2e5d8b1a0c93"
@@ -512,10 +512,7 @@ class DailyEmulator:
             parts = decode_parts(token)
         except TokenError:
             parts = None
-        key = self._api_key.encode("utf-8")
-        signed = parts is not None and hmac.compare_digest(
-            hmac.digest(key, parts.signing_input, "sha256"), parts.signature
-        )
+        signed = parts is not None and signed_with(parts, self._api_key)
         self._tokens.append(TokenSighting(token, call, self.clock.now(), self._api_key if signed else None))
 
     def rotate_api_key(self) -> str:

@@ -347,9 +347,17 @@ def _unusable(problem: str) -> InvalidSignatureError:
     return InvalidSignatureError(MESSAGES["unusable_key"].format(problem=KEY_PROBLEMS[problem]))
 
 
+def signed_with(parts: TokenParts, key: str | bytes) -> bool:
+    """Whether ``parts`` carry the HMAC-SHA256 of their signing input under ``key``.
+
+    ``InvalidSignatureError`` if ``key`` cannot be an HS256 secret (empty, a PEM or JWK, ...).
+    """
+    expected = hmac.digest(_usable_hmac_key(key), parts.signing_input, "sha256")
+    return hmac.compare_digest(expected, parts.signature)
+
+
 def _check_signature(parts: TokenParts, api_key: str | bytes) -> None:
-    expected = hmac.digest(_usable_hmac_key(api_key), parts.signing_input, "sha256")
-    if not hmac.compare_digest(expected, parts.signature):
+    if not signed_with(parts, api_key):
         raise InvalidSignatureError(MESSAGES["bad_signature"])
 
 
