@@ -18,7 +18,7 @@ import subprocess
 import pytest
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-EXAMPLES = ("fastapi-server", "testing-offline")
+EXAMPLES = ("fastapi-server", "testing-offline", "pipecat-bot")
 CONSOLE_BLOCK = re.compile(r"^```console\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # What a reader's shell does not have: an active virtual environment, this run's pytest
 # options or worker, the live key.
