@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -36,7 +37,27 @@ CHROMIUM_ARGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
+    # No host but this machine resolves: a page that asks another host fails at once, offline or
+    # not. The tests record such requests (`requests_to_other_hosts`) and fail on them; blocking
+    # them here rather than through Playwright's request routing keeps the browser's cache on
+    # (routing turns it off) and the requests out of Python.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
 ]
+
+
+def requests_to_other_hosts(target: Any, base_url: str) -> list[str]:
+    """The URLs that a page or a browser context (``target``) asks of any host but ``base_url``'s,
+    as they are requested (Chromium then fails them: ``CHROMIUM_ARGS``)."""
+    own = urlsplit(base_url).netloc
+    asked: list[str] = []
+
+    def record(request: Any) -> None:
+        parts = urlsplit(request.url)
+        if parts.scheme not in ("data", "blob") and parts.netloc != own:
+            asked.append(request.url)
+
+    target.on("request", record)
+    return asked
 
 
 # Module scope, not session: while Playwright's sync API is open it leaves an asyncio loop

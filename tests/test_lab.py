@@ -103,17 +103,25 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Lab]:
 
 
 @pytest.fixture(scope="module")
-def chapter(lab: Lab, chromium: Any) -> Iterator[Any]:
-    """Chapter 5 open in JupyterLab, every markdown cell rendered."""
+def browser_context(chromium: Any) -> Iterator[Any]:
+    """One browser context for the tests that only open notebooks, as a learner's tabs share
+    one: Lab's code is then downloaded and compiled once, not once per notebook."""
     context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    yield context
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def chapter(lab: Lab, browser_context: Any) -> Iterator[Any]:
+    """Chapter 5 open in JupyterLab, every markdown cell rendered."""
+    page = browser_context.new_page()
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(lab.notebook("05-storage.ipynb"))
     page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
     figure = ".jp-MarkdownCell img[src*='04-xss-cookie-host']"
     page.wait_for_selector(figure, state="attached", timeout=30_000)
     yield page
-    context.close()
+    page.close()
 
 
 def test_make_lab_copies_the_chapters_to_its_workspace(lab: Lab) -> None:
@@ -208,11 +216,10 @@ NOTEBOOKS = sorted(path.stem for path in (ROOT / "notebooks").glob("*.ipynb"))
 
 
 @pytest.fixture(scope="module", params=NOTEBOOKS)
-def opened(request: pytest.FixtureRequest, lab: Lab, chromium: Any) -> Iterator[Opened]:
+def opened(request: pytest.FixtureRequest, lab: Lab, browser_context: Any) -> Iterator[Opened]:
     """A notebook of the workspace open in Lab, every cell attached, the console's errors kept."""
     name = request.param
-    context = chromium.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
+    page = browser_context.new_page()
     errors: list[str] = []
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -226,7 +233,7 @@ def opened(request: pytest.FixtureRequest, lab: Lab, chromium: Any) -> Iterator[
     )
     page.wait_for_timeout(1500)  # jupyterlab-myst renders again once its lookups settle
     yield Opened(page, errors)
-    context.close()
+    page.close()
 
 
 def test_each_notebook_opens_in_lab_without_a_console_error(opened: Opened) -> None:

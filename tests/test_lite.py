@@ -27,6 +27,7 @@ import pytest
 from book_lite import LAUNCH_TEXT
 
 from book_toc import toc_files
+from conftest import requests_to_other_hosts
 from loopback import serving_folder
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -104,21 +105,6 @@ def test_the_lite_kernel_loads_pyodide_and_wheels_from_the_site_and_never_from_a
         assert "/" not in package["file_name"]
         assert (built_site / "lite/static/pyodide" / package["file_name"]).is_file()
         assert set(package["depends"]) <= lock["packages"].keys()
-
-
-def _block_other_hosts(page: Any, base_url: str) -> list[str]:
-    outside: list[str] = []
-
-    def route(request_route: Any) -> None:
-        url = request_route.request.url
-        if url.startswith((base_url, "data:", "blob:")):
-            request_route.continue_()
-        else:
-            outside.append(url)
-            request_route.abort()
-
-    page.route("**/*", route)
-    return outside
 
 
 # Run All has finished: no cell waits ("[*]"), and either every code cell has a number or one
@@ -493,15 +479,17 @@ class LiteTabs:
     ``look(chapter)`` gives a tab that tests only read, kept open for the next test of the chapter
     (tests/conftest.py runs a chapter's tests one after another); ``take(chapter)`` gives that tab
     or a new one to a test that changes it, and the test closes it. One tab at a time stays open:
-    each holds a Pyodide kernel."""
+    each holds a Pyodide kernel. The tabs share one browser context, and so its cache, as a
+    reader's tabs do: Pyodide is downloaded and compiled once, not once per chapter."""
 
     def __init__(self, chromium: Any, base_url: str, site: pathlib.Path) -> None:
-        self.chromium, self.base_url, self.site = chromium, base_url, site
+        self.context = chromium.new_context(viewport={"width": 1280, "height": 900})
+        self.base_url, self.site = base_url, site
         self.kept: dict[str, LiteTab] = {}
 
     def _open(self, chapter: str) -> LiteTab:
-        page = self.chromium.new_page(viewport={"width": 1280, "height": 900})
-        tab = LiteTab(page, _block_other_hosts(page, self.base_url))
+        page = self.context.new_page()
+        tab = LiteTab(page, requests_to_other_hosts(page, self.base_url))
         page.goto(urljoin(f"{self.base_url}/{chapter}.html", launch_href(self.site, chapter)))
         page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=START_TIMEOUT)
         return tab
@@ -526,6 +514,7 @@ def lite_tabs(chromium: Any, base_url: str, built_site: pathlib.Path) -> Iterato
     tabs = LiteTabs(chromium, base_url, built_site)
     yield tabs
     tabs.close()
+    tabs.context.close()
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -654,26 +643,12 @@ def test_the_launch_line_says_what_the_first_start_downloads_and_how_long_it_tak
     assert FIRST_START in note and LATER_START in note
 
 
-def test_while_python_starts_the_lab_says_what_it_is_doing_step_by_step(chromium: Any, base_url: str) -> None:
-    page = chromium.new_page(viewport={"width": 1280, "height": 800})
-    try:
-        page.goto(f"{base_url}/lite/lab/index.html?path=01-anatomy.ipynb")
-        status = page.locator(".lite-status")
-        status.wait_for(timeout=30_000)
-        assert "Starting Python in this tab" in status.inner_text()
-        assert "The first start downloads about" in status.inner_text()
-        page.wait_for_function(KERNEL_READY, timeout=START_TIMEOUT * 2, polling=250)
-        seen = page.evaluate("window.bookLiteStatus.seen")
-        assert seen == ["lab", "python", "start", "packages", "ready"]
-        assert page.evaluate("window.bookLiteStatus.kernelBytes") > 10_000_000
-        status.wait_for(state="detached", timeout=10_000)  # gone once Python is ready
-    finally:
-        page.close()
-
-
-def test_a_download_cut_off_mid_way_stops_the_start_with_a_message_and_a_retry_that_works(
+def test_a_download_cut_off_stops_the_start_with_a_retry_which_then_shows_each_step_to_ready(
     chromium: Any, built_site: pathlib.Path
 ) -> None:
+    """One Pyodide start for two promises (each start costs a core for half a minute): a failed
+    download stops the start with a message and a Retry, and the start Retry makes says what it
+    is doing, step by step, until Python is ready."""
     from metered import serving_metered
 
     with serving_metered(built_site) as (base, meter):
@@ -691,7 +666,14 @@ def test_a_download_cut_off_mid_way_stops_the_start_with_a_message_and_a_retry_t
             meter.cut = lambda path: False  # the server is back
             with page.expect_navigation():
                 failed.get_by_role("button", name="Retry").click()
+            status = page.locator(".lite-status")
+            status.wait_for(timeout=30_000)
+            assert "Starting Python in this tab" in status.inner_text()
+            assert "The first start downloads about" in status.inner_text()
             page.wait_for_function(KERNEL_READY, timeout=START_TIMEOUT * 2, polling=250)
+            assert page.evaluate("window.bookLiteStatus.seen") == ["lab", "python", "start", "packages", "ready"]
+            assert page.evaluate("window.bookLiteStatus.kernelBytes") > 10_000_000
+            status.wait_for(state="detached", timeout=10_000)  # gone once Python is ready
             assert page.locator(".lite-status-failed").count() == 0
         finally:
             page.close()

@@ -15,11 +15,11 @@ import pathlib
 import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
 
 import pytest
 
 from book_toc import toc_files
+from conftest import requests_to_other_hosts
 from loopback import serving_folder
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -91,29 +91,19 @@ OPEN_PAGES = 4
 
 @pytest.fixture(scope="module")
 def open_page(site: Site, chromium: object) -> Iterator[object]:
-    """Open a page of the site with every request to another host blocked and recorded.
+    """Open a page of the site, recording every request to another host (Chromium fails them:
+    ``CHROMIUM_ARGS``), every console error and every failed response.
 
-    A page already open at that width is given again as it is: the tests only read it."""
-    visits: dict[tuple[str, int], tuple[object, Visit]] = {}
-    own_host = urlsplit(site.base_url).netloc
+    The pages of one width share a browser context, and so its cache, as a reader's tabs do. A
+    page already open at that width is given again as it is: the tests only read it."""
+    contexts: dict[int, object] = {}
+    visits: dict[tuple[str, int], Visit] = {}
 
-    def load(path: str, width: int) -> tuple[object, Visit]:
-        context = chromium.new_context(viewport={"width": width, "height": 900})
-        page = context.new_page()
-        visit = Visit(page)
-
-        def guard(route: object) -> None:
-            url = route.request.url
-            if urlsplit(url).netloc == own_host:
-                route.continue_()
-            else:
-                visit.outside_requests.append(url)
-                route.abort()
-
-        def on_request(request: object) -> None:
-            parts = urlsplit(request.url)
-            if parts.scheme not in ("data", "blob") and parts.netloc != own_host:
-                visit.outside_requests.append(request.url)
+    def load(path: str, width: int) -> Visit:
+        if width not in contexts:
+            contexts[width] = chromium.new_context(viewport={"width": width, "height": 900})
+        page = contexts[width].new_page()
+        visit = Visit(page, requests_to_other_hosts(page, site.base_url))
 
         def on_console(message: object) -> None:
             if message.type == "error":
@@ -123,24 +113,21 @@ def open_page(site: Site, chromium: object) -> Iterator[object]:
             if response.status >= 400:
                 visit.bad_responses.append(f"{response.status} {response.url}")
 
-        context.route("**/*", guard)
-        page.on("request", on_request)
         page.on("console", on_console)
         page.on("pageerror", lambda error: visit.console_errors.append(f"uncaught: {error}"))
         page.on("response", on_response)
         page.goto(f"{site.base_url}/{path}", wait_until="networkidle")
-        return context, visit
+        return visit
 
     def open_(path: str, width: int = 1280) -> Visit:
         if (path, width) not in visits:
             if len(visits) == OPEN_PAGES:
-                oldest = next(iter(visits))
-                visits.pop(oldest)[0].close()
+                visits.pop(next(iter(visits))).page.close()
             visits[path, width] = load(path, width)
-        return visits[path, width][1]
+        return visits[path, width]
 
     yield open_
-    for context, _ in visits.values():
+    for context in contexts.values():
         context.close()
 
 
