@@ -1,11 +1,18 @@
-"""Each example's README.md: the commands in its console blocks work as written, from a fresh clone.
+"""Each example's README.md: the commands in its console blocks work as written, from a fresh
+clone, and run the example's whole suite (each example's suite runs here and nowhere else).
 
-The clone is ``git clone`` of this repository's committed HEAD (so uncommitted changes are not
-in it), and its ``.venv`` is a symlink to this checkout's: the set-up command (``make book``)
-would create the same one, and a README's ``../../.venv/bin/...`` resolves through it (its
-``meeting_tokens`` is this checkout's, installed editable). The commands run in one shell from
-the clone's root, as a reader who typed them would, with no virtual environment active and no
-Daily key in the environment.
+The clone is ``git clone`` of this repository with the working tree's tracked files checked out
+(``git stash create``: edits not yet committed are in it, files git does not track are not), and
+its ``.venv`` is a symlink to this checkout's: the set-up command (``make book``) would create the
+same one, and a README's ``../../.venv/bin/...`` resolves through it (its ``meeting_tokens`` is
+this checkout's, installed editable). The commands run in one shell from the clone's root, as a
+reader who typed them would, with no virtual environment active and no Daily key in the
+environment; only pytest's summary names each passed test (``-rA``).
+
+The pipecat example's suite runs pipecat's ``DailyRESTHelper`` and ``configure()`` unchanged
+against the emulator served on loopback (the plugin's ``daily_server``), in a pytest of its own:
+importing pipecat replaces ``asyncio.wait_for`` on Python before 3.12, which this run's tests
+should not inherit.
 """
 
 from __future__ import annotations
@@ -17,8 +24,13 @@ import subprocess
 
 import pytest
 
+from suites import tally
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-EXAMPLES = ("fastapi-server", "testing-offline", "pipecat-bot")
+# Each example's suite, by the tests it must pass (a skipped or missing test fails the count).
+PASSED = {"fastapi-server": 55, "testing-offline": 10, "pipecat-bot": 31}
+EXAMPLES = tuple(PASSED)
+PIPECAT_HELPER_TESTS = 6
 CONSOLE_BLOCK = re.compile(r"^```console\n(.*?)^```", re.MULTILINE | re.DOTALL)
 # What a reader's shell does not have: an active virtual environment, this run's pytest
 # options or worker, the live key.
@@ -46,10 +58,17 @@ def readers_environment() -> dict[str, str]:
 @pytest.fixture(scope="module")
 def fresh_clone(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     clone = tmp_path_factory.mktemp("reader") / "meeting-tokens"
-    command = ["git", "clone", "--quiet", str(ROOT), str(clone)]  # the reader's git, from PATH
-    subprocess.run(command, check=True, capture_output=True, timeout=120)  # noqa: S603
+    snapshot = git(ROOT, "stash", "create") or git(ROOT, "rev-parse", "HEAD")  # nothing to stash: HEAD
+    git(ROOT, "clone", "--quiet", "--shared", "--no-checkout", str(ROOT), str(clone))
+    git(clone, "checkout", "--quiet", "--detach", snapshot)
     (clone / ".venv").symlink_to(ROOT / ".venv")
     return clone
+
+
+def git(folder: pathlib.Path, *arguments: str) -> str:
+    """The reader's git (from PATH) in ``folder``: what it prints."""
+    command = ["git", "-C", str(folder), *arguments]
+    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout.strip()  # noqa: S603
 
 
 def test_console_commands_are_the_dollar_lines_of_console_blocks_only() -> None:
@@ -64,12 +83,15 @@ def test_the_readmes_commands_pass_from_a_fresh_clone(fresh_clone: pathlib.Path,
     )
     assert commands[0] == f"cd examples/{example}"
     shell = ["bash", "-e", "-c", "\n".join(commands)]  # the reader's shell, the README's commands
+    environment = readers_environment() | {"PYTEST_ADDOPTS": "-rA"}  # one PASSED line per test
     result = subprocess.run(  # noqa: S603
-        shell,
-        cwd=fresh_clone, env=readers_environment(), capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        shell, cwd=fresh_clone, env=environment, capture_output=True, text=True, timeout=300, check=False
+    )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert re.search(r"^\d+ passed in ", result.stdout.splitlines()[-1]), result.stdout
+    assert tally(result) == {"passed": PASSED[example]}, result.stdout
+    if example == "pipecat-bot":
+        helper = re.findall(r"^PASSED test_pipecat_helper\.py::\w+", result.stdout, re.M)
+        assert len(helper) == PIPECAT_HELPER_TESTS, result.stdout
 
 
 def test_the_book_page_gives_the_fastapi_examples_commands_as_its_readme_does() -> None:

@@ -671,7 +671,8 @@ def test_a_download_cut_off_stops_the_start_with_a_retry_which_then_shows_each_s
             assert "Starting Python in this tab" in status.inner_text()
             assert "The first start downloads about" in status.inner_text()
             page.wait_for_function(KERNEL_READY, timeout=START_TIMEOUT * 2, polling=250)
-            assert page.evaluate("window.bookLiteStatus.seen") == ["lab", "python", "start", "packages", "ready"]
+            steps = page.evaluate("window.bookLiteStatus.seen")
+            assert steps == ["lab", "python", "start", "packages", "ready"]
             assert page.evaluate("window.bookLiteStatus.kernelBytes") > 10_000_000
             status.wait_for(state="detached", timeout=10_000)  # gone once Python is ready
             assert page.locator(".lite-status-failed").count() == 0

@@ -1,9 +1,9 @@
-"""The pytest plugin: its fixtures, used here directly, and by a test suite outside the package."""
+"""The pytest plugin: its fixtures, used here directly (examples/testing-offline/ uses them from a
+suite outside the package: tests/test_example_readmes.py runs it)."""
 
 from __future__ import annotations
 
 import importlib.metadata
-import pathlib
 
 import httpx
 import pytest
@@ -11,10 +11,6 @@ import pytest
 from meeting_tokens import AsyncDailyClient, DailyAPIError, DailyClient, DailyEmulator
 from meeting_tokens.api import DEMO_API_KEY
 from meeting_tokens.core.clock import Clock
-from suites import run_suite, tally
-
-ROOT = pathlib.Path(__file__).resolve().parent.parent
-EXAMPLE = ROOT / "examples" / "testing-offline"
 
 
 def test_the_plugin_is_registered_under_pytest11() -> None:
@@ -77,9 +73,3 @@ def test_daily_clock_moves_the_emulators_time(daily_clock: Clock, daily_client: 
     with pytest.raises(DailyAPIError) as refused:
         daily_client.validate_meeting_token(token)
     assert (refused.value.status_code, refused.value.info) == (400, "meeting token is not valid (expired)")
-
-
-def test_a_suite_outside_the_package_passes_with_the_fixtures() -> None:
-    result = run_suite(EXAMPLE)
-    assert result.returncode == 0, result.stdout + result.stderr
-    assert tally(result) == {"passed": 10}
