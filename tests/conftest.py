@@ -41,7 +41,7 @@ CHROMIUM_ARGS = [
     # not. The tests record such requests (`requests_to_other_hosts`) and fail on them; blocking
     # them here rather than through Playwright's request routing keeps the browser's cache on
     # (routing turns it off) and the requests out of Python.
-    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost",
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1",
 ]
 
 
