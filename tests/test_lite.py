@@ -479,16 +479,16 @@ class LiteTabs:
     ``look(chapter)`` gives a tab that tests only read, kept open for the next test of the chapter
     (tests/conftest.py runs a chapter's tests one after another); ``take(chapter)`` gives that tab
     or a new one to a test that changes it, and the test closes it. One tab at a time stays open:
-    each holds a Pyodide kernel. The tabs share one browser context, and so its cache, as a
-    reader's tabs do: Pyodide is downloaded and compiled once, not once per chapter."""
+    each holds a Pyodide kernel. Each tab has a browser context of its own: Lite restores the
+    layout and the notebooks it saved in the browser, so a context shared by two chapters would
+    open the second with the first still in it."""
 
     def __init__(self, chromium: Any, base_url: str, site: pathlib.Path) -> None:
-        self.context = chromium.new_context(viewport={"width": 1280, "height": 900})
-        self.base_url, self.site = base_url, site
+        self.chromium, self.base_url, self.site = chromium, base_url, site
         self.kept: dict[str, LiteTab] = {}
 
     def _open(self, chapter: str) -> LiteTab:
-        page = self.context.new_page()
+        page = self.chromium.new_page(viewport={"width": 1280, "height": 900})
         tab = LiteTab(page, requests_to_other_hosts(page, self.base_url))
         page.goto(urljoin(f"{self.base_url}/{chapter}.html", launch_href(self.site, chapter)))
         page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=START_TIMEOUT)
@@ -514,7 +514,6 @@ def lite_tabs(chromium: Any, base_url: str, built_site: pathlib.Path) -> Iterato
     tabs = LiteTabs(chromium, base_url, built_site)
     yield tabs
     tabs.close()
-    tabs.context.close()
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -643,12 +642,26 @@ def test_the_launch_line_says_what_the_first_start_downloads_and_how_long_it_tak
     assert FIRST_START in note and LATER_START in note
 
 
-def test_a_download_cut_off_stops_the_start_with_a_retry_which_then_shows_each_step_to_ready(
+def test_while_python_starts_the_lab_says_what_it_is_doing_step_by_step(chromium: Any, base_url: str) -> None:
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(f"{base_url}/lite/lab/index.html?path=01-anatomy.ipynb")
+        status = page.locator(".lite-status")
+        status.wait_for(timeout=30_000)
+        assert "Starting Python in this tab" in status.inner_text()
+        assert "The first start downloads about" in status.inner_text()
+        page.wait_for_function(KERNEL_READY, timeout=START_TIMEOUT * 2, polling=250)
+        seen = page.evaluate("window.bookLiteStatus.seen")
+        assert seen == ["lab", "python", "start", "packages", "ready"]
+        assert page.evaluate("window.bookLiteStatus.kernelBytes") > 10_000_000
+        status.wait_for(state="detached", timeout=10_000)  # gone once Python is ready
+    finally:
+        page.close()
+
+
+def test_a_download_cut_off_mid_way_stops_the_start_with_a_message_and_a_retry_that_works(
     chromium: Any, built_site: pathlib.Path
 ) -> None:
-    """One Pyodide start for two promises (each start costs a core for half a minute): a failed
-    download stops the start with a message and a Retry, and the start Retry makes says what it
-    is doing, step by step, until Python is ready."""
     from metered import serving_metered
 
     with serving_metered(built_site) as (base, meter):
@@ -666,15 +679,7 @@ def test_a_download_cut_off_stops_the_start_with_a_retry_which_then_shows_each_s
             meter.cut = lambda path: False  # the server is back
             with page.expect_navigation():
                 failed.get_by_role("button", name="Retry").click()
-            status = page.locator(".lite-status")
-            status.wait_for(timeout=30_000)
-            assert "Starting Python in this tab" in status.inner_text()
-            assert "The first start downloads about" in status.inner_text()
             page.wait_for_function(KERNEL_READY, timeout=START_TIMEOUT * 2, polling=250)
-            steps = page.evaluate("window.bookLiteStatus.seen")
-            assert steps == ["lab", "python", "start", "packages", "ready"]
-            assert page.evaluate("window.bookLiteStatus.kernelBytes") > 10_000_000
-            status.wait_for(state="detached", timeout=10_000)  # gone once Python is ready
             assert page.locator(".lite-status-failed").count() == 0
         finally:
             page.close()
