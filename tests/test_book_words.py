@@ -1,5 +1,6 @@
 """Words and facts in the book: links that do not repeat their page's title, no path into the
-project's private notes, and no figure credited to Daily without a source."""
+project's private notes, no figure credited to Daily without a source, and links into pipecat's
+source at the one commit the book describes."""
 
 from __future__ import annotations
 
@@ -93,3 +94,16 @@ def test_nothing_in_the_repository_points_into_the_shared_notes_outside_it() -> 
     outside = re.compile(rb"\.\./shared/|/work/" + rb"shared")  # split, so this file is no match
     pointing = [name for name in files if outside.search((ROOT / name).read_bytes())]
     assert pointing == []
+
+
+PIPECAT_SOURCE = re.compile(r"https://github\.com/pipecat-ai/pipecat/blob/([0-9a-f]+)/(\S+?)[)#\s\"]")
+
+
+def test_every_link_into_pipecats_source_points_at_the_one_commit_the_book_read() -> None:
+    # The book describes pipecat 1.14.0 (examples/pipecat-bot/requirements.txt); a link into an
+    # older tree showed readers a helper that has since moved (transports/services/helpers/).
+    pages = [*sorted(ROOT.glob("book/*.md")), *sorted(ROOT.glob("notebooks/*.ipynb"))]
+    links = [(page.name, *found) for page in pages for found in PIPECAT_SOURCE.findall(markdown(str(page)))]
+    assert len(links) >= 7
+    assert {commit for _, commit, _ in links} == {"acead05"}
+    assert [(page, path) for page, _, path in links if not path.startswith("src/pipecat/")] == []
