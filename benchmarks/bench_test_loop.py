@@ -1,6 +1,6 @@
 """The test loop: how long `make test` takes, on an idle machine and beside a CPU-bound job.
 
-Runs `make test` twice in this checkout (about 10 and 15 minutes on 2 cores): alone, then with
+Runs `make test` twice in this checkout (8 to 14 minutes each on 2 cores): alone, then with
 one other process spinning on a core the whole time, as when a book build or another checkout's
 tests share the machine. For each run it prints the wall time, the CPU time the whole machine
 spent meanwhile (from /proc/stat: Chromium's renderers are not children pytest waits for, so
