@@ -45,6 +45,12 @@ CHROMIUM_ARGS = [
 ]
 
 
+def git(folder: pathlib.Path, *arguments: str) -> str:
+    """git (from PATH, as a reader's shell finds it) run in ``folder``: what it prints."""
+    command = ["git", "-C", str(folder), *arguments]
+    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout.strip()  # noqa: S603, S607
+
+
 def requests_to_other_hosts(target: Any, base_url: str) -> list[str]:
     """The URLs that a page or a browser context (``target``) asks of any host but ``base_url``'s,
     as they are requested (Chromium then fails them: ``CHROMIUM_ARGS``)."""

@@ -24,6 +24,7 @@ import subprocess
 
 import pytest
 
+from conftest import git
 from suites import tally
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -63,12 +64,6 @@ def fresh_clone(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
     git(clone, "checkout", "--quiet", "--detach", snapshot)
     (clone / ".venv").symlink_to(ROOT / ".venv")
     return clone
-
-
-def git(folder: pathlib.Path, *arguments: str) -> str:
-    """The reader's git (from PATH) in ``folder``: what it prints."""
-    command = ["git", "-C", str(folder), *arguments]
-    return subprocess.run(command, check=True, capture_output=True, text=True, timeout=120).stdout.strip()  # noqa: S603
 
 
 def test_console_commands_are_the_dollar_lines_of_console_blocks_only() -> None:

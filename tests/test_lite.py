@@ -27,7 +27,7 @@ import pytest
 from book_lite import LAUNCH_TEXT
 
 from book_toc import toc_files
-from conftest import requests_to_other_hosts
+from conftest import git, requests_to_other_hosts
 from loopback import serving_folder
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -225,10 +225,6 @@ def test_the_books_hide_tags_fold_the_cell_in_jupyterlab() -> None:
 # What the Lite build ships ---------------------------------------------------------------------
 
 
-def _git(folder: pathlib.Path, *args: str) -> None:
-    subprocess.run(["git", "-C", str(folder), *args], check=True, capture_output=True)  # noqa: S603, S607
-
-
 def _chapter(markdown: str) -> str:
     import nbformat
 
@@ -248,8 +244,8 @@ def repository(tmp_path: pathlib.Path) -> pathlib.Path:
         _chapter("# One\n```{figure} ../book/images/f.png\nF.\n```")
     )
     (tmp_path / "book" / "images" / "f.png").write_bytes(b"\x89PNG figure")
-    _git(tmp_path, "init", "-q")
-    _git(tmp_path, "add", "notebooks/01-one.ipynb", "book/images/f.png")
+    git(tmp_path, "init", "-q")
+    git(tmp_path, "add", "notebooks/01-one.ipynb", "book/images/f.png")
     (tmp_path / "notebooks" / "scratch.ipynb").write_text(_chapter("# Scratch"))
     (tmp_path / "notebooks" / ".ipynb_checkpoints" / "01-one-checkpoint.ipynb").write_text(_chapter("# Old"))
     (tmp_path / "book" / "images" / "stray.png").write_bytes(b"\x89PNG stray")
