@@ -66,6 +66,29 @@ def requests_to_other_hosts(target: Any, base_url: str) -> list[str]:
     return asked
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--screenshots",
+        action="store_true",
+        help="save screenshots of the built site's pages, JupyterLab and JupyterLite, under artifacts/",
+    )
+
+
+@pytest.fixture(scope="session")
+def screenshot(request: pytest.FixtureRequest) -> Callable[..., None]:
+    """``screenshot(target, path, **options)``: a screenshot of a page or an element at ``path``,
+    when the run asks for them (``--screenshots``), and nothing otherwise. They are for people to
+    look at, and costly: the site's 40 full-page screenshots took about 90 s of a run's time."""
+    wanted = request.config.getoption("screenshots")
+
+    def save(target: Any, path: pathlib.Path, **options: Any) -> None:
+        if wanted:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            target.screenshot(path=str(path), **options)
+
+    return save
+
+
 # Module scope, not session: while Playwright's sync API is open it leaves an asyncio loop
 # running in the main thread, and every pytest-asyncio test collected after it would fail with
 # "Runner.run() cannot be called from a running event loop".

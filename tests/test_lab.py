@@ -115,7 +115,6 @@ def browser_context(chromium: Any) -> Iterator[Any]:
 def chapter(lab: Lab, browser_context: Any) -> Iterator[Any]:
     """Chapter 5 open in JupyterLab, every markdown cell rendered."""
     page = browser_context.new_page()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.goto(lab.notebook("05-storage.ipynb"))
     page.wait_for_selector(".jp-MarkdownCell .myst", timeout=60_000)
     figure = ".jp-MarkdownCell img[src*='04-xss-cookie-host']"
@@ -245,7 +244,9 @@ def test_each_notebook_opens_in_lab_unchanged(opened: Opened) -> None:
     assert "jp-mod-dirty" not in (tab.get_attribute("class") or "")
 
 
-def test_each_exercise_shows_its_answer_cell_and_keeps_its_solution_closed(opened: Opened) -> None:
+def test_each_exercise_shows_its_answer_cell_and_keeps_its_solution_closed(
+    opened: Opened, screenshot: Any
+) -> None:
     page = opened.page
     dropdowns = page.locator("details.myst-dropdown", has_text="Solution (code)")
     expected = {"01-anatomy": 2, "07-bots": 2}.get(page.url.split("/")[-1].split(".ipynb")[0], 1)
@@ -259,10 +260,10 @@ def test_each_exercise_shows_its_answer_cell_and_keeps_its_solution_closed(opene
     answers = page.locator(".jp-CodeCell .cm-content", has_text="# Your answer")
     assert answers.count() == expected
     answers.first.scroll_into_view_if_needed()
-    page.screenshot(path=SCREENSHOTS / f"exercise-{page.url.split('/')[-1].split('.ipynb')[0]}.png")
+    screenshot(page, SCREENSHOTS / f"exercise-{page.url.split('/')[-1].split('.ipynb')[0]}.png")
 
 
-def test_the_chapter_figure_renders_as_an_image_that_loads(chapter: Any) -> None:
+def test_the_chapter_figure_renders_as_an_image_that_loads(chapter: Any, screenshot: Any) -> None:
     chapter.wait_for_function(
         """() => [...document.querySelectorAll(".jp-MarkdownCell img[src*='04-xss-cookie-host']")].some(
              (img) => img.complete && img.naturalWidth > 0)""",
@@ -271,10 +272,10 @@ def test_the_chapter_figure_renders_as_an_image_that_loads(chapter: Any) -> None
     chapter.evaluate(
         """() => document.querySelector(".jp-MarkdownCell img[src*='04-xss-cookie-host']").scrollIntoView()"""
     )
-    chapter.screenshot(path=SCREENSHOTS / "05-storage-figure.png")
+    screenshot(chapter, SCREENSHOTS / "05-storage-figure.png")
 
 
-def test_the_chapter_warning_renders_as_an_admonition(chapter: Any) -> None:
+def test_the_chapter_warning_renders_as_an_admonition(chapter: Any, screenshot: Any) -> None:
     # jupyterlab-myst may render a cell again (once the glossary lookups settle), so the check
     # reads the document afresh until it holds rather than keeping hold of one element.
     chapter.wait_for_function(
@@ -286,7 +287,7 @@ def test_the_chapter_warning_renders_as_an_admonition(chapter: Any) -> None:
     chapter.evaluate(
         "() => document.querySelector('.jp-MarkdownCell .myst-admonition-warning').scrollIntoView()"
     )
-    chapter.screenshot(path=SCREENSHOTS / "05-storage-warning.png")
+    screenshot(chapter, SCREENSHOTS / "05-storage-warning.png")
 
 
 def test_no_myst_syntax_is_left_as_text(chapter: Any) -> None:
@@ -315,7 +316,9 @@ def run_all_until(page: Any, shown: Any) -> None:
     shown.wait_for(timeout=90_000)
 
 
-def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chromium: Any) -> None:
+def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(
+    lab: Lab, chromium: Any, screenshot: Any
+) -> None:
     """Run the widget gallery: the editor's answers then come from the kernel, at Python's `now`."""
     context, page = open_with_kernel(lab, chromium, "widget-gallery.ipynb")
     clock = page.locator(".mt-editor .mt-clock")
@@ -336,12 +339,12 @@ def test_with_a_kernel_the_claim_editor_keeps_python_as_its_source(lab: Lab, chr
     )
     assert page.locator(".mt-editor .mt-key-note").inner_text().startswith("Your key goes only to")
     clock.scroll_into_view_if_needed()
-    page.screenshot(path=SCREENSHOTS / "widget-gallery-editor-kernel.png")
+    screenshot(page, SCREENSHOTS / "widget-gallery-editor-kernel.png")
     context.close()
 
 
 def test_with_a_kernel_chapter_5_serves_the_game_in_a_frame_where_the_host_cookie_works(
-    lab: Lab, chromium: Any
+    lab: Lab, chromium: Any, screenshot: Any
 ) -> None:
     """Run chapter 5 as a reader does: its live cell shows the game, served by the kernel that
     JupyterLab started, in a frame under the name of Lab's own page (127.0.0.1 here, where
@@ -364,7 +367,7 @@ def test_with_a_kernel_chapter_5_serves_the_game_in_a_frame_where_the_host_cooki
     frame.wait_for_selector("body[data-joined=true]", timeout=30_000)
     loot = frame.evaluate(INJECTED_SCRIPT)
     frame_element.scroll_into_view_if_needed()
-    page.screenshot(path=SCREENSHOTS / "05-storage-live-game.png")
+    screenshot(page, SCREENSHOTS / "05-storage-live-game.png")
     host, game_url = frame.inner_text("#host"), frame.url
     host_cookies = [c for c in context.cookies() if c["name"].startswith("__Host-gh-")]
     context.close()
@@ -388,7 +391,7 @@ def run_cell_with(page: Any, cell: Any, source: str) -> None:
 
 
 def test_run_all_stops_at_the_check_which_then_judges_the_learners_own_answer(
-    lab: Lab, chromium: Any
+    lab: Lab, chromium: Any, screenshot: Any
 ) -> None:
     """Chapter 2 run as a learner runs it: the empty answer cell sends them to it, a wrong answer
     is refused with what to fix, their right one passes; the solution never ran."""
@@ -407,7 +410,7 @@ def test_run_all_stops_at_the_check_which_then_judges_the_learners_own_answer(
     outputs.filter(has_text="Room, name, owner flag, camera and lifetime all check out.").wait_for(
         timeout=30_000
     )
-    page.screenshot(path=SCREENSHOTS / "exercise-02-minting-judged.png")
+    screenshot(page, SCREENSHOTS / "exercise-02-minting-judged.png")
     solution_ran = outputs.filter(has_text="'u': 'Grace'").count()
     context.close()
     assert solution_ran == 0

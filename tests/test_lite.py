@@ -4,9 +4,9 @@ The tests use the session's book build (`book_build` in conftest.py, which also 
 JupyterLite into `_build/html/lite/`) and serve `_build/html` on a loopback port. In Chromium, each
 chapter opens in JupyterLite's lab, runs all its cells in the Pyodide kernel, and must end
 with no error and with an output that only its last cells make; any request to another host
-fails the test. Screenshots land in `artifacts/screenshots/lite-*.png`. Pyodide's start takes
-about 10 to 40 seconds on two cores, so each chapter is opened once: the test that reads its
-rendered Markdown and the test that runs it share one tab (`lite_tabs`).
+fails the test. With `--screenshots`, screenshots land in `artifacts/screenshots/lite-*.png`.
+Pyodide's start takes about 10 to 40 seconds on two cores, so each chapter is opened once: the
+test that reads its rendered Markdown and the test that runs it share one tab (`lite_tabs`).
 """
 
 from __future__ import annotations
@@ -514,7 +514,7 @@ def lite_tabs(chromium: Any, base_url: str, built_site: pathlib.Path) -> Iterato
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
 def test_each_chapter_in_lite_shows_its_myst_rendered_with_solutions_folded(
-    lite_tabs: LiteTabs, chapter: str
+    lite_tabs: LiteTabs, screenshot: Any, chapter: str
 ) -> None:
     tab = lite_tabs.look(chapter)
     page, outside = tab.page, tab.outside
@@ -538,15 +538,16 @@ def test_each_chapter_in_lite_shows_its_myst_rendered_with_solutions_folded(
         "[...document.querySelectorAll('.jp-RenderedMarkdown details')].filter(d => !d.open).length"
     )
     assert closed == dropdowns
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     if figures:
         page.locator(images).first.scroll_into_view_if_needed()
-    page.screenshot(path=SCREENSHOTS / f"lite-myst-{pathlib.PurePosixPath(chapter).name}.png")
+    screenshot(page, SCREENSHOTS / f"lite-myst-{pathlib.PurePosixPath(chapter).name}.png")
     assert outside == []
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
-def test_each_chapter_runs_to_the_end_in_the_browser_kernel(lite_tabs: LiteTabs, chapter: str) -> None:
+def test_each_chapter_runs_to_the_end_in_the_browser_kernel(
+    lite_tabs: LiteTabs, screenshot: Any, chapter: str
+) -> None:
     tab = lite_tabs.take(chapter)
     page, outside = tab.page, tab.outside
     try:
@@ -559,8 +560,7 @@ def test_each_chapter_runs_to_the_end_in_the_browser_kernel(lite_tabs: LiteTabs,
         page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
         page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
         page.wait_for_function(CELLS_DONE, timeout=START_TIMEOUT + RUN_TIMEOUT, polling=500)
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / f"lite-{pathlib.PurePosixPath(chapter).name}.png")
+        screenshot(page, SCREENSHOTS / f"lite-{pathlib.PurePosixPath(chapter).name}.png")
         errors = page.locator(
             '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]'
         ).all_inner_texts()
@@ -593,14 +593,13 @@ def test_a_desktop_page_has_one_search_box(chromium: Any, base_url: str) -> None
         page.close()
 
 
-def test_the_general_index_fits_a_phone(chromium: Any, base_url: str) -> None:
+def test_the_general_index_fits_a_phone(chromium: Any, base_url: str, screenshot: Any) -> None:
     page = chromium.new_page(viewport={"width": 390, "height": 844})
     try:
         page.goto(f"{base_url}/genindex.html")
         assert page.locator("table.indextable a").count() > 20
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
-        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=SCREENSHOTS / "genindex-390.png")
+        screenshot(page, SCREENSHOTS / "genindex-390.png")
     finally:
         page.close()
 
@@ -656,7 +655,7 @@ def test_while_python_starts_the_lab_says_what_it_is_doing_step_by_step(chromium
 
 
 def test_a_download_cut_off_mid_way_stops_the_start_with_a_message_and_a_retry_that_works(
-    chromium: Any, built_site: pathlib.Path
+    chromium: Any, built_site: pathlib.Path, screenshot: Any
 ) -> None:
     from metered import serving_metered
 
@@ -670,8 +669,7 @@ def test_a_download_cut_off_mid_way_stops_the_start_with_a_message_and_a_retry_t
             message = " ".join(failed.inner_text().split())
             assert "Python could not start" in message
             assert "The download of pyodide.asm.wasm failed: the download was cut off" in message
-            SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=SCREENSHOTS / "lite-download-cut.png")
+            screenshot(page, SCREENSHOTS / "lite-download-cut.png")
             meter.cut = lambda path: False  # the server is back
             with page.expect_navigation():
                 failed.get_by_role("button", name="Retry").click()
