@@ -12,6 +12,7 @@ test that reads its rendered Markdown and the test that runs it share one tab (`
 from __future__ import annotations
 
 import hashlib
+import html as html_module
 import json
 import os
 import pathlib
@@ -74,7 +75,7 @@ def launch_href(site: pathlib.Path, chapter: str) -> str:
     html = (site / f"{chapter}.html").read_text(encoding="utf-8")
     match = re.search(r'<a class="lite-launch-link" href="([^"]+)">' + re.escape(LAUNCH_TEXT), html)
     assert match, f"{chapter}.html has no launch link"
-    return match.group(1)
+    return html_module.unescape(match.group(1))
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -84,9 +85,12 @@ def test_every_chapter_page_launches_its_own_notebook_in_the_lite_lab(
     href = launch_href(built_site, chapter)
     target = urlsplit(href)
     assert (built_site / chapter).parent.joinpath(target.path).resolve() == built_site / "lite/lab/index.html"
-    notebook = parse_qs(target.query)["path"][0]
-    assert notebook == pathlib.PurePosixPath(chapter).name + ".ipynb"
-    assert (built_site / "lite" / "files" / notebook).is_file()
+    query = parse_qs(target.query)
+    assert query["path"] == [pathlib.PurePosixPath(chapter).name + ".ipynb"]
+    assert (built_site / "lite" / "files" / query["path"][0]).is_file()
+    # Each chapter its own workspace, so a launch does not reopen the chapters launched before
+    # (the Lite tabs below share one browser, one chapter after another, as a reader's do).
+    assert query["workspace"] == [pathlib.PurePosixPath(chapter).name]
 
 
 def test_the_lite_kernel_loads_pyodide_and_wheels_from_the_site_and_never_from_an_index(
@@ -475,16 +479,17 @@ class LiteTabs:
     ``look(chapter)`` gives a tab that tests only read, kept open for the next test of the chapter
     (tests/conftest.py runs a chapter's tests one after another); ``take(chapter)`` gives that tab
     or a new one to a test that changes it, and the test closes it. One tab at a time stays open:
-    each holds a Pyodide kernel. Each tab has a browser context of its own: Lite restores the
-    layout and the notebooks it saved in the browser, so a context shared by two chapters would
-    open the second with the first still in it."""
+    each holds a Pyodide kernel. The tabs share one browser context, as a reader's do who goes
+    from chapter to chapter: Lite then restores what it saved of each chapter's workspace, and
+    a launch must open its chapter alone (the tests count its cells and its tabs)."""
 
     def __init__(self, chromium: Any, base_url: str, site: pathlib.Path) -> None:
-        self.chromium, self.base_url, self.site = chromium, base_url, site
+        self.base_url, self.site = base_url, site
+        self.context = chromium.new_context(viewport={"width": 1280, "height": 900})
         self.kept: dict[str, LiteTab] = {}
 
     def _open(self, chapter: str) -> LiteTab:
-        page = self.chromium.new_page(viewport={"width": 1280, "height": 900})
+        page = self.context.new_page()
         tab = LiteTab(page, requests_to_other_hosts(page, self.base_url))
         page.goto(urljoin(f"{self.base_url}/{chapter}.html", launch_href(self.site, chapter)))
         page.wait_for_selector(".jp-Notebook .jp-CodeCell", timeout=START_TIMEOUT)
@@ -510,6 +515,7 @@ def lite_tabs(chromium: Any, base_url: str, built_site: pathlib.Path) -> Iterato
     tabs = LiteTabs(chromium, base_url, built_site)
     yield tabs
     tabs.close()
+    tabs.context.close()
 
 
 @pytest.mark.parametrize("chapter", CHAPTERS)
@@ -518,6 +524,8 @@ def test_each_chapter_in_lite_shows_its_myst_rendered_with_solutions_folded(
 ) -> None:
     tab = lite_tabs.look(chapter)
     page, outside = tab.page, tab.outside
+    notebooks = page.locator("#jp-main-dock-panel .lm-TabBar-tab .lm-TabBar-tabLabel").all_inner_texts()
+    assert notebooks == [f"{pathlib.PurePosixPath(chapter).name}.ipynb"]
     folded_code, dropdowns, figures = _expected(chapter)
     # Lab renders Markdown cells one by one, after the first: wait for all of them (with their
     # <details>), or a check below could run on a half-rendered notebook.
