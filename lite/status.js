@@ -129,18 +129,21 @@
   });
 
   // Ready when the kernel answers its first request (its info), which it does once it has started.
-  let asked = false;
+  // Each kernel the notebook is given is asked: while Lab starts, the first one may be replaced
+  // (a restored layout and the launch opening the same notebook), and its answer never comes.
+  let asked = null;
   const timer = setInterval(() => {
     const kernel = window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel;
     if (kernel?.status === "dead") fail("The Python kernel stopped while starting.");
-    if (kernel && !asked) {
-      asked = true;
+    if (kernel && kernel !== asked && state.step !== "ready") {
+      asked = kernel;
       kernel.info.then(() => {
+        if (state.step === "ready") return;
         advance("ready");
         clearInterval(timer);
         render();
         setTimeout(() => box.remove(), 2500);
-      }, (error) => fail(`The Python kernel did not start: ${error}.`));
+      }, (error) => kernel === asked && fail(`The Python kernel did not start: ${error}.`));
     }
     if (state.failed) return clearInterval(timer);
     render();
