@@ -40,9 +40,11 @@ from dataclasses import dataclass
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "benchmarks"))
+sys.path.insert(0, str(ROOT / "book" / "_ext"))
 
 from bench_lite import PYODIDE_ALONE, QUEUED, load  # noqa: E402 (the Lite benchmark's baseline and load)
 from bench_site import WIDGET_VIEW  # noqa: E402
+from book_lite import lite_lab_url  # noqa: E402 (the launch link's address)
 
 from book_toc import toc_files  # noqa: E402 (the tests' reading of _toc.yml)
 from conftest import CHROMIUM_ARGS  # noqa: E402 (the tests' browser flags)
@@ -157,7 +159,7 @@ def run_all_to_first_output(page: object, url: str) -> float:
 
 def measure_lite(playwright: object, base: str, meter: Meter, network: Network) -> dict[str, Figure]:
     """First output after Run All in chapter 1's lab, first visit and repeat visit; Pyodide alone."""
-    url = f"{base}/lite/lab/index.html?path={LITE_CHAPTER}.ipynb"
+    url = f"{base}/{lite_lab_url(LITE_CHAPTER + '.ipynb')}"
     figures = {}
     with tempfile.TemporaryDirectory(prefix="bench-net-profile-") as profile:
         with fresh_browser(playwright, network, pathlib.Path(profile)) as context:
@@ -227,7 +229,7 @@ def fault(playwright: object, site: pathlib.Path) -> None:
         with fresh_browser(playwright, PROFILES["broadband"]) as context:
             page = context.new_page()
             start = time.perf_counter()
-            page.goto(f"{base}/lite/lab/index.html?path={LITE_CHAPTER}.ipynb")
+            page.goto(f"{base}/{lite_lab_url(LITE_CHAPTER + '.ipynb')}")
             page.locator(".lite-status-failed").wait_for(timeout=300_000)
             message = page.locator(".lite-status").inner_text()
             print(

@@ -135,7 +135,7 @@
   const timer = setInterval(() => {
     const kernel = window.jupyterapp?.shell?.currentWidget?.sessionContext?.session?.kernel;
     if (kernel?.status === "dead") fail("The Python kernel stopped while starting.");
-    if (kernel && kernel !== asked && state.step !== "ready") {
+    if (kernel && kernel !== asked) {
       asked = kernel;
       kernel.info.then(() => {
         if (state.step === "ready") return;

@@ -25,7 +25,7 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
-from book_lite import LAUNCH_TEXT
+from book_lite import LAUNCH_TEXT, lite_lab_url
 
 from book_toc import toc_files
 from conftest import git, requests_to_other_hosts
@@ -648,7 +648,7 @@ def test_the_launch_line_says_what_the_first_start_downloads_and_how_long_it_tak
 def test_while_python_starts_the_lab_says_what_it_is_doing_step_by_step(chromium: Any, base_url: str) -> None:
     page = chromium.new_page(viewport={"width": 1280, "height": 800})
     try:
-        page.goto(f"{base_url}/lite/lab/index.html?path=01-anatomy.ipynb")
+        page.goto(f"{base_url}/{lite_lab_url('01-anatomy.ipynb')}")
         status = page.locator(".lite-status")
         status.wait_for(timeout=30_000)
         assert "Starting Python in this tab" in status.inner_text()
@@ -671,7 +671,7 @@ def test_a_download_cut_off_mid_way_stops_the_start_with_a_message_and_a_retry_t
         meter.cut = lambda path: path.endswith("/pyodide.asm.wasm")  # the server dies mid-download
         page = chromium.new_page(viewport={"width": 1280, "height": 800})
         try:
-            page.goto(f"{base}/lite/lab/index.html?path=01-anatomy.ipynb")
+            page.goto(f"{base}/{lite_lab_url('01-anatomy.ipynb')}")
             failed = page.locator(".lite-status-failed")
             failed.wait_for(timeout=START_TIMEOUT)
             message = " ".join(failed.inner_text().split())

@@ -508,13 +508,17 @@ def add_start_status(root: pathlib.Path, output: pathlib.Path) -> None:
         worker.write_text(progress + worker.read_text(encoding="utf-8"), encoding="utf-8")
 
 
+def lite_lab_url(notebook: str) -> str:
+    """The Lite lab's address for ``notebook``, from the site's root. Each chapter has a workspace
+    of its own: Lite restores the tabs a workspace had open, so with one workspace for all,
+    launching a second chapter reopened the first beside it, and started its kernel too."""
+    return f"lite/lab/index.html?path={notebook}&workspace={notebook.removesuffix('.ipynb')}"
+
+
 def launch_html(depth: int, notebook: str, missing: str = "") -> str:
     """The launch block of a chapter page ``depth`` folders below the site's root; ``missing``
     (HTML, from the notebook's metadata) says what the browser version cannot run."""
-    # A workspace per chapter: Lite restores the tabs a workspace had open, so with one workspace
-    # for all, launching a second chapter reopened the first beside it, and started its kernel too.
-    workspace = notebook.removesuffix(".ipynb")
-    href = f"{'../' * depth}lite/lab/index.html?path={notebook}&amp;workspace={workspace}"
+    href = f"{'../' * depth}{lite_lab_url(notebook)}".replace("&", "&amp;")
     return (
         f'<div class="lite-launch"><a class="lite-launch-link" href="{href}">{LAUNCH_TEXT}</a> '
         f'<span class="lite-launch-note">(real Python in this tab, nothing to install: the first start '
